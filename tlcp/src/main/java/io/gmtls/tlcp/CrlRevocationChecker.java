@@ -1,0 +1,135 @@
+package io.gmtls.tlcp;
+
+import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.Sm2PublicKey;
+import io.gmtls.tlcp.crypto.TlcpCrypto;
+import java.io.IOException;
+import java.security.InvalidKeyException;
+import java.security.cert.CRLReason;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateRevokedException;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.x509.CertificateList;
+
+/**
+ * {@link RevocationChecker} from X.509 CRLs: a certificate is revoked when a CRL of its issuer
+ * lists its serial number. A CRL counts only once its SM2-with-SM3 signature verifies with the
+ * issuer's key from the verified chain (checked once per CRL and key, then remembered). The CRL
+ * set can be replaced at any time ({@link #replace}), e.g. by a background refresher.
+ *
+ * <p>By default a CA without a CRL passes (soft fail); {@code requireCrl} makes that a failure
+ * (alert certificate_unknown). Stale CRLs (past nextUpdate) are still used: a revocation they
+ * list stays a revocation.
+ */
+public final class CrlRevocationChecker implements RevocationChecker {
+
+  private record Entry(X509CRL crl, CertificateList parsed, Set<String> verifiedIssuerKeys) {
+  }
+
+  private final TlcpCrypto crypto;
+  private final boolean requireCrl;
+  private volatile List<Entry> crls;
+
+  /** Soft-fail checker over {@code crls}. */
+  public CrlRevocationChecker(Collection<X509CRL> crls) {
+    this(crls, false, new BcTlcpCrypto());
+  }
+
+  /**
+   * @param requireCrl fail for a certificate whose issuer has no CRL in the set
+   * @param crypto verifies CRL signatures
+   */
+  public CrlRevocationChecker(Collection<X509CRL> crls, boolean requireCrl, TlcpCrypto crypto) {
+    this.crypto = crypto;
+    this.requireCrl = requireCrl;
+    replace(crls);
+  }
+
+  /**
+   * Replaces the CRL set atomically.
+   *
+   * @throws IllegalArgumentException if a CRL cannot be encoded
+   */
+  public void replace(Collection<X509CRL> newCrls) {
+    List<Entry> list = new ArrayList<>();
+    int i = 0;
+    for (X509CRL crl : newCrls) {
+      try {
+        list.add(new Entry(crl, CertificateList.getInstance(crl.getEncoded()),
+            ConcurrentHashMap.newKeySet()));
+      } catch (java.security.cert.CRLException | RuntimeException e) {
+        throw new IllegalArgumentException("crls[" + i + "]: cannot be encoded", e);
+      }
+      i++;
+    }
+    this.crls = List.copyOf(list);
+  }
+
+  /** Number of CRLs held. */
+  public int size() {
+    return crls.size();
+  }
+
+  @Override
+  public void check(List<X509Certificate> verifiedChain) throws CertificateException {
+    List<Entry> current = crls;
+    for (int i = 0; i + 1 < verifiedChain.size(); i++) {
+      X509Certificate cert = verifiedChain.get(i);
+      X509Certificate issuer = verifiedChain.get(i + 1);
+      boolean found = false;
+      for (Entry e : current) {
+        if (!e.crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
+            || !signatureValid(e, issuer)) {
+          continue;
+        }
+        found = true;
+        X509CRLEntry revoked = e.crl.getRevokedCertificate(cert.getSerialNumber());
+        if (revoked != null) {
+          CRLReason reason = revoked.getRevocationReason();
+          throw new CertificateRevokedException(
+              revoked.getRevocationDate() == null ? new Date(0) : revoked.getRevocationDate(),
+              reason == null ? CRLReason.UNSPECIFIED : reason, issuer.getSubjectX500Principal(),
+              Map.of());
+        }
+      }
+      if (!found && requireCrl) {
+        throw new CertificateException("no valid CRL for issuer "
+            + issuer.getSubjectX500Principal().getName());
+      }
+    }
+  }
+
+  private boolean signatureValid(Entry e, X509Certificate issuer) {
+    byte[] spki = issuer.getPublicKey().getEncoded();
+    String keyId = java.util.HexFormat.of().formatHex(spki);
+    if (e.verifiedIssuerKeys.contains(keyId)) {
+      return true;
+    }
+    try {
+      Sm2PublicKey key = crypto.sm2PublicKey(spki);
+      boolean ok = crypto.sm2Verify(key, e.parsed.getTBSCertList().getEncoded(ASN1Encoding.DER),
+          e.parsed.getSignature().getOctets());
+      if (ok) {
+        e.verifiedIssuerKeys.add(keyId);
+      }
+      return ok;
+    } catch (InvalidKeyException | IOException | RuntimeException ex) {
+      return false;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CrlRevocationChecker[" + crls.size() + " CRLs, requireCrl=" + requireCrl + "]";
+  }
+}

@@ -1,0 +1,122 @@
+package io.gmtls.tlcp;
+
+import io.gmtls.tlcp.crypto.TlcpCrypto;
+import io.gmtls.tlcp.handshake.CertificatePathValidator;
+import io.gmtls.tlcp.handshake.Certificates;
+import io.gmtls.tlcp.handshake.HandshakeState;
+import io.gmtls.tlcp.handshake.KeySchedule;
+import io.gmtls.tlcp.handshake.Transcript;
+import io.gmtls.tlcp.message.Finished;
+import io.gmtls.tlcp.message.HandshakeMessage;
+import io.gmtls.tlcp.message.HandshakeType;
+import java.security.MessageDigest;
+import java.security.cert.CertificateException;
+import java.util.Arrays;
+
+/**
+ * What both handshake roles share: the state machine, the transcript, the randoms and secrets of
+ * this handshake, and the way messages go out. Lives only while the handshake runs; the engine
+ * drops it (and with it the transcript, key exchange objects and certificate bytes) at the end.
+ */
+abstract class Handshaker {
+
+  final TlcpEngine engine;
+  final TlcpContext context;
+  final TlcpCrypto crypto;
+  final Transcript transcript;
+  HandshakeState state;
+  byte[] clientRandom;
+  byte[] serverRandom;
+  TlcpCipherSuite suite;
+  byte[] masterSecret;
+  KeySchedule.Protections protections;
+
+  Handshaker(TlcpEngine engine, HandshakeState initial) {
+    this.engine = engine;
+    this.context = engine.context();
+    this.crypto = context.crypto();
+    this.transcript = new Transcript(crypto);
+    this.state = initial;
+  }
+
+  /** Client: sends ClientHello. Server: nothing. */
+  abstract void start() throws TlcpAlertException;
+
+  /**
+   * One message from the peer (or the ChangeCipherSpec record, with null message and body).
+   * Checks the state table, hashes the message (keeping the hash before it for
+   * CertificateVerify and Finished), then hands it to the role.
+   */
+  final void receive(int type, byte[] message, byte[] body) throws TlcpAlertException {
+    state.expect(type);
+    byte[] hashBefore = null;
+    if (message != null) {
+      if (type == HandshakeType.CERTIFICATE_VERIFY || type == HandshakeType.FINISHED) {
+        hashBefore = transcript.hash();
+      }
+      transcript.add(message);
+    }
+    consume(type, body, hashBefore);
+  }
+
+  abstract void consume(int type, byte[] body, byte[] hashBefore) throws TlcpAlertException;
+
+  void moveTo(HandshakeState next) {
+    state = state.next(next);
+  }
+
+  void send(HandshakeMessage m) {
+    sendEncoded(m.encode());
+  }
+
+  void sendEncoded(byte[] message) {
+    transcript.add(message);
+    engine.writeHandshake(message);
+  }
+
+  void deriveKeys(byte[] preMasterSecret) {
+    masterSecret = KeySchedule.masterSecret(crypto, preMasterSecret, clientRandom, serverRandom);
+    Arrays.fill(preMasterSecret, (byte) 0);
+    keysFromMaster();
+  }
+
+  void keysFromMaster() {
+    protections = KeySchedule.protections(crypto, suite, masterSecret, clientRandom, serverRandom);
+  }
+
+  /** Sends ChangeCipherSpec and our Finished over the transcript so far. */
+  void sendChangeCipherSpecAndFinished(boolean client) {
+    engine.changeWriteCipher(client ? protections.clientWrite() : protections.serverWrite());
+    send(new Finished(KeySchedule.verifyData(crypto, masterSecret, client, transcript.hash())));
+  }
+
+  /** Checks the peer's Finished (decrypt_error on mismatch, GB/T 38636 6.4.5.10). */
+  void checkFinished(byte[] body, byte[] hashBefore, boolean fromClient) throws TlcpAlertException {
+    Finished f = Finished.parse(body);
+    byte[] expected = KeySchedule.verifyData(crypto, masterSecret, fromClient, hashBefore);
+    if (!MessageDigest.isEqual(expected, f.verifyData())) {
+      throw new TlcpAlertException(Alert.DECRYPT_ERROR, "Finished verify_data does not match");
+    }
+  }
+
+  byte[] random32() {
+    byte[] r = new byte[32];
+    crypto.random().nextBytes(r);
+    return r;
+  }
+
+  /** Calls the application's hook with the verified certificates (access_denied if it refuses). */
+  void notifyListener(CertificatePathValidator.Result verified) throws TlcpAlertException {
+    PeerCertificateListener listener = context.listener();
+    if (listener == null) {
+      return;
+    }
+    try {
+      listener.peerVerified(Certificates.fromDer(verified.presented()));
+    } catch (CertificateException e) {
+      throw new TlcpAlertException(Alert.ACCESS_DENIED, "peer refused by the application: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new TlcpAlertException(Alert.INTERNAL_ERROR, "peer certificate listener failed", e);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.gmtls.tlcp;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The session caches of one {@link TlcpContext}: server sessions by session ID, and client
+ * sessions by {@code host:port} of the server. Both are LRU maps bounded by
+ * {@code sessionCacheSize} entries; entries older than {@code sessionTimeout} are never returned.
+ * Thread-safe.
+ */
+public final class TlcpSessionCache {
+
+  private final int maxSize;
+  private final long timeoutMillis;
+  private final Clock clock;
+  private final Map<IdKey, SessionState> server;
+  private final Map<String, SessionState> client;
+  private final AtomicLong hits = new AtomicLong();
+  private final AtomicLong misses = new AtomicLong();
+
+  TlcpSessionCache(int maxSize, Duration timeout, Clock clock) {
+    this.maxSize = maxSize;
+    this.timeoutMillis = timeout.toMillis();
+    this.clock = clock;
+    this.server = lru(maxSize);
+    this.client = lru(maxSize);
+  }
+
+  private static <K> Map<K, SessionState> lru(int max) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<K, SessionState> eldest) {
+        return size() > max;
+      }
+    };
+  }
+
+  /** Whether sessions are cached at all (size &gt; 0). */
+  public boolean enabled() {
+    return maxSize > 0;
+  }
+
+  /** Server sessions plus client sessions held now (expired ones included until evicted). */
+  public synchronized int size() {
+    return server.size() + client.size();
+  }
+
+  /** Lookups that found a usable session. */
+  public long hits() {
+    return hits.get();
+  }
+
+  /** Lookups that found none. */
+  public long misses() {
+    return misses.get();
+  }
+
+  /** Removes a server session. */
+  public synchronized boolean invalidate(byte[] sessionId) {
+    return server.remove(new IdKey(sessionId)) != null;
+  }
+
+  /** Removes the client session kept for that server. */
+  public synchronized boolean invalidatePeer(String host, int port) {
+    return client.remove(host + ":" + port) != null;
+  }
+
+  /** Empties both caches. */
+  public synchronized void invalidateAll() {
+    server.clear();
+    client.clear();
+  }
+
+  boolean fresh(SessionState s) {
+    long now = clock.millis();
+    return now - s.creationMillis() < timeoutMillis && now < s.notAfterMillis();
+  }
+
+  synchronized void putServer(SessionState s) {
+    if (maxSize > 0 && s.id().length > 0) {
+      server.put(new IdKey(s.id()), s);
+    }
+  }
+
+  synchronized SessionState getServer(byte[] id) {
+    SessionState s = maxSize > 0 ? server.get(new IdKey(id)) : null;
+    return count(s);
+  }
+
+  synchronized void putClient(String peer, SessionState s) {
+    if (maxSize > 0 && peer != null) {
+      client.put(peer, s);
+    }
+  }
+
+  synchronized SessionState getClient(String peer) {
+    SessionState s = maxSize > 0 && peer != null ? client.get(peer) : null;
+    return count(s);
+  }
+
+  synchronized void removeClient(String peer, SessionState s) {
+    if (peer != null) {
+      client.remove(peer, s);
+    }
+  }
+
+  private SessionState count(SessionState s) {
+    if (s != null && !fresh(s)) {
+      s = null;
+    }
+    (s == null ? misses : hits).incrementAndGet();
+    return s;
+  }
+
+  private record IdKey(byte[] id) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IdKey k && Arrays.equals(id, k.id);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(id);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TlcpSessionCache[max=" + maxSize + ", size=" + size() + ", hits=" + hits + ", misses=" + misses + "]";
+  }
+}

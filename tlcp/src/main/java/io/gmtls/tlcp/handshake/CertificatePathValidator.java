@@ -1,0 +1,319 @@
+package io.gmtls.tlcp.handshake;
+
+import io.gmtls.tlcp.Alert;
+import io.gmtls.tlcp.RevocationChecker;
+import io.gmtls.tlcp.TlcpAlertException;
+import io.gmtls.tlcp.crypto.Sm2PublicKey;
+import io.gmtls.tlcp.crypto.TlcpCrypto;
+import java.io.IOException;
+import java.security.InvalidKeyException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateRevokedException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+
+/**
+ * Verifies a TLCP peer's certificates (GB/T 38636-2020 clause 6.4.5.3 and RFC 5280 clause 6,
+ * restricted to what TLCP PKIs use) against configured trust anchors:
+ * <ul>
+ *   <li>the signing certificate (first) and, if sent, the encryption certificate (second, unless
+ *       it is a CA) each chain to a trust anchor through the other certificates the peer sent;
+ *   <li>every signature is SM2-with-SM3 and verifies; every certificate on the path is within its
+ *       validity at the given time; CAs have basicConstraints cA (and a path length that allows
+ *       the path) and, when keyUsage is present, keyCertSign;
+ *   <li>key usage by role: signing certificate digitalSignature, encryption certificate
+ *       keyEncipherment or keyAgreement; extendedKeyUsage, when present, must allow the peer's
+ *       role (serverAuth / clientAuth) or anyExtendedKeyUsage;
+ *   <li>no unknown critical extension (name constraints and policy processing are not
+ *       implemented, so such CAs are refused rather than half-checked).
+ * </ul>
+ * Alerts: unknown_ca (no path to an anchor: no issuer of that name, or none whose key verifies
+ * the signature), bad_certificate (unparsable, not a CA, not yet valid, chain too long), certificate_expired, unsupported_certificate (wrong key usage, not SM2,
+ * unknown critical extension), certificate_revoked / certificate_unknown (revocation hook).
+ * Thread-safe; built once per context.
+ */
+public final class CertificatePathValidator {
+
+  /** The role of the peer whose certificates are checked. */
+  public enum PeerRole { SERVER, CLIENT }
+
+  /** What a verified peer presented. */
+  public record Result(List<byte[]> presented, Sm2PublicKey signingKey, Sm2PublicKey encryptionKey,
+      Certificate signingCertificate, long notAfterMillis) {
+  }
+
+  private static final int MAX_DEPTH = 8;
+  private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CRITICAL = Set.of(
+      Extension.keyUsage, Extension.basicConstraints, Extension.extendedKeyUsage,
+      Extension.subjectAlternativeName, Extension.certificatePolicies,
+      Extension.subjectKeyIdentifier, Extension.authorityKeyIdentifier);
+
+  private record Anchor(Certificate certificate, Sm2PublicKey key, X509Certificate original,
+      byte[] der) {
+  }
+
+  private final TlcpCrypto crypto;
+  private final Map<X500Name, List<Anchor>> anchors = new HashMap<>();
+  private final List<byte[]> anchorNames = new ArrayList<>();
+
+  /**
+   * @throws IllegalArgumentException if an anchor does not hold an SM2 key
+   */
+  public CertificatePathValidator(TlcpCrypto crypto, Collection<X509Certificate> trustAnchors) {
+    this.crypto = crypto;
+    int i = 0;
+    for (X509Certificate x : trustAnchors) {
+      byte[] der = Certificates.der(x, "trustAnchors[" + i + "]");
+      Certificate c = Certificate.getInstance(der);
+      Sm2PublicKey key;
+      try {
+        key = crypto.sm2PublicKey(c.getSubjectPublicKeyInfo().getEncoded());
+      } catch (InvalidKeyException | IOException e) {
+        throw new IllegalArgumentException("trustAnchors[" + i + "]: not an SM2 certificate ("
+            + x.getSubjectX500Principal().getName() + ")", e);
+      }
+      anchors.computeIfAbsent(c.getSubject(), k -> new ArrayList<>()).add(new Anchor(c, key, x, der));
+      try {
+        anchorNames.add(c.getSubject().getEncoded(ASN1Encoding.DER));
+      } catch (IOException e) {
+        throw new IllegalArgumentException("trustAnchors[" + i + "]: subject cannot be encoded", e);
+      }
+      i++;
+    }
+  }
+
+  /** DER subject names of the anchors, for CertificateRequest.certificate_authorities. */
+  public List<byte[]> anchorNames() {
+    return anchorNames;
+  }
+
+  public boolean hasAnchors() {
+    return !anchors.isEmpty();
+  }
+
+  /**
+   * Verifies the presented certificates.
+   *
+   * @param presented DER certificates in TLCP order (signing first)
+   * @param checker null for none
+   */
+  public Result validate(List<byte[]> presented, PeerRole role, Instant now,
+      RevocationChecker checker) throws TlcpAlertException {
+    if (presented.isEmpty()) {
+      throw new TlcpAlertException(Alert.HANDSHAKE_FAILURE, "peer sent no certificate");
+    }
+    List<Certificate> parsed = new ArrayList<>(presented.size());
+    for (byte[] der : presented) {
+      try {
+        parsed.add(Certificate.getInstance(der));
+      } catch (RuntimeException e) {
+        throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "unparsable certificate", e);
+      }
+    }
+    Certificate signing = parsed.get(0);
+    Certificate encryption = null;
+    if (parsed.size() > 1 && !isCa(parsed.get(1))) {
+      encryption = parsed.get(1);
+    }
+    long now0 = now.toEpochMilli();
+    long[] notAfter = {Long.MAX_VALUE};
+    List<Certificate> path = checkLeaf(signing, parsed, role, true, now0, notAfter, checker, presented);
+    Sm2PublicKey signingKey = key(signing);
+    Sm2PublicKey encryptionKey = null;
+    if (encryption != null) {
+      checkLeaf(encryption, parsed, role, false, now0, notAfter, checker, presented);
+      encryptionKey = key(encryption);
+    }
+    return new Result(List.copyOf(presented), signingKey, encryptionKey, signing, notAfter[0]);
+  }
+
+  private List<Certificate> checkLeaf(Certificate leaf, List<Certificate> pool, PeerRole role,
+      boolean signing, long now, long[] notAfter, RevocationChecker checker, List<byte[]> presented)
+      throws TlcpAlertException {
+    String what = signing ? "signing certificate" : "encryption certificate";
+    checkCommon(leaf, what, now, notAfter);
+    KeyUsage ku = keyUsage(leaf, what);
+    if (ku != null) {
+      boolean ok = signing ? ku.hasUsages(KeyUsage.digitalSignature)
+          : ku.hasUsages(KeyUsage.keyEncipherment) || ku.hasUsages(KeyUsage.keyAgreement);
+      if (!ok) {
+        throw new TlcpAlertException(Alert.UNSUPPORTED_CERTIFICATE, what + " lacks key usage "
+            + (signing ? "digitalSignature" : "keyEncipherment/keyAgreement"));
+      }
+    }
+    ExtendedKeyUsage eku;
+    try {
+      eku = ExtendedKeyUsage.fromExtensions(leaf.getTBSCertificate().getExtensions());
+    } catch (RuntimeException e) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " has a malformed extendedKeyUsage", e);
+    }
+    if (eku != null && !eku.hasKeyPurposeId(KeyPurposeId.anyExtendedKeyUsage)
+        && !eku.hasKeyPurposeId(role == PeerRole.SERVER ? KeyPurposeId.id_kp_serverAuth
+            : KeyPurposeId.id_kp_clientAuth)) {
+      throw new TlcpAlertException(Alert.UNSUPPORTED_CERTIFICATE,
+          what + " extendedKeyUsage does not allow " + (role == PeerRole.SERVER ? "serverAuth" : "clientAuth"));
+    }
+    key(leaf);
+
+    List<Certificate> path = new ArrayList<>();
+    path.add(leaf);
+    Certificate current = leaf;
+    for (int depth = 0; depth <= MAX_DEPTH; depth++) {
+      Anchor anchor = anchorFor(current);
+      if (anchor != null) {
+        if (checker != null) {
+          revocation(checker, path, anchor, what);
+        }
+        return path;
+      }
+      Certificate issuer = null;
+      for (Certificate candidate : pool) {
+        if (candidate != current && candidate.getSubject().equals(current.getIssuer())
+            && isCa(candidate) && signedBy(current, key(candidate))) {
+          issuer = candidate;
+          break;
+        }
+      }
+      if (issuer == null) {
+        throw new TlcpAlertException(Alert.UNKNOWN_CA, what + " does not chain to a trusted CA");
+      }
+      checkCa(issuer, depth, now, notAfter);
+      path.add(issuer);
+      current = issuer;
+    }
+    throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " chain longer than " + MAX_DEPTH);
+  }
+
+  /**
+   * The anchor that issued {@code c} (or is {@code c}), or null. An anchor with the right name
+   * whose key does not verify the signature is no issuer: another CA of the same name (a
+   * foreign PKI) leads to unknown_ca, not to a path.
+   */
+  private Anchor anchorFor(Certificate c) {
+    List<Anchor> named = anchors.get(c.getIssuer());
+    if (named == null) {
+      return null;
+    }
+    for (Anchor a : named) {
+      if (a.certificate.equals(c) || signedBy(c, a.key)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private void checkCa(Certificate ca, int depthBelow, long now, long[] notAfter)
+      throws TlcpAlertException {
+    checkCommon(ca, "CA certificate", now, notAfter);
+    BasicConstraints bc = BasicConstraints.fromExtensions(ca.getTBSCertificate().getExtensions());
+    if (bc.getPathLenConstraint() != null && bc.getPathLenConstraint().intValue() < depthBelow) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "CA path length constraint exceeded");
+    }
+    KeyUsage ku = keyUsage(ca, "CA certificate");
+    if (ku != null && !ku.hasUsages(KeyUsage.keyCertSign)) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "CA certificate lacks keyCertSign");
+    }
+  }
+
+  private static void checkCommon(Certificate c, String what, long now, long[] notAfter)
+      throws TlcpAlertException {
+    ASN1ObjectIdentifier alg = c.getSignatureAlgorithm().getAlgorithm();
+    if (!GMObjectIdentifiers.sm2sign_with_sm3.equals(alg)
+        || !c.getSignatureAlgorithm().equals(c.getTBSCertificate().getSignature())) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " is not signed with SM2-with-SM3");
+    }
+    if (now < c.getStartDate().getDate().getTime()) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " is not yet valid");
+    }
+    long end = c.getEndDate().getDate().getTime();
+    if (now > end) {
+      throw new TlcpAlertException(Alert.CERTIFICATE_EXPIRED, what + " has expired");
+    }
+    notAfter[0] = Math.min(notAfter[0], end);
+    Extensions exts = c.getTBSCertificate().getExtensions();
+    if (exts != null) {
+      for (ASN1ObjectIdentifier oid : exts.getCriticalExtensionOIDs()) {
+        if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+          throw new TlcpAlertException(Alert.UNSUPPORTED_CERTIFICATE,
+              what + " has an unsupported critical extension " + oid);
+        }
+      }
+    }
+  }
+
+  private static KeyUsage keyUsage(Certificate c, String what) throws TlcpAlertException {
+    try {
+      return KeyUsage.fromExtensions(c.getTBSCertificate().getExtensions());
+    } catch (RuntimeException e) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " has a malformed keyUsage", e);
+    }
+  }
+
+  private static boolean isCa(Certificate c) {
+    try {
+      BasicConstraints bc = BasicConstraints.fromExtensions(c.getTBSCertificate().getExtensions());
+      return bc != null && bc.isCA();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private Sm2PublicKey key(Certificate c) throws TlcpAlertException {
+    try {
+      return crypto.sm2PublicKey(c.getSubjectPublicKeyInfo().getEncoded());
+    } catch (InvalidKeyException | IOException e) {
+      throw new TlcpAlertException(Alert.UNSUPPORTED_CERTIFICATE, "certificate key is not SM2", e);
+    }
+  }
+
+  private boolean signedBy(Certificate c, Sm2PublicKey issuerKey) {
+    try {
+      return crypto.sm2Verify(issuerKey, c.getTBSCertificate().getEncoded(ASN1Encoding.DER),
+          c.getSignature().getOctets());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void revocation(RevocationChecker checker, List<Certificate> path, Anchor anchor,
+      String what) throws TlcpAlertException {
+    List<X509Certificate> chain = new ArrayList<>(path.size() + 1);
+    try {
+      for (Certificate c : path) {
+        chain.add(Certificates.fromDer(c.getEncoded(ASN1Encoding.DER)));
+      }
+    } catch (IOException | CertificateException e) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " cannot be re-encoded", e);
+    }
+    if (!anchor.certificate.equals(path.get(path.size() - 1))) {
+      chain.add(anchor.original);
+    }
+    try {
+      checker.check(List.copyOf(chain));
+    } catch (CertificateRevokedException e) {
+      throw new TlcpAlertException(Alert.CERTIFICATE_REVOKED, what + " is revoked", e);
+    } catch (CertificateException e) {
+      throw new TlcpAlertException(Alert.CERTIFICATE_UNKNOWN,
+          what + " failed the revocation check: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new TlcpAlertException(Alert.CERTIFICATE_UNKNOWN, what + " revocation check failed", e);
+    }
+  }
+}
