@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# pki-ca benchmark: dual-certificate issuance vs raw SM2 signatures, broker authn (cached and
+# uncached) vs a trivial endpoint, written to bench/results/ca.md. Needs PostgreSQL on 127.0.0.1
+# (GMTLS_TEST_JDBC_URL to change) and wrk (apt-get install -y wrk). Not part of the test run.
+# Options (system properties): -Dbench.issuances=3000 -Dbench.threads=8 -Dbench.duration=10s
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk" >&2; exit 2; }
+mvn -B -q -f pki-ca/pom.xml test-compile -Dgmtls.shared.dir="$here/../shared" >&2
+mvn -B -q -f pki-ca/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
+cp="pki-ca/target/classes:pki-ca/target/test-classes:$(cat pki-ca/target/bench.classpath)"
+exec java -Xmx2g "$@" -cp "$cp" io.gmtls.pki.bench.CaBench bench/results/ca.md

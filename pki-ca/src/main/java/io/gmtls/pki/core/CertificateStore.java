@@ -1,0 +1,35 @@
+package io.gmtls.pki.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Issued certificates and their revocations (a port). */
+public interface CertificateStore {
+
+    /**
+     * Inserts a certificate, with the escrowed private key of an encryption certificate if any.
+     * Returns false, writing nothing, when the serial number is taken (the caller draws another).
+     */
+    boolean insert(IssuedCertificate certificate, byte[] escrowedKey);
+
+    Optional<IssuedCertificate> findBySerial(String serial);
+
+    List<IssuedCertificate> search(CertificateQuery query);
+
+    /**
+     * Marks a certificate revoked and tells the other nodes (NOTIFY on commit); empty when there is no
+     * such certificate, a 409 when it is already revoked.
+     */
+    Optional<IssuedCertificate> revoke(String serial, RevocationReason reason, Instant at);
+
+    /** Revoked certificates of a CA with their revocation id, for a CRL; takes the lock CRL numbering needs. */
+    List<RevokedEntry> revocationsForCrl(String caName, long afterRevocationId);
+
+    /** The escrowed private key (an SM2EnvelopedKey to the key-management key), if one was stored. */
+    Optional<byte[]> escrowedKey(String serial);
+
+    /** A revoked certificate as listed in a CRL. */
+    record RevokedEntry(long revocationId, String serial, Instant revokedAt, RevocationReason reason) {
+    }
+}

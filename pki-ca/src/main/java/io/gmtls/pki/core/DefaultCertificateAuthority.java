@@ -1,0 +1,304 @@
+package io.gmtls.pki.core;
+
+import io.gmtls.pki.core.crypto.CertificateRequests;
+import io.gmtls.pki.core.crypto.CertificateRequests.VerifiedCsr;
+import io.gmtls.pki.core.crypto.Fingerprints;
+import io.gmtls.pki.core.crypto.KeyAlgorithm;
+import io.gmtls.pki.core.crypto.SerialNumbers;
+import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
+import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.pki.core.profile.CertificateProfile;
+import io.gmtls.pki.core.profile.IssuanceDraft;
+import io.gmtls.pki.core.profile.PolicyRule;
+import io.gmtls.pki.core.profile.PolicyRules;
+import io.gmtls.pki.core.profile.ProfileCatalog;
+import io.gmtls.pki.core.profile.ProfileUsage;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+
+/** The CA core: policy, signing, storage and audit through ports; no Spring, no JDBC. */
+public final class DefaultCertificateAuthority implements CertificateAuthority {
+
+    private static final int SERIAL_ATTEMPTS = 5;
+    private static final Duration BACKDATE = Duration.ofMinutes(5);
+
+    private final CaDirectory cas;
+    private final ProfileCatalog profiles;
+    private final List<PolicyRule> policy;
+    private final CertificateIssuer issuer;
+    private final CertificateStore store;
+    private final VehicleRegistry vehicles;
+    private final AuditLog audit;
+    private final Transactions transactions;
+    private final SecureRandom random;
+    private final SerialNumbers serials;
+    private final Clock clock;
+    private final PublicKey escrowKey;
+    private final Consumer<IssuedCertificate> afterRevocation;
+
+    /**
+     * @param escrowKey       SM2 public key of the key-management key that escrows generated
+     *                        encryption keys, or null for no escrow
+     * @param afterRevocation called after a revocation committed (republishes the CRL)
+     */
+    public DefaultCertificateAuthority(CaDirectory cas, ProfileCatalog profiles, List<PolicyRule> policy,
+            CertificateIssuer issuer, CertificateStore store, VehicleRegistry vehicles, AuditLog audit,
+            Transactions transactions, SecureRandom random, Clock clock, PublicKey escrowKey,
+            Consumer<IssuedCertificate> afterRevocation) {
+        this.cas = Objects.requireNonNull(cas);
+        this.profiles = Objects.requireNonNull(profiles);
+        this.policy = List.copyOf(policy);
+        this.issuer = Objects.requireNonNull(issuer);
+        this.store = Objects.requireNonNull(store);
+        this.vehicles = Objects.requireNonNull(vehicles);
+        this.audit = Objects.requireNonNull(audit);
+        this.transactions = Objects.requireNonNull(transactions);
+        this.random = Objects.requireNonNull(random);
+        this.serials = new SerialNumbers(random);
+        this.clock = Objects.requireNonNull(clock);
+        if (escrowKey != null && !Sm2Keys.isSm2(escrowKey)) {
+            throw new PkiConfigException("gmtls.ca.escrow.certificate", "the key-management key must be SM2");
+        }
+        this.escrowKey = escrowKey;
+        this.afterRevocation = afterRevocation == null ? c -> { } : afterRevocation;
+    }
+
+    @Override
+    public IssuedCertificate issue(IssueRequest request, Actor actor) {
+        CertificateProfile profile = profiles.require(request.profile());
+        IssuingCa ca = cas.issuing(profile.issuer());
+        SubjectPublicKeyInfo spki;
+        String cn = request.commonName();
+        List<String> dns = request.dnsNames();
+        if ((request.csr() == null) == (request.publicKey() == null)) {
+            throw PkiException.badRequest("give exactly one of csr and publicKey");
+        }
+        if (request.csr() != null) {
+            VerifiedCsr csr = CertificateRequests.verify(request.csr());
+            spki = csr.publicKey();
+            if (cn == null) {
+                cn = csr.commonName();
+            }
+            if (dns.isEmpty()) {
+                dns = profile.requireDnsSan() ? csr.dnsNames() : List.of();
+            }
+        } else {
+            spki = parsePublicKey(request.publicKey());
+        }
+        IssuanceDraft draft = draft(profile, spki, cn, dns, ca);
+        String target = profile.name() + ":" + draft.commonName();
+        X509Certificate presigned = issuer.sign(draft, ca, serials.next());
+        return audited(actor, "certificate.issue", target, () -> transactions.inTransaction(() -> {
+            Binding binding = bind(profile, draft.commonName());
+            IssuedCertificate issued = store(draft, ca, binding, presigned, null);
+            audit.append(AuditEvent.success(actor, "certificate.issue", target, "serial=" + issued.serial()));
+            return issued;
+        }));
+    }
+
+    @Override
+    public VehicleCredentials issueVehiclePair(VehiclePairRequest request, Actor actor) {
+        String vin = request.vin();
+        if (vin == null || !ProfileCatalog.VIN.matcher(vin).matches()) {
+            throw PkiException.badRequest("VIN must be 17 characters of 0-9 and A-Z without I, O and Q");
+        }
+        CertificateProfile signProfile = profiles.require(request.signProfileOrDefault());
+        CertificateProfile encProfile = profiles.require(request.encProfileOrDefault());
+        if (signProfile.usage() != ProfileUsage.VEHICLE_SIGNING || encProfile.usage() != ProfileUsage.VEHICLE_ENCRYPTION) {
+            throw PkiException.badRequest("a vehicle pair needs a vehicle signing and a vehicle encryption profile");
+        }
+        VerifiedCsr csr = CertificateRequests.verify(request.signingCsr());
+        if (csr.keyAlgorithm() != KeyAlgorithm.SM2) {
+            throw PkiException.badRequest("the signing CSR must carry an SM2 key (got " + csr.keyAlgorithm() + ")");
+        }
+        if (csr.commonName() != null && !csr.commonName().equals(vin)) {
+            throw PkiException.badRequest("the CSR's CN does not match the VIN");
+        }
+        IssuingCa signCa = cas.issuing(signProfile.issuer());
+        IssuingCa encCa = cas.issuing(encProfile.issuer());
+        IssuanceDraft signDraft = draft(signProfile, csr.publicKey(), vin, List.of(), signCa);
+
+        KeyPair encPair = Sm2Keys.generate(random);
+        IssuanceDraft encDraft = draft(encProfile,
+                SubjectPublicKeyInfo.getInstance(encPair.getPublic().getEncoded()), vin, List.of(), encCa);
+        PublicKey recipient;
+        try {
+            recipient = Sm2Keys.publicKey(csr.publicKey());
+        } catch (GeneralSecurityException e) {
+            throw PkiException.badRequest("the CSR's public key is unreadable");
+        }
+        byte[] envelope = Sm2EnvelopedKey.seal(encPair, recipient, random).encoded();
+        byte[] escrow = escrowKey == null ? null : Sm2EnvelopedKey.seal(encPair, escrowKey, random).encoded();
+        X509Certificate signPresigned = issuer.sign(signDraft, signCa, serials.next());
+        X509Certificate encPresigned = issuer.sign(encDraft, encCa, serials.next());
+        return audited(actor, "vehicle.enroll", vin, () -> transactions.inTransaction(() -> {
+            Binding binding = bind(signProfile, vin);
+            IssuedCertificate sign = store(signDraft, signCa, binding, signPresigned, null);
+            IssuedCertificate enc = store(encDraft, encCa, binding, encPresigned, escrow);
+            audit.append(AuditEvent.success(actor, "vehicle.enroll", vin,
+                    "sign=" + sign.serial() + " enc=" + enc.serial() + (escrow != null ? " escrowed" : "")));
+            return new VehicleCredentials(sign, enc, envelope, cas.chainOf(signCa.name()));
+        }));
+    }
+
+    @Override
+    public IssuedCertificate revoke(String serial, RevocationReason reason, Actor actor) {
+        String normalized = SerialNumbers.normalize(serial);
+        if (normalized == null) {
+            throw PkiException.badRequest("serial must be a hexadecimal certificate serial number");
+        }
+        RevocationReason why = reason == null ? RevocationReason.UNSPECIFIED : reason;
+        if (why == RevocationReason.REMOVE_FROM_CRL) {
+            throw PkiException.badRequest("removeFromCRL is not a reason to revoke");
+        }
+        IssuedCertificate revoked = audited(actor, "certificate.revoke", normalized,
+                () -> transactions.inTransaction(() -> {
+                    IssuedCertificate r = store.revoke(normalized, why, AuditChain.truncate(clock.instant()))
+                            .orElseThrow(() -> PkiException.notFound("no certificate with serial " + normalized));
+                    audit.append(AuditEvent.success(actor, "certificate.revoke", normalized,
+                            "reason=" + why + " cn=" + r.commonName()));
+                    return r;
+                }));
+        afterRevocation.accept(revoked);
+        return revoked;
+    }
+
+    @Override
+    public Optional<IssuedCertificate> find(String serial) {
+        String normalized = SerialNumbers.normalize(serial);
+        if (normalized == null) {
+            throw PkiException.badRequest("serial must be a hexadecimal certificate serial number");
+        }
+        return store.findBySerial(normalized);
+    }
+
+    @Override
+    public List<IssuedCertificate> search(CertificateQuery query) {
+        return store.search(query);
+    }
+
+    @Override
+    public List<X509Certificate> chain(String caName) {
+        return cas.chainOf(caName);
+    }
+
+    private IssuanceDraft draft(CertificateProfile profile, SubjectPublicKeyInfo spki, String cn, List<String> dns,
+            IssuingCa ca) {
+        IssuanceDraft draft = new IssuanceDraft(profile, spki, cn, dns, clock.instant().minus(BACKDATE),
+                ca.certificate().getNotAfter().toInstant());
+        PolicyRules.applyAll(policy, draft);
+        return draft;
+    }
+
+    private static SubjectPublicKeyInfo parsePublicKey(byte[] der) {
+        if (der.length > 4096) {
+            throw new PkiException(PkiException.Kind.TOO_LARGE, "public key is larger than 4096 bytes");
+        }
+        try {
+            SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(der);
+            Sm2Keys.publicKey(spki);
+            return spki;
+        } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
+            throw PkiException.badRequest("publicKey is not a DER SubjectPublicKeyInfo");
+        }
+    }
+
+    /** Which vehicle or model a certificate belongs to. */
+    private record Binding(String vin, String modelCode) {
+    }
+
+    private Binding bind(CertificateProfile profile, String cn) {
+        switch (profile.usage()) {
+            case VEHICLE_SIGNING, VEHICLE_ENCRYPTION -> {
+                Vehicle vehicle = vehicles.vehicle(cn)
+                        .orElseThrow(() -> PkiException.badRequest("VIN " + cn + " is not registered"));
+                return new Binding(vehicle.vin(), vehicle.modelCode());
+            }
+            case MODEL_SIGNING, MODEL_ENCRYPTION -> {
+                VehicleModel model = vehicles.model(cn)
+                        .orElseThrow(() -> PkiException.badRequest("model " + cn + " is not registered"));
+                return new Binding(null, model.code());
+            }
+            default -> {
+                return new Binding(null, null);
+            }
+        }
+    }
+
+    /** Stores a signed certificate; on a serial collision signs again under a fresh serial. */
+    private IssuedCertificate store(IssuanceDraft draft, IssuingCa ca, Binding binding, X509Certificate presigned,
+            byte[] escrow) {
+        X509Certificate certificate = presigned;
+        for (int attempt = 0; attempt < SERIAL_ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                certificate = issuer.sign(draft, ca, serials.next());
+            }
+            IssuedCertificate row = row(draft, ca, binding, certificate);
+            if (store.insert(row, escrow)) {
+                return row;
+            }
+        }
+        throw new PkiException(PkiException.Kind.INTERNAL, "no free serial number after " + SERIAL_ATTEMPTS + " attempts");
+    }
+
+    private static IssuedCertificate row(IssuanceDraft draft, IssuingCa ca, Binding binding, X509Certificate cert) {
+        try {
+            byte[] der = cert.getEncoded();
+            BigInteger serial = cert.getSerialNumber();
+            return new IssuedCertificate(SerialNumbers.toHex(serial), ca.name(), draft.profile().name(),
+                    draft.profile().usage(), draft.subject().toString(), draft.commonName(), binding.vin(),
+                    binding.modelCode(), CertificateStatus.VALID, cert.getNotBefore().toInstant(),
+                    cert.getNotAfter().toInstant(), Fingerprints.sm3Hex(der), der, null, null);
+        } catch (CertificateEncodingException e) {
+            throw new PkiException(PkiException.Kind.INTERNAL, "certificate encoding failed", e);
+        }
+    }
+
+    /**
+     * Runs an operation; a failure that is not the caller's fault (anything but a 4xx) is recorded as
+     * an audit FAILED event in its own transaction, after the operation's transaction rolled back.
+     */
+    private <T> T audited(Actor actor, String action, String target, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (PkiException e) {
+            if (e.kind() == PkiException.Kind.INTERNAL || e.kind() == PkiException.Kind.UNAVAILABLE) {
+                recordFailure(actor, action, target, e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            recordFailure(actor, action, target, e);
+            throw e;
+        }
+    }
+
+    private void recordFailure(Actor actor, String action, String target, RuntimeException cause) {
+        try {
+            transactions.inTransaction(() -> {
+                audit.append(AuditEvent.failed(actor, action, target, cause.getClass().getSimpleName()));
+                return null;
+            });
+        } catch (RuntimeException auditFailure) {
+            cause.addSuppressed(auditFailure);
+        }
+    }
+
+    /** The current time (for callers that stamp results with the CA's clock). */
+    public Instant now() {
+        return clock.instant();
+    }
+}

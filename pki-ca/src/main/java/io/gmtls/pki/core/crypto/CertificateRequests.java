@@ -1,0 +1,152 @@
+package io.gmtls.pki.core.crypto;
+
+import io.gmtls.pki.core.PkiException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
+
+/**
+ * Reads PKCS#10 requests as hostile input: bounded size, strict DER, proof of possession verified
+ * (SM2-with-SM3 with the default SM2 user ID, or ECDSA).
+ */
+public final class CertificateRequests {
+
+    /** The largest CSR accepted (an SM2 CSR is about 300 bytes; 8 KiB leaves room for extensions). */
+    public static final int MAX_CSR_BYTES = 8 * 1024;
+
+    private CertificateRequests() {
+    }
+
+    /** A CSR whose signature has been checked. */
+    public record VerifiedCsr(SubjectPublicKeyInfo publicKey, KeyAlgorithm keyAlgorithm, X500Name subject,
+            String commonName, List<String> dnsNames) {
+        public VerifiedCsr {
+            dnsNames = List.copyOf(dnsNames);
+        }
+    }
+
+    /** Decodes a CSR given as PEM text or base64 DER. */
+    public static byte[] decode(String text) {
+        if (text == null || text.isBlank()) {
+            throw PkiException.badRequest("csr is missing");
+        }
+        if (text.length() > MAX_CSR_BYTES * 2) {
+            throw new PkiException(PkiException.Kind.TOO_LARGE, "csr is larger than " + MAX_CSR_BYTES + " bytes");
+        }
+        String trimmed = text.strip();
+        if (trimmed.startsWith("-----BEGIN")) {
+            try (PemReader reader = new PemReader(new StringReader(trimmed))) {
+                PemObject pem = reader.readPemObject();
+                if (pem == null || !(pem.getType().equals("CERTIFICATE REQUEST")
+                        || pem.getType().equals("NEW CERTIFICATE REQUEST"))) {
+                    throw PkiException.badRequest("csr is not a PEM CERTIFICATE REQUEST");
+                }
+                return pem.getContent();
+            } catch (IOException | IllegalArgumentException e) {
+                throw PkiException.badRequest("csr is not valid PEM");
+            }
+        }
+        try {
+            return Base64.getMimeDecoder().decode(trimmed.getBytes(StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            throw PkiException.badRequest("csr is neither PEM nor base64 DER");
+        }
+    }
+
+    /** Parses and verifies a DER CSR. */
+    public static VerifiedCsr verify(byte[] der) {
+        if (der == null || der.length == 0) {
+            throw PkiException.badRequest("csr is empty");
+        }
+        if (der.length > MAX_CSR_BYTES) {
+            throw new PkiException(PkiException.Kind.TOO_LARGE, "csr is larger than " + MAX_CSR_BYTES + " bytes");
+        }
+        PKCS10CertificationRequest csr;
+        try {
+            ASN1Primitive primitive = ASN1Primitive.fromByteArray(der);
+            byte[] reencoded = primitive.getEncoded("DER");
+            if (!java.util.Arrays.equals(reencoded, der)) {
+                throw PkiException.badRequest("csr is not DER encoded");
+            }
+            csr = new PKCS10CertificationRequest(der);
+        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            throw PkiException.badRequest("csr is not a PKCS#10 request");
+        }
+        SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
+        KeyAlgorithm algorithm = KeyAlgorithm.of(spki);
+        try {
+            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder()
+                    .setProvider(GmCrypto.provider()).build(spki);
+            if (!csr.isSignatureValid(verifier)) {
+                throw PkiException.badRequest("csr proof of possession failed: the signature does not verify");
+            }
+        } catch (PkiException e) {
+            throw e;
+        } catch (Exception e) {
+            throw PkiException.badRequest("csr proof of possession failed: " + safe(e));
+        }
+        X500Name subject = csr.getSubject();
+        return new VerifiedCsr(spki, algorithm, subject, commonName(subject), dnsNames(csr));
+    }
+
+    private static String safe(Exception e) {
+        String message = e.getMessage();
+        if (message == null || message.length() > 120) {
+            return "unsupported signature or key";
+        }
+        return message.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** The (single) CN of a name, or null. */
+    public static String commonName(X500Name name) {
+        RDN[] rdns = name.getRDNs(BCStyle.CN);
+        if (rdns.length == 0) {
+            return null;
+        }
+        if (rdns.length > 1 || rdns[0].isMultiValued()) {
+            throw PkiException.badRequest("subject has more than one CN");
+        }
+        ASN1Encodable value = rdns[0].getFirst().getValue();
+        return value instanceof ASN1String text ? text.getString() : IETFUtils.valueToString(value);
+    }
+
+    private static List<String> dnsNames(PKCS10CertificationRequest csr) {
+        List<String> names = new ArrayList<>();
+        for (var attribute : csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+            for (ASN1Encodable value : attribute.getAttributeValues()) {
+                Extensions extensions = Extensions.getInstance(value);
+                GeneralNames san = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+                if (san == null) {
+                    continue;
+                }
+                for (GeneralName name : san.getNames()) {
+                    if (name.getTagNo() == GeneralName.dNSName) {
+                        names.add(name.getName().toString());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,155 @@
+package io.gmtls.pki.service;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.gmtls.pki.service.PkiCaProperties.DbMode;
+import io.gmtls.pki.store.DatabaseEndpoint;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The database: an external PostgreSQL given by a JDBC URL, or an embedded one (zonky) started
+ * here for a non-root user, chosen by {@code gmtls.db.mode}. Import it together with
+ * {@link PkiCaCoreConfiguration} in an application that has no DataSource of its own.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(PkiCaProperties.class)
+public class DatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
+
+    /** The message when embedded PostgreSQL is asked for as root. */
+    static final String ROOT_MESSAGE = "gmtls.db.mode=embedded cannot work as root: PostgreSQL refuses to run "
+            + "as the root user. Run pki-ca as a non-root user, or set gmtls.db.mode=external and point "
+            + "GMTLS_JDBC_URL (gmtls.db.url) at a PostgreSQL server.";
+
+    @Bean(destroyMethod = "close")
+    EmbeddedDatabase embeddedDatabase(PkiCaProperties properties) {
+        PkiCaProperties.Db db = properties.db();
+        DbMode mode = db.modeEnum();
+        if (mode == DbMode.AUTO) {
+            mode = reachable(db) ? DbMode.EXTERNAL : DbMode.EMBEDDED;
+            log.info("gmtls.db.mode=auto: {} is {}reachable, using {} PostgreSQL", db.url(),
+                    mode == DbMode.EXTERNAL ? "" : "not ", mode.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (mode == DbMode.EXTERNAL) {
+            return new EmbeddedDatabase(null, new DatabaseEndpoint(db.url(), db.user(), db.password(), false));
+        }
+        return EmbeddedDatabase.start(db.embeddedDir());
+    }
+
+    @Bean
+    DatabaseEndpoint databaseEndpoint(EmbeddedDatabase database) {
+        return database.endpoint();
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource dataSource(DatabaseEndpoint endpoint, PkiCaProperties properties) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(endpoint.url());
+        config.setUsername(endpoint.user());
+        if (endpoint.password() != null && !endpoint.password().isEmpty()) {
+            config.setPassword(endpoint.password());
+        }
+        config.setMaximumPoolSize(properties.db().poolSize());
+        config.setPoolName("pki-ca");
+        // Fail fast when the database is gone: authn answers 503 instead of hanging.
+        config.setConnectionTimeout(2000);
+        config.setValidationTimeout(1000);
+        config.setInitializationFailTimeout(10_000);
+        return new HikariDataSource(config);
+    }
+
+    static boolean reachable(PkiCaProperties.Db db) {
+        Properties props = new Properties();
+        props.setProperty("user", db.user());
+        if (!db.password().isEmpty()) {
+            props.setProperty("password", db.password());
+        }
+        props.setProperty("connectTimeout", "2");
+        try (Connection c = DriverManager.getConnection(db.url(), props)) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** True when this process runs as root (uid 0). */
+    static boolean runningAsRoot() {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return true;
+        }
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[1].equals("0");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: user.name is all we have.
+        }
+        return false;
+    }
+
+    /** The database in use, and the embedded server when this process started one. */
+    public static final class EmbeddedDatabase implements AutoCloseable {
+
+        private final EmbeddedPostgres postgres;
+        private final DatabaseEndpoint endpoint;
+
+        EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseEndpoint endpoint) {
+            this.postgres = postgres;
+            this.endpoint = endpoint;
+        }
+
+        static EmbeddedDatabase start(Path dataDir) {
+            if (runningAsRoot()) {
+                throw new IllegalStateException(ROOT_MESSAGE);
+            }
+            try {
+                Files.createDirectories(dataDir);
+                EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(false)
+                        .start();
+                log.info("started embedded PostgreSQL in {} on port {}", dataDir, pg.getPort());
+                return new EmbeddedDatabase(pg, new DatabaseEndpoint(pg.getJdbcUrl("postgres", "postgres"),
+                        "postgres", "", true));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+            }
+        }
+
+        public DatabaseEndpoint endpoint() {
+            return endpoint;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    /** For callers that need a DataSource without Spring (tests, tools). */
+    public static DataSource simpleDataSource(DatabaseEndpoint endpoint, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(endpoint.url());
+        config.setUsername(endpoint.user());
+        config.setMaximumPoolSize(poolSize);
+        return new HikariDataSource(config);
+    }
+}

@@ -1,0 +1,132 @@
+package io.gmtls.pki.service;
+
+import io.gmtls.pki.core.AuditChain;
+import io.gmtls.pki.core.revocation.CrlPublisher;
+import io.gmtls.pki.store.JdbcAuditLog;
+import io.gmtls.pki.web.ApiKeys;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The pki-ca service and its commands:
+ * <pre>
+ * java -jar pki-ca.jar [serve]        run the CA service (default)
+ * java -jar pki-ca.jar audit-verify   check the audit log's SM3 chain (exit 0 intact, 1 broken)
+ * java -jar pki-ca.jar hash-key [KEY] print the SM3 hash to configure for an API key
+ * </pre>
+ * Spring options ({@code --gmtls.db.url=...}) work with every command.
+ */
+@SpringBootApplication(scanBasePackages = {"io.gmtls.pki.web", "io.gmtls.pki.authn"})
+@Import({DatabaseConfiguration.class, PkiCaCoreConfiguration.class})
+public class PkiCaApplication {
+
+    @Bean
+    CrlScheduler crlScheduler(CrlPublisher publisher, PkiCaProperties properties) {
+        return new CrlScheduler(publisher, properties.ca().crlInterval());
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Root()).setUnmatchedArgumentsAllowed(true)
+                .addSubcommand(new Serve()).addSubcommand(new AuditVerify()).addSubcommand(new HashKey())
+                .execute(args);
+        if (code != 0 || (args.length > 0 && !args[0].equals("serve") && !args[0].startsWith("--"))) {
+            System.exit(code);
+        }
+    }
+
+    /** Starts the service (for tests and embedding). */
+    public static ConfigurableApplicationContext start(String... args) {
+        return SpringApplication.run(PkiCaApplication.class, args);
+    }
+
+    @Command(name = "pki-ca", mixinStandardHelpOptions = true,
+            description = "SM2 CA on PostgreSQL with the broker auth endpoint")
+    static final class Root implements Callable<Integer> {
+        @CommandLine.Unmatched
+        String[] springArgs = new String[0];
+
+        @Override
+        public Integer call() {
+            start(springArgs);
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", description = "run the CA service (the default)")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.Unmatched
+        String[] springArgs = new String[0];
+
+        @Override
+        public Integer call() {
+            start(springArgs);
+            return 0;
+        }
+    }
+
+    @Command(name = "audit-verify", description = "verify the audit log's SM3 hash chain")
+    static final class AuditVerify implements Callable<Integer> {
+        @CommandLine.Unmatched
+        String[] springArgs = new String[0];
+
+        @Override
+        public Integer call() {
+            SpringApplication app = new SpringApplication(AuditVerifyConfiguration.class);
+            app.setWebApplicationType(WebApplicationType.NONE);
+            try (ConfigurableApplicationContext ctx = app.run(springArgs)) {
+                AuditChain.Verification v = ctx.getBean(JdbcAuditLog.class).verify();
+                System.out.println((v.intact() ? "OK " : "BROKEN ") + v.eventsChecked() + " events checked: "
+                        + v.reason());
+                return v.intact() ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "hash-key", description = "print the SM3 hash of an API key (reads it from the console if not given)")
+    static final class HashKey implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "KEY")
+        String key;
+
+        @Override
+        public Integer call() {
+            String k = key;
+            if (k == null) {
+                Console console = System.console();
+                if (console == null) {
+                    System.err.println("no console: give the key as an argument");
+                    return 2;
+                }
+                k = new String(console.readPassword("API key: "));
+            }
+            PrintWriter out = new PrintWriter(System.out, true);
+            out.println(ApiKeys.hash(k));
+            return 0;
+        }
+    }
+
+    /** Only the database and the audit log: verification changes nothing. */
+    @Configuration(proxyBeanMethods = false)
+    @Import(DatabaseConfiguration.class)
+    static class AuditVerifyConfiguration {
+        @Bean
+        JdbcAuditLog auditLog(DataSource dataSource) {
+            JdbcTemplate template = new JdbcTemplate(dataSource);
+            return new JdbcAuditLog(JdbcClient.create(template), template, Clock.systemUTC());
+        }
+    }
+}

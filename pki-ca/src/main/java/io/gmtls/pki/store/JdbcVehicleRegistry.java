@@ -1,0 +1,97 @@
+package io.gmtls.pki.store;
+
+import io.gmtls.pki.core.PkiException;
+import io.gmtls.pki.core.Vehicle;
+import io.gmtls.pki.core.VehicleModel;
+import io.gmtls.pki.core.VehicleRegistry;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Vehicle models and VINs in PostgreSQL. */
+public final class JdbcVehicleRegistry implements VehicleRegistry {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+
+    public JdbcVehicleRegistry(JdbcClient jdbc, JdbcTemplate template) {
+        this.jdbc = jdbc;
+        this.template = template;
+    }
+
+    @Override
+    public Optional<VehicleModel> model(String code) {
+        return jdbc.sql("SELECT code, name, per_model_allowed FROM vehicle_model WHERE code = ?").param(code)
+                .query((rs, n) -> new VehicleModel(rs.getString(1), rs.getString(2), rs.getBoolean(3))).optional();
+    }
+
+    @Override
+    public List<VehicleModel> models() {
+        return jdbc.sql("SELECT code, name, per_model_allowed FROM vehicle_model ORDER BY code")
+                .query((rs, n) -> new VehicleModel(rs.getString(1), rs.getString(2), rs.getBoolean(3))).list();
+    }
+
+    @Override
+    public void addModel(VehicleModel model) {
+        int rows = jdbc.sql("""
+                INSERT INTO vehicle_model (code, name, per_model_allowed) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING
+                """).params(model.code(), model.name(), model.perModelAllowed()).update();
+        if (rows == 0) {
+            throw PkiException.conflict("model " + model.code() + " is already registered");
+        }
+        notifyChange("model");
+    }
+
+    @Override
+    public void setPerModelAllowed(String code, boolean allowed) {
+        jdbc.sql("UPDATE vehicle_model SET per_model_allowed = ? WHERE code = ?").params(allowed, code).update();
+        notifyChange("model");
+    }
+
+    @Override
+    public Optional<Vehicle> vehicle(String vin) {
+        return jdbc.sql("SELECT vin, model_code FROM vehicle WHERE vin = ?").param(vin)
+                .query((rs, n) -> new Vehicle(rs.getString(1), rs.getString(2))).optional();
+    }
+
+    @Override
+    public int addVehicles(List<Vehicle> vehicles) {
+        String[] vins = vehicles.stream().map(Vehicle::vin).toArray(String[]::new);
+        Optional<String> existing = jdbc.sql("SELECT vin FROM vehicle WHERE vin = ANY (?) ORDER BY vin LIMIT 1")
+                .param(new org.springframework.jdbc.core.SqlParameterValue(java.sql.Types.ARRAY,
+                        new StringArray(vins)))
+                .query(String.class).optional();
+        if (existing.isPresent()) {
+            throw PkiException.conflict("VIN " + existing.get() + " is already registered");
+        }
+        try {
+            template.batchUpdate("INSERT INTO vehicle (vin, model_code) VALUES (?, ?)", vehicles, 1000,
+                    (ps, v) -> {
+                        ps.setString(1, v.vin());
+                        ps.setString(2, v.modelCode());
+                    });
+        } catch (DuplicateKeyException e) {
+            throw PkiException.conflict("a VIN in the request was registered concurrently");
+        }
+        notifyChange("vehicle");
+        return vehicles.size();
+    }
+
+    private void notifyChange(String what) {
+        jdbc.sql("SELECT pg_notify(?, ?)").params(ChangeChannel.NAME, what).query().singleRow();
+    }
+
+    /** A text[] parameter without needing a connection to create it. */
+    private record StringArray(String[] values) implements org.springframework.jdbc.support.SqlValue {
+        @Override
+        public void setValue(java.sql.PreparedStatement ps, int index) throws java.sql.SQLException {
+            ps.setArray(index, ps.getConnection().createArrayOf("text", values));
+        }
+
+        @Override
+        public void cleanup() {
+        }
+    }
+}

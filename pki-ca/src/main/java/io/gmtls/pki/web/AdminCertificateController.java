@@ -1,0 +1,177 @@
+package io.gmtls.pki.web;
+
+import io.gmtls.pki.core.CertificateAuthority;
+import io.gmtls.pki.core.CertificateQuery;
+import io.gmtls.pki.core.CertificateStatus;
+import io.gmtls.pki.core.IssueRequest;
+import io.gmtls.pki.core.IssuedCertificate;
+import io.gmtls.pki.core.PkiException;
+import io.gmtls.pki.core.RevocationReason;
+import io.gmtls.pki.core.VehicleCredentials;
+import io.gmtls.pki.core.VehiclePairRequest;
+import io.gmtls.pki.core.crypto.CertificateRequests;
+import io.gmtls.pki.core.crypto.SerialNumbers;
+import io.gmtls.pki.store.JdbcCertificateStore;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Issue, fetch, search and revoke certificates. */
+@RestController
+@RequestMapping("/api/v1/admin")
+public class AdminCertificateController {
+
+    private final CertificateAuthority ca;
+    private final JdbcCertificateStore certificates;
+
+    public AdminCertificateController(CertificateAuthority ca,
+            io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores stores) {
+        this.ca = ca;
+        this.certificates = stores.certificates();
+    }
+
+    /**
+     * @param profile    profile name, e.g. gateway-sign
+     * @param csr        PKCS#10 as PEM or base64 DER (or give publicKey)
+     * @param publicKey  SubjectPublicKeyInfo as PEM or base64 DER
+     * @param commonName CN; default: the CSR's
+     * @param dnsNames   SAN DNS names for server profiles
+     */
+    public record IssueBody(String profile, String csr, String publicKey, String commonName, List<String> dnsNames) {
+    }
+
+    @PostMapping("/certificates")
+    @Allowed({ApiRole.OPERATOR})
+    public ResponseEntity<CertificateView> issue(@RequestBody IssueBody body, HttpServletRequest request) {
+        if (body.profile() == null) {
+            throw PkiException.badRequest("profile is required");
+        }
+        byte[] csr = body.csr() == null ? null : CertificateRequests.decode(body.csr());
+        byte[] key = body.publicKey() == null ? null : decodePublicKey(body.publicKey());
+        IssuedCertificate issued = ca.issue(new IssueRequest(body.profile(), csr, key, body.commonName(),
+                body.dnsNames()), Callers.actor(request));
+        return ResponseEntity.status(HttpStatus.CREATED).body(CertificateView.of(issued));
+    }
+
+    /** @param csr the vehicle's SM2 signing CSR (PEM or base64 DER) */
+    public record PairBody(String csr, String signProfile, String encProfile) {
+    }
+
+    /** Both certificates of a vehicle and its enveloped encryption key. */
+    public record PairView(CertificateView signing, CertificateView encryption, String envelopedKey, String chainPem) {
+    }
+
+    @PostMapping("/vehicles/{vin}/credentials")
+    @Allowed({ApiRole.OPERATOR})
+    public ResponseEntity<PairView> issuePair(@PathVariable String vin, @RequestBody PairBody body,
+            HttpServletRequest request) {
+        byte[] csr = CertificateRequests.decode(body.csr());
+        VehicleCredentials credentials = ca.issueVehiclePair(
+                new VehiclePairRequest(vin, csr, body.signProfile(), body.encProfile()), Callers.actor(request));
+        return ResponseEntity.status(HttpStatus.CREATED).body(new PairView(CertificateView.of(credentials.signing()),
+                CertificateView.of(credentials.encryption()),
+                Base64.getEncoder().encodeToString(credentials.envelopedKey()), Pem.chain(credentials.chain())));
+    }
+
+    @GetMapping("/certificates/{serial}")
+    @Allowed({ApiRole.OPERATOR, ApiRole.AUDITOR})
+    public CertificateView get(@PathVariable String serial) {
+        return CertificateView.of(ca.find(serial)
+                .orElseThrow(() -> PkiException.notFound("no certificate with serial " + clip(serial))));
+    }
+
+    @GetMapping(value = "/certificates/{serial}/der", produces = "application/pkix-cert")
+    @Allowed({ApiRole.OPERATOR, ApiRole.AUDITOR})
+    public ResponseEntity<byte[]> der(@PathVariable String serial) {
+        IssuedCertificate c = ca.find(serial)
+                .orElseThrow(() -> PkiException.notFound("no certificate with serial " + clip(serial)));
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType("application/pkix-cert")).body(c.der());
+    }
+
+    @GetMapping("/certificates")
+    @Allowed({ApiRole.OPERATOR, ApiRole.AUDITOR})
+    public List<CertificateView> search(@RequestParam(required = false) String vin,
+            @RequestParam(required = false) String cn, @RequestParam(required = false) String serial,
+            @RequestParam(required = false) String status, @RequestParam(required = false) String profile,
+            @RequestParam(defaultValue = "100") int limit) {
+        CertificateStatus st = null;
+        if (status != null) {
+            try {
+                st = CertificateStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw PkiException.badRequest("status must be valid or revoked");
+            }
+        }
+        String normalizedSerial = null;
+        if (serial != null) {
+            normalizedSerial = SerialNumbers.normalize(serial);
+            if (normalizedSerial == null) {
+                throw PkiException.badRequest("serial must be hexadecimal");
+            }
+        }
+        if (limit < 1 || limit > 1000) {
+            throw PkiException.badRequest("limit must be between 1 and 1000");
+        }
+        return ca.search(new CertificateQuery(vin, cn, normalizedSerial, st, profile, limit)).stream()
+                .map(CertificateView::of).toList();
+    }
+
+    /** @param reason RFC 5280 reason name, e.g. keyCompromise */
+    public record RevokeBody(String reason) {
+    }
+
+    @PostMapping("/certificates/{serial}/revoke")
+    @Allowed({ApiRole.OPERATOR})
+    public CertificateView revoke(@PathVariable String serial, @RequestBody(required = false) RevokeBody body,
+            HttpServletRequest request) {
+        RevocationReason reason = RevocationReason.parse(body == null ? null : body.reason());
+        return CertificateView.of(ca.revoke(serial, reason, Callers.actor(request)));
+    }
+
+    /** The escrowed encryption key: an SM2EnvelopedKey to the key-management key (base64 DER). */
+    public record EscrowView(String serial, String envelopedKey) {
+    }
+
+    @GetMapping("/certificates/{serial}/escrow")
+    @Allowed({ApiRole.ADMIN})
+    public EscrowView escrow(@PathVariable String serial) {
+        String normalized = SerialNumbers.normalize(serial);
+        if (normalized == null) {
+            throw PkiException.badRequest("serial must be hexadecimal");
+        }
+        byte[] key = certificates.escrowedKey(normalized)
+                .orElseThrow(() -> PkiException.notFound("no escrowed key for serial " + normalized));
+        return new EscrowView(normalized, Base64.getEncoder().encodeToString(key));
+    }
+
+    static byte[] decodePublicKey(String text) {
+        String t = text.strip();
+        if (t.length() > 8192) {
+            throw new PkiException(PkiException.Kind.TOO_LARGE, "publicKey is too large");
+        }
+        if (t.startsWith("-----BEGIN PUBLIC KEY-----")) {
+            t = t.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(t);
+        } catch (IllegalArgumentException e) {
+            throw PkiException.badRequest("publicKey is neither PEM nor base64 DER");
+        }
+    }
+
+    static String clip(String s) {
+        String c = s.length() > 48 ? s.substring(0, 48) : s;
+        return c.replaceAll("[^0-9A-Za-z:]", "?");
+    }
+}

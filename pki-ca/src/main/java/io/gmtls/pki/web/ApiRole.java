@@ -1,0 +1,13 @@
+package io.gmtls.pki.web;
+
+/** Roles of API keys. */
+public enum ApiRole {
+    /** Everything. */
+    ADMIN,
+    /** Issue, revoke, register models and vehicles, read. */
+    OPERATOR,
+    /** Read certificates and the audit log, verify the audit chain. */
+    AUDITOR,
+    /** Call the broker auth endpoints. */
+    BROKER
+}
