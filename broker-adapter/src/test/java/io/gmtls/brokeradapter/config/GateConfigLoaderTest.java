@@ -1,0 +1,80 @@
+package io.gmtls.brokeradapter.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GateConfigLoaderTest {
+
+    private static final String MINIMAL = """
+            listen: 127.0.0.1:1884
+            gateways: [10.0.0.0/24, 127.0.0.1]
+            broker:
+              address: 127.0.0.1:1883
+            ca:
+              authn-url: http://127.0.0.1:8080/api/v1/broker/authn
+            """;
+
+    @Test
+    void minimalFileGetsTheDocumentedDefaults() {
+        GateConfig c = GateConfigLoader.parse("gate.yaml", MINIMAL);
+        assertThat(c.listen().getPort()).isEqualTo(1884);
+        assertThat(c.gateways().entries()).containsExactly("10.0.0.0/24", "127.0.0.1");
+        assertThat(c.broker().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.ca().timeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.ca().maxConcurrentRequests()).isEqualTo(256);
+        assertThat(c.limits().handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.limits().maxConnectBytes()).isEqualTo(16384);
+        assertThat(c.proxyProtocol().maxHeaderBytes()).isEqualTo(500);
+        assertThat(c.proxyProtocol().headerTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.policy()).isEqualTo(new GatePolicy(false, false, false, false));
+        assertThat(c.metricsListen()).isEmpty();
+    }
+
+    @Test
+    void theShippedExampleIsValid(@TempDir Path dir) throws Exception {
+        Path key = dir.resolve("ca-api-key");
+        Files.writeString(key, "broker-key-123\n");
+        String example = Files.readString(Path.of("gate.example.yaml"))
+                .replace("/etc/gmtls/broker-adapter/ca-api-key", key.toString());
+        GateConfig c = GateConfigLoader.parse("gate.example.yaml", example);
+        assertThat(c.policy().usernameFromCn()).isTrue();
+        assertThat(c.metricsListen()).isPresent();
+        assertThat(c.ca().apiKey()).contains("broker-key-123");
+        assertThat(c.ca().toString()).doesNotContain("broker-key-123");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", example.replace(key.toString(), dir.resolve("nope").toString())))
+                .hasMessageStartingWith("gate.yaml: ca.api-key-file: cannot read");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "  api-key-env: GMTLS_TEST_SURELY_UNSET_VARIABLE\n"))
+                .hasMessage("gate.yaml: ca.api-key-env: environment variable GMTLS_TEST_SURELY_UNSET_VARIABLE is not set");
+    }
+
+    @Test
+    void errorsNameTheFileAndTheKey() {
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "limits:\n  handshake-timout: 5s\n"))
+                .isInstanceOf(ConfigException.class).hasMessage("gate.yaml: limits.handshake-timout: unknown key");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("10.0.0.0/24", "10.0.0.1/24")))
+                .hasMessageStartingWith("gate.yaml: gateways: ").hasMessageContaining("bits set below");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("http://", "ftp://")))
+                .hasMessageStartingWith("gate.yaml: ca.authn-url: ");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "limits:\n  handshake-timeout: soon\n"))
+                .hasMessageStartingWith("gate.yaml: limits.handshake-timeout: not a duration");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "policy:\n  enforce-acl: yes please\n"))
+                .hasMessage("gate.yaml: policy.enforce-acl: must be true or false");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("127.0.0.1:1883", "127.0.0.1")))
+                .hasMessageStartingWith("gate.yaml: broker.address: ");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", "listen: [1\n"))
+                .hasMessageStartingWith("gate.yaml: not valid YAML");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", "listen: 127.0.0.1:1\nlisten: 127.0.0.1:2\n"))
+                .hasMessageStartingWith("gate.yaml: not valid YAML");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("gateways: [10.0.0.0/24, 127.0.0.1]\n", "")))
+                .hasMessageStartingWith("gate.yaml: gateways: ");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("authn-url: http://", "authn-url: http://user:pw@")))
+                .hasMessageStartingWith("gate.yaml: ca.authn-url: ").hasMessageNotContaining("pw");
+    }
+}
