@@ -128,8 +128,15 @@ public final class ProxyHeaderHandler extends ByteToMessageDecoder {
             cancelTimeout();
             ctx.channel().attr(CONNECTION_FACTS).set(decoded.facts());
             ctx.fireUserEventTriggered(decoded);
+            boolean payloadFollows = in.isReadable();
             // ByteToMessageDecoder hands the rest of its buffer (the payload) to the next handler.
             ctx.pipeline().remove(this);
+            if (!payloadFollows && !ctx.channel().config().isAutoRead()) {
+                // With reads on demand (Reactor Netty, backpressured relays) a header that came in a
+                // segment of its own was consumed without anything reaching the handlers behind us,
+                // so none of them will ask for the next read: ask for it, or the connection stalls.
+                ctx.read();
+            }
         } else {
             in.skipBytes(in.readableBytes());
             reject(ctx, (DecodeResult.Rejected) result);

@@ -50,6 +50,30 @@ class ProxyHeaderHandlerTest {
         ch.finishAndReleaseAll();
     }
 
+    /** Reads on demand (autoRead off, as in Reactor Netty): a header alone must not stall the channel. */
+    @Test
+    void headerAloneAsksForTheNextReadWhenReadsAreOnDemand() throws Exception {
+        byte[] header = TestData.haproxy("haproxy-send-proxy-v2-ssl-cn.json").header();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        io.netty.channel.ChannelOutboundHandlerAdapter readCounter = new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void read(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+                reads.incrementAndGet();
+                super.read(ctx);
+            }
+        };
+        PeerChannel ch = new PeerChannel(GATEWAY, readCounter, new ProxyHeaderHandler(ReceiverSettings.defaults(), ALLOW), recorder);
+        ch.config().setAutoRead(false);
+        int before = reads.get();
+
+        ch.writeInbound(Unpooled.wrappedBuffer(header));
+
+        recorder.single(DecodeResult.Decoded.class);
+        assertThat(ch.pipeline().get(ProxyHeaderHandler.class)).isNull();
+        assertThat(reads.get()).as("read requested after the header").isGreaterThan(before);
+        ch.finishAndReleaseAll();
+    }
+
     @Test
     void headerArrivingOneByteAtATime() throws Exception {
         byte[] all = concat(TestData.haproxy("haproxy-send-proxy-v2-ssl-cn.json").header(), PAYLOAD);

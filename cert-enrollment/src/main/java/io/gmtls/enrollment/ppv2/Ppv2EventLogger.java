@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the PPv2 handler's outcome events (so that they never reach the HTTP layer), counts them,
  * and logs refusals — at most a few lines per second, since a refused peer controls how many it causes.
- * Removes itself once a header was accepted, after asking for the next read (see below).
+ * Removes itself once a header was accepted.
  */
 final class Ppv2EventLogger extends ChannelInboundHandlerAdapter {
 
@@ -24,12 +24,6 @@ final class Ppv2EventLogger extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof DecodeResult.Decoded) {
             counters.countAccepted();
-            // Reactor Netty reads on demand (autoRead off). When the header came in a segment of its own,
-            // the PPv2 handler consumed the whole read without passing anything on and removed itself,
-            // so nobody behind it asks for the next read: ask here, or the request is never read.
-            if (!ctx.channel().config().isAutoRead()) {
-                ctx.read();
-            }
             ctx.pipeline().remove(this);
         } else if (evt instanceof DecodeResult.Rejected rejected) {
             counters.countRejected();
