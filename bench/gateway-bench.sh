@@ -8,11 +8,11 @@
 #
 # Env: SECONDS_PER_RUN (handshake run length, default 20), CONCURRENCY (default 16),
 #      MEM_COUNTS ("1000 9000"), SCALE_TOTAL (30000), SCALE_GATEWAYS (4), SKIP_BUILD=1.
-# Output: raw lines in bench/work/*.log; a summary is printed at the end (copy to bench/results/gateway.md).
+# Output: raw lines in bench/work/gateway/*.log; a summary at the end (results: bench/results/gateway.md).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.."             # the repository root
 WHAT=${1:-all}
-WORK=bench/work
+WORK=bench/work/gateway
 mkdir -p "$WORK"
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
 CONCURRENCY=${CONCURRENCY:-16}
@@ -111,7 +111,7 @@ SUMMARY=$WORK/summary.txt
 say() { echo "$*" | tee -a "$SUMMARY"; }
 
 say "machine: $(nproc) cores, $(awk '/model name/ {for(i=4;i<=NF;i++) printf $i" "; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
-say "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+say "date: $(date -u +%Y-%m-%dT%H:%MZ), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [[ $WHAT == all || $WHAT == handshake || $WHAT == throughput || $WHAT == memory ]]; then
   start_upstreams 19001 19002
@@ -211,4 +211,6 @@ if [[ $WHAT == all || $WHAT == reuseport ]]; then
   release_clients
 fi
 
+say ""
+say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo; echo "summary in $SUMMARY"

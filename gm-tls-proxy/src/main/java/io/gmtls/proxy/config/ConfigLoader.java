@@ -1,0 +1,393 @@
+package io.gmtls.proxy.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import io.gmtls.proxy.config.ListenerConfig.ClientAuthMode;
+import io.gmtls.proxy.config.TlsConfig.TlsCertificateConfig;
+import io.gmtls.proxy.config.UpstreamGroupConfig.Balance;
+import io.gmtls.proxy.config.UpstreamGroupConfig.HealthCheckConfig;
+import io.gmtls.proxy.config.UpstreamGroupConfig.ProxyProtocolConfig;
+import io.gmtls.proxyprotocol.HeaderOptions;
+import io.gmtls.proxyprotocol.OptionalTlv;
+import io.gmtls.tlcp.TlcpCipherSuite;
+
+/**
+ * Reads and validates the YAML configuration into {@link GatewayConfig}. Structural rules (types,
+ * ranges, required keys, unknown keys, files that must exist, references between sections) are
+ * checked here; whether certificates and keys parse and match is checked when the listeners are built,
+ * with errors in the same {@code file: key: problem} form.
+ *
+ * <p>Relative paths are resolved against the configuration file's folder.
+ */
+public final class ConfigLoader {
+
+    /** Bigger than any sane configuration: a guard against reading a wrong, huge file. */
+    private static final long MAX_CONFIG_BYTES = 1024 * 1024;
+    private static final int MAX_SECRET_BYTES = 4096;
+
+    private ConfigLoader() {
+    }
+
+    /** Reads and validates a configuration file. */
+    public static GatewayConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            if (Files.size(file) > MAX_CONFIG_BYTES) {
+                throw new ConfigException(file, "", "larger than " + MAX_CONFIG_BYTES + " bytes");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file, "", "file not found");
+        } catch (IOException e) {
+            throw new ConfigException(file, "", "cannot be read: " + e.getMessage(), e);
+        }
+        Object root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            options.setMaxAliasesForCollections(10);
+            options.setCodePointLimit((int) MAX_CONFIG_BYTES);
+            root = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (YAMLException e) {
+            throw new ConfigException(file, "", "not valid YAML: " + firstLine(e.getMessage()), e);
+        }
+        if (root == null) {
+            throw new ConfigException(file, "", "is empty");
+        }
+        return parse(ConfigNode.of(file, "", root));
+    }
+
+    private static GatewayConfig parse(ConfigNode root) throws ConfigException {
+        String nodeId = root.string("nodeId", "gw");
+        if (!nodeId.matches("[A-Za-z0-9._-]{1,32}")) {
+            throw root.error("nodeId", "must be 1-32 characters of A-Z a-z 0-9 . _ -");
+        }
+        GatewayConfig.Transport transport = enumValue(root, "transport", GatewayConfig.Transport.class,
+                GatewayConfig.Transport.AUTO);
+        int ioThreads = root.integer("ioThreads", 0, 0, 1024);
+        Optional<Secret> passphrase = root.has("keyPassphraseFile")
+                ? Optional.of(readSecret(root, "keyPassphraseFile")) : Optional.empty();
+
+        Map<String, UpstreamGroupConfig> upstreams = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigNode> entry : root.namedChildren("upstreams").entrySet()) {
+            upstreams.put(entry.getKey(), upstreamGroup(entry.getKey(), entry.getValue()));
+        }
+        if (upstreams.isEmpty()) {
+            throw root.error("upstreams", "at least one upstream group is required");
+        }
+
+        List<ListenerConfig> listeners = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<ConfigNode> listenerNodes = root.children("listeners");
+        if (listenerNodes.isEmpty()) {
+            throw root.error("listeners", "at least one listener is required");
+        }
+        for (ConfigNode node : listenerNodes) {
+            ListenerConfig listener = listener(node, upstreams);
+            if (!names.add(listener.name())) {
+                throw node.error("name", "listener name '" + listener.name() + "' is used twice");
+            }
+            listeners.add(listener);
+        }
+
+        RevocationConfig revocation = revocation(root);
+        Optional<AdminConfig> admin = Optional.empty();
+        if (root.has("admin")) {
+            ConfigNode node = root.child("admin");
+            InetSocketAddress bind = node.socketAddress("bind", true);
+            Optional<Secret> token = node.has("tokenFile") ? Optional.of(readSecret(node, "tokenFile")) : Optional.empty();
+            node.checkNoUnknownKeys();
+            admin = Optional.of(new AdminConfig(bind, token));
+        }
+        ReloadConfig reload = new ReloadConfig(true, Duration.ofSeconds(5));
+        if (root.has("reload")) {
+            ConfigNode node = root.child("reload");
+            reload = new ReloadConfig(node.bool("watch", true),
+                    node.duration("pollInterval", Duration.ofSeconds(5), Duration.ofMillis(50)));
+            node.checkNoUnknownKeys();
+        }
+        Duration drain = Duration.ofSeconds(30);
+        if (root.has("shutdown")) {
+            ConfigNode node = root.child("shutdown");
+            drain = node.duration("drainTimeout", drain, Duration.ZERO);
+            node.checkNoUnknownKeys();
+        }
+        root.checkNoUnknownKeys();
+        return new GatewayConfig(root.file(), nodeId, transport, ioThreads, listeners, upstreams, revocation,
+                admin, reload, drain, passphrase);
+    }
+
+    private static ListenerConfig listener(ConfigNode node, Map<String, UpstreamGroupConfig> upstreams)
+            throws ConfigException {
+        String name = node.string("name");
+        InetSocketAddress bind = node.socketAddress("bind", true);
+        boolean reusePort = node.bool("reusePort", false);
+        String upstream = node.string("upstream");
+        if (!upstreams.containsKey(upstream)) {
+            throw node.error("upstream", "no upstream group named '" + upstream + "' (defined: "
+                    + String.join(", ", upstreams.keySet()) + ")");
+        }
+        List<SniRoute> routes = new ArrayList<>();
+        for (ConfigNode route : node.children("routes")) {
+            String sni = route.string("sni");
+            String group = route.string("upstream");
+            if (!upstreams.containsKey(group)) {
+                throw route.error("upstream", "no upstream group named '" + group + "'");
+            }
+            route.checkNoUnknownKeys();
+            routes.add(new SniRoute(sni, group));
+        }
+        ClientAuthMode clientAuth = enumValue(node, "clientAuth", ClientAuthMode.class, ClientAuthMode.REQUIRED);
+        boolean plaintext = node.bool("plaintext", false);
+        Optional<TlcpConfig> tlcp = node.has("tlcp") ? Optional.of(tlcp(node.child("tlcp"), clientAuth))
+                : Optional.empty();
+        Optional<TlsConfig> tls = node.has("tls") ? Optional.of(tls(node.child("tls"), clientAuth))
+                : Optional.empty();
+        if (plaintext && (tlcp.isPresent() || tls.isPresent())) {
+            throw node.error("plaintext", "a plaintext listener takes no tlcp or tls section");
+        }
+        if (!plaintext && tlcp.isEmpty() && tls.isEmpty()) {
+            throw node.error("tlcp", "a listener needs a tlcp or a tls section (or plaintext: true)");
+        }
+        LimitsConfig limits = limits(node);
+        node.checkNoUnknownKeys();
+        return new ListenerConfig(name, bind, reusePort, upstream, routes, clientAuth, tlcp, tls, plaintext, limits);
+    }
+
+    private static TlcpConfig tlcp(ConfigNode node, ClientAuthMode clientAuth) throws ConfigException {
+        Path signCert = node.existingFile("signCert");
+        Path signKey = node.existingFile("signKey");
+        Path encCert = node.existingFile("encCert");
+        Path encKey = node.existingFile("encKey");
+        Optional<Path> trust = node.optionalExistingFile("trust");
+        if (clientAuth != ClientAuthMode.NONE && trust.isEmpty()) {
+            throw node.error("trust", "is required when clientAuth is " + clientAuth.name().toLowerCase(Locale.ROOT));
+        }
+        List<TlcpCipherSuite> suites = new ArrayList<>();
+        List<String> names = node.stringList("cipherSuites");
+        for (int i = 0; i < names.size(); i++) {
+            TlcpCipherSuite suite = tlcpSuite(names.get(i));
+            if (suite == null) {
+                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                        "unknown TLCP cipher suite '" + names.get(i) + "' (known: ECC-SM2-SM4-GCM-SM3, "
+                                + "ECC-SM2-SM4-CBC-SM3, ECDHE-SM2-SM4-GCM-SM3, ECDHE-SM2-SM4-CBC-SM3)");
+            }
+            if (suites.contains(suite)) {
+                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                        "cipher suite '" + names.get(i) + "' is listed twice");
+            }
+            suites.add(suite);
+        }
+        if (suites.isEmpty()) {
+            suites = List.of(TlcpCipherSuite.ECC_SM4_GCM_SM3, TlcpCipherSuite.ECDHE_SM4_GCM_SM3,
+                    TlcpCipherSuite.ECC_SM4_CBC_SM3, TlcpCipherSuite.ECDHE_SM4_CBC_SM3);
+        }
+        int cacheSize = node.integer("sessionCacheSize", 10_000, 0, 10_000_000);
+        Duration sessionTimeout = node.duration("sessionTimeout", Duration.ofHours(1), Duration.ofSeconds(1));
+        node.checkNoUnknownKeys();
+        return new TlcpConfig(signCert, signKey, encCert, encKey, trust, suites, cacheSize, sessionTimeout);
+    }
+
+    /** Accepts the OpenSSL name ({@code ECC-SM2-SM4-GCM-SM3}) or the Java name ({@code ECC_SM4_GCM_SM3}). */
+    static TlcpCipherSuite tlcpSuite(String name) {
+        for (TlcpCipherSuite suite : TlcpCipherSuite.values()) {
+            if (suite.openSslName().equalsIgnoreCase(name) || suite.name().equalsIgnoreCase(name)) {
+                return suite;
+            }
+        }
+        return null;
+    }
+
+    private static TlsConfig tls(ConfigNode node, ClientAuthMode clientAuth) throws ConfigException {
+        List<TlsCertificateConfig> certificates = new ArrayList<>();
+        for (ConfigNode cert : node.children("certificates")) {
+            Path chain = cert.existingFile("chain");
+            Path key = cert.existingFile("key");
+            List<String> serverNames = cert.stringList("serverNames");
+            cert.checkNoUnknownKeys();
+            certificates.add(new TlsCertificateConfig(chain, key, serverNames));
+        }
+        if (certificates.isEmpty()) {
+            throw node.error("certificates", "at least one certificate (chain + key) is required");
+        }
+        List<Path> trust = new ArrayList<>();
+        List<String> trustFiles = node.stringList("trust");
+        for (int i = 0; i < trustFiles.size(); i++) {
+            trust.add(node.checkFile("trust[" + i + "]", node.resolve(trustFiles.get(i))));
+        }
+        if (clientAuth != ClientAuthMode.NONE && trust.isEmpty()) {
+            throw node.error("trust", "is required when clientAuth is " + clientAuth.name().toLowerCase(Locale.ROOT));
+        }
+        node.checkNoUnknownKeys();
+        return new TlsConfig(certificates, trust);
+    }
+
+    private static LimitsConfig limits(ConfigNode listener) throws ConfigException {
+        Optional<ConfigNode> maybe = listener.optionalChild("limits");
+        ConfigNode node = maybe.orElse(new ConfigNode(listener.file(), listener.key("limits"), Map.of()));
+        int max = node.integer("maxConnections", 10_000, 1, 10_000_000);
+        int perSource = node.integer("maxConnectionsPerSource", max, 1, 10_000_000);
+        int rate = node.integer("acceptRate", 0, 0, 10_000_000);
+        int burst = node.integer("acceptBurst", Math.max(rate, 1), 1, 10_000_000);
+        Duration handshake = node.duration("handshakeTimeout", Duration.ofSeconds(10), Duration.ofMillis(10));
+        Duration idle = node.duration("idleTimeout", Duration.ofMinutes(5), Duration.ZERO);
+        node.checkNoUnknownKeys();
+        return new LimitsConfig(max, perSource, rate, burst, handshake, idle);
+    }
+
+    private static UpstreamGroupConfig upstreamGroup(String name, ConfigNode node) throws ConfigException {
+        Balance balance = enumValue(node, "balance", Balance.class, Balance.ROUND_ROBIN);
+        List<InetSocketAddress> servers = new ArrayList<>();
+        List<String> texts = node.stringList("servers");
+        for (int i = 0; i < texts.size(); i++) {
+            InetSocketAddress address = node.parseSocketAddress("servers[" + i + "]", texts.get(i), false);
+            if (address.getPort() == 0) {
+                throw node.error("servers[" + i + "]", "port 0 is not a server port");
+            }
+            if (servers.contains(address)) {
+                throw node.error("servers[" + i + "]", texts.get(i) + " is listed twice");
+            }
+            servers.add(address);
+        }
+        if (servers.isEmpty()) {
+            throw node.error("servers", "at least one server (host:port) is required");
+        }
+        Duration connectTimeout = node.duration("connectTimeout", Duration.ofSeconds(3), Duration.ofMillis(10));
+        HealthCheckConfig health = new HealthCheckConfig(true, Duration.ofSeconds(5), Duration.ofSeconds(2), 2, 3);
+        if (node.has("healthCheck")) {
+            ConfigNode hc = node.child("healthCheck");
+            health = new HealthCheckConfig(hc.bool("enabled", true),
+                    hc.duration("interval", Duration.ofSeconds(5), Duration.ofMillis(10)),
+                    hc.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(10)),
+                    hc.integer("rise", 2, 1, 100), hc.integer("fall", 3, 1, 100));
+            hc.checkNoUnknownKeys();
+        }
+        ProxyProtocolConfig pp = new ProxyProtocolConfig(true, HeaderOptions.defaults());
+        if (node.has("proxyProtocol")) {
+            ConfigNode ppNode = node.child("proxyProtocol");
+            boolean enabled = ppNode.bool("enabled", true);
+            boolean crc = ppNode.bool("crc32c", false);
+            int max = ppNode.integer("maxHeaderBytes", HeaderOptions.DEFAULT_MAX_HEADER_BYTES,
+                    HeaderOptions.MIN_MAX_HEADER_BYTES, HeaderOptions.MAX_MAX_HEADER_BYTES);
+            List<String> tlvs = ppNode.has("tlvs") ? ppNode.stringList("tlvs")
+                    : EnumSet.allOf(OptionalTlv.class).stream().map(OptionalTlv::configName).toList();
+            HeaderOptions header;
+            try {
+                header = HeaderOptions.parse(ppNode.key("tlvs"), tlvs, max);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(node.file(), "", e.getMessage());
+            }
+            header = header.withCrc32c(crc || header.crc32c());
+            ppNode.checkNoUnknownKeys();
+            pp = new ProxyProtocolConfig(enabled, header);
+        }
+        node.checkNoUnknownKeys();
+        return new UpstreamGroupConfig(name, balance, servers, connectTimeout, health, pp);
+    }
+
+    private static RevocationConfig revocation(ConfigNode root) throws ConfigException {
+        if (!root.has("revocation")) {
+            return new RevocationConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), List.of());
+        }
+        ConfigNode node = root.child("revocation");
+        Duration refresh = node.duration("refreshInterval", Duration.ofMinutes(5), Duration.ofMillis(50));
+        Duration fetchTimeout = node.duration("fetchTimeout", Duration.ofSeconds(10), Duration.ofMillis(50));
+        List<CrlConfig> crls = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode crl : node.children("crls")) {
+            String source = crl.string("source");
+            Optional<Path> file = Optional.empty();
+            Optional<URI> url = Optional.empty();
+            if (source.startsWith("http://") || source.startsWith("https://")) {
+                try {
+                    URI uri = new URI(source);
+                    if (uri.getHost() == null) {
+                        throw crl.error("source", "URL '" + source + "' has no host");
+                    }
+                    url = Optional.of(uri);
+                } catch (URISyntaxException e) {
+                    throw crl.error("source", "malformed URL: " + e.getMessage());
+                }
+            } else {
+                // A CRL file may be missing at start (published later): it's an error only when no CRL loads.
+                file = Optional.of(crl.resolve(source));
+            }
+            Path issuer = crl.existingFile("issuer");
+            String name = crl.string("name", file.map(f -> f.getFileName().toString()).orElse(source));
+            if (!names.add(name)) {
+                throw crl.error("name", "CRL name '" + name + "' is used twice");
+            }
+            crl.checkNoUnknownKeys();
+            crls.add(new CrlConfig(name, file, url, issuer));
+        }
+        node.checkNoUnknownKeys();
+        return new RevocationConfig(refresh, fetchTimeout, crls);
+    }
+
+    private static <E extends Enum<E>> E enumValue(ConfigNode node, String name, Class<E> type, E fallback)
+            throws ConfigException {
+        if (!node.has(name)) {
+            return fallback;
+        }
+        String text = node.string(name).toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E value : type.getEnumConstants()) {
+            if (value.name().equals(text)) {
+                return value;
+            }
+        }
+        List<String> known = new ArrayList<>();
+        for (E value : type.getEnumConstants()) {
+            known.add(value.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        throw node.error(name, "unknown value '" + node.string(name) + "' (known: " + String.join(", ", known) + ")");
+    }
+
+    private static Secret readSecret(ConfigNode node, String name) throws ConfigException {
+        Path file = node.existingFile(name);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_SECRET_BYTES + 1);
+            if (bytes.length > MAX_SECRET_BYTES) {
+                throw node.error(name, "file " + file + " is larger than " + MAX_SECRET_BYTES + " bytes");
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8).strip();
+            java.util.Arrays.fill(bytes, (byte) 0);
+            if (text.isEmpty()) {
+                throw node.error(name, "file " + file + " is empty");
+            }
+            return new Secret(text.toCharArray());
+        } catch (IOException e) {
+            throw node.error(name, "file " + file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "parse error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl) + " " + message.substring(nl + 1).replace('\n', ' ').trim();
+    }
+}

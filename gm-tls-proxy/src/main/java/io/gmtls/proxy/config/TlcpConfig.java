@@ -1,0 +1,35 @@
+package io.gmtls.proxy.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.gmtls.tlcp.TlcpCipherSuite;
+
+/**
+ * TLCP (GB/T 38636) server settings of a listener: the dual certificates and what clients are trusted.
+ *
+ * @param signCert         signing certificate, PEM, optionally followed by its CA chain
+ * @param signKey          signing private key, PKCS#8 PEM
+ * @param encCert          encryption certificate, PEM
+ * @param encKey           encryption private key, PKCS#8 PEM
+ * @param trust            CA bundle for client certificates (required unless clientAuth is none)
+ * @param cipherSuites     suites in preference order
+ * @param sessionCacheSize server session cache entries (0 = no session resumption by id)
+ * @param sessionTimeout   lifetime of cached sessions
+ */
+public record TlcpConfig(
+        Path signCert,
+        Path signKey,
+        Path encCert,
+        Path encKey,
+        Optional<Path> trust,
+        List<TlcpCipherSuite> cipherSuites,
+        int sessionCacheSize,
+        Duration sessionTimeout) {
+
+    public TlcpConfig {
+        cipherSuites = List.copyOf(cipherSuites);
+    }
+}

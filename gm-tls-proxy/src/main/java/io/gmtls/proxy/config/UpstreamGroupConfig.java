@@ -1,0 +1,54 @@
+package io.gmtls.proxy.config;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+import io.gmtls.proxyprotocol.HeaderOptions;
+
+/**
+ * A group of upstream servers (brokers, or the enrollment service) that share a balancing policy.
+ *
+ * @param name           group name
+ * @param balance        how a server is picked
+ * @param servers        server addresses
+ * @param connectTimeout TCP connect timeout per attempt
+ * @param healthCheck    active TCP health checks
+ * @param proxyProtocol  PPv2 header options; {@code null}-free: disabled means no header
+ */
+public record UpstreamGroupConfig(
+        String name,
+        Balance balance,
+        List<InetSocketAddress> servers,
+        Duration connectTimeout,
+        HealthCheckConfig healthCheck,
+        ProxyProtocolConfig proxyProtocol) {
+
+    public UpstreamGroupConfig {
+        servers = List.copyOf(servers);
+    }
+
+    /** Balancing policy. */
+    public enum Balance {
+        /** Each healthy server in turn. */
+        ROUND_ROBIN,
+        /** The healthy server with the fewest live connections from this gateway. */
+        LEAST_CONNECTIONS
+    }
+
+    /**
+     * Active health checks: a TCP connect every {@code interval}; {@code fall} failures in a row mark a
+     * server down, {@code rise} successes in a row mark it up again.
+     */
+    public record HealthCheckConfig(boolean enabled, Duration interval, Duration timeout, int rise, int fall) {
+    }
+
+    /**
+     * PPv2 towards this group.
+     *
+     * @param enabled write a header first on each upstream connection
+     * @param header  which TLVs, CRC32C, size cap
+     */
+    public record ProxyProtocolConfig(boolean enabled, HeaderOptions header) {
+    }
+}

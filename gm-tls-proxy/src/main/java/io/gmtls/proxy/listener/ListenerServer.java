@@ -1,0 +1,168 @@
+package io.gmtls.proxy.listener;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import io.gmtls.proxy.config.ListenerConfig;
+import io.gmtls.proxy.metrics.GatewayMetrics;
+import io.gmtls.proxy.metrics.RateLimitedLog;
+import io.gmtls.proxy.relay.ConnectionIds;
+import io.gmtls.proxy.relay.FrontendHandler;
+import io.gmtls.proxy.relay.RelayContext;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.timeout.IdleStateHandler;
+
+/**
+ * One bound listener: accepts connections, applies its limits, and sets up each connection's
+ * pipeline — idle timer, protocol sniffer (replaced by the TLCP or TLS handler), relay. The
+ * security material and upstream groups come from the current {@link Generation}, which a reload
+ * swaps atomically: connections already running keep the generation they started with.
+ */
+public final class ListenerServer {
+
+    /**
+     * What a connection is set up with, in one configuration generation.
+     *
+     * @param relay relay context (listener config, upstream groups, meters, revocation)
+     * @param tlcp  TLCP termination, or null
+     * @param tls   TLS 1.3 termination, or null
+     */
+    public record Generation(RelayContext relay, TlcpTermination tlcp, TlsTermination tls) {
+    }
+
+    private final ListenerConfig bindConfig;
+    private final AdmissionControl admission;
+    private final ConnectionIds ids;
+    private final ChannelGroup clients;
+    private final GatewayMetrics.ListenerMeters meters;
+    private final RateLimitedLog warnings;
+    private volatile Generation generation;
+    private Channel serverChannel;
+
+    /**
+     * @param config  the listener's configuration at start (address and port are fixed from here on)
+     * @param clients every client channel of the gateway, for draining at shutdown
+     */
+    public ListenerServer(ListenerConfig config, ConnectionIds ids, ChannelGroup clients, GatewayMetrics metrics,
+            RateLimitedLog warnings) {
+        this.bindConfig = config;
+        this.admission = new AdmissionControl(config.limits());
+        this.ids = ids;
+        this.clients = clients;
+        this.warnings = warnings;
+        this.meters = metrics.listener(config.name(), admission::open);
+    }
+
+    /** The listener's meters. */
+    public GatewayMetrics.ListenerMeters meters() {
+        return meters;
+    }
+
+    /** The name. */
+    public String name() {
+        return bindConfig.name();
+    }
+
+    /** The configuration the listener was bound with. */
+    public ListenerConfig bindConfig() {
+        return bindConfig;
+    }
+
+    /** Installs a new generation (and its limits) for the connections accepted from now on. */
+    public void update(Generation next) {
+        admission.update(next.relay().listener().limits());
+        this.generation = next;
+    }
+
+    /** Binds the port; completes when listening. */
+    public ChannelFuture bind(EventLoopGroup boss, EventLoopGroup workers, Transport transport) {
+        if (generation == null) {
+            throw new IllegalStateException("no generation installed");
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channelFactory(transport.serverChannelFactory())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new Initializer());
+        if (bindConfig.reusePort()) {
+            if (transport != Transport.EPOLL) {
+                throw new IllegalStateException("listener " + name() + ": reusePort needs the epoll transport");
+            }
+            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        ChannelFuture future = bootstrap.bind(bindConfig.bind());
+        future.addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                serverChannel = f.channel();
+            }
+        });
+        return future;
+    }
+
+    /** The bound address (the real port when the configuration said 0). */
+    public InetSocketAddress localAddress() {
+        Channel channel = serverChannel;
+        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+    }
+
+    /** True while the port is open. */
+    public boolean accepting() {
+        Channel channel = serverChannel;
+        return channel != null && channel.isActive();
+    }
+
+    /** Closes the listening socket; live connections are not touched. */
+    public void stopAccepting() {
+        Channel channel = serverChannel;
+        if (channel != null) {
+            channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Live client connections on this listener. */
+    public int open() {
+        return admission.open();
+    }
+
+    private final class Initializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel ch) {
+            Generation g = generation;
+            String refusal = admission.tryAdmit(ch);
+            if (refusal != null) {
+                refused(refusal, ch);
+                ch.close();
+                return;
+            }
+            meters.accepted();
+            clients.add(ch);
+            ListenerConfig config = g.relay().listener();
+            ChannelPipeline p = ch.pipeline();
+            long idle = config.limits().idleTimeout().toMillis();
+            if (idle > 0) {
+                p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
+            }
+            if (!config.plaintext()) {
+                p.addLast("sniffer", new ProtocolSniffer(g.tlcp(), g.tls(), reason -> refused(reason, ch)));
+            }
+            p.addLast("relay", new FrontendHandler(g.relay(), ids.next()));
+        }
+    }
+
+    private void refused(String reason, Channel ch) {
+        meters.refused(reason);
+        warnings.warn("refused:" + name() + ":" + reason, "listener " + name() + ": refused connection from "
+                + ch.remoteAddress() + ": " + reason);
+    }
+}

@@ -1,0 +1,15 @@
+package io.gmtls.proxy.listener;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslHandler;
+
+/** Makes the per-connection handler that terminates TLCP (our engine) on a listener. */
+@FunctionalInterface
+public interface TlcpTermination {
+
+    /**
+     * A new server-side handler with a fresh engine. The caller owns the engine until the handler is in
+     * a pipeline; if adding it fails, release it with {@code ReferenceCountUtil.safeRelease(handler.engine())}.
+     */
+    SslHandler newHandler(ByteBufAllocator allocator);
+}

@@ -1,0 +1,115 @@
+package io.gmtls.proxy.relay;
+
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+import io.gmtls.proxy.tls.CertificateRejectedException;
+import io.gmtls.proxy.tls.Tls13Selection;
+import io.gmtls.tlcp.TlcpAlertException;
+import io.gmtls.tlcp.TlcpCipherSuite;
+import io.netty.channel.Channel;
+
+/**
+ * What a finished handshake tells the relay: protocol, suite (OpenSSL-style name), SNI and the client's
+ * certificates. A completed handshake with client certificates means they verified: both engines refuse
+ * the handshake otherwise.
+ *
+ * @param protocol     e.g. {@code TLCPv1.1}, {@code TLSv1.3}
+ * @param suite        e.g. {@code ECC-SM2-SM4-GCM-SM3}, {@code TLS_SM4_GCM_SM3}
+ * @param serverName   SNI host name, or null
+ * @param peerChain    the client's certificates as sent (TLCP: signing first, then encryption), empty if none
+ */
+record HandshakeFacts(String protocol, String suite, String serverName, List<X509Certificate> peerChain) {
+
+    static HandshakeFacts of(Channel channel, SSLSession session) {
+        String protocol = session.getProtocol();
+        String suite = session.getCipherSuite();
+        if (protocol != null && protocol.startsWith("TLCP")) {
+            suite = tlcpName(suite);
+        }
+        List<X509Certificate> chain = new ArrayList<>(2);
+        try {
+            for (Certificate certificate : session.getPeerCertificates()) {
+                if (certificate instanceof X509Certificate x509) {
+                    chain.add(x509);
+                }
+            }
+        } catch (SSLPeerUnverifiedException none) {
+            // no client certificate: chain stays empty
+        }
+        return new HandshakeFacts(protocol, suite, serverName(channel, session), List.copyOf(chain));
+    }
+
+    private static String tlcpName(String javaName) {
+        try {
+            return TlcpCipherSuite.valueOf(javaName).openSslName();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return javaName;
+        }
+    }
+
+    private static String serverName(Channel channel, SSLSession session) {
+        if (channel.hasAttr(Tls13Selection.ATTRIBUTE)) {
+            Tls13Selection selection = channel.attr(Tls13Selection.ATTRIBUTE).get();
+            if (selection != null) {
+                return selection.serverName();
+            }
+        }
+        if (session instanceof ExtendedSSLSession extended) {
+            try {
+                for (SNIServerName name : extended.getRequestedServerNames()) {
+                    if (name instanceof SNIHostName host) {
+                        return host.getAsciiName();
+                    }
+                }
+            } catch (UnsupportedOperationException e) {
+                // engine without SNI support
+            }
+        }
+        return null;
+    }
+
+    /** The client's signing certificate (the first one), or null. */
+    X509Certificate signingCertificate() {
+        return peerChain.isEmpty() ? null : peerChain.get(0);
+    }
+
+    /** The client's end-entity certificates (TLCP: signing and encryption), those a CRL may revoke. */
+    List<X509Certificate> endEntityCertificates() {
+        List<X509Certificate> out = new ArrayList<>(2);
+        for (X509Certificate certificate : peerChain) {
+            if (certificate.getBasicConstraints() < 0) {
+                out.add(certificate);
+            }
+        }
+        if (out.isEmpty() && !peerChain.isEmpty()) {
+            out.add(peerChain.get(0));
+        }
+        return out;
+    }
+
+    /** The alert a failed handshake sent, as far as the exception tells; {@code handshake_failure} otherwise. */
+    static String alertOf(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof CertificateRejectedException rejected) {
+                return rejected.reason().alertName();
+            }
+            if (t instanceof TlcpAlertException alert) {
+                return alert.receivedFromPeer() ? null : alert.alert().description();
+            }
+            if (t instanceof javax.net.ssl.SSLHandshakeException && t.getMessage() != null
+                    && t.getMessage().startsWith("Received fatal alert")) {
+                return null;
+            }
+        }
+        return "handshake_failure";
+    }
+}

@@ -1,0 +1,42 @@
+package io.gmtls.proxy;
+
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+import io.gmtls.certsdev.Credential;
+
+/** Writes CRLs for tests, signed by a dev-PKI CA (SM2 or ECDSA) with BouncyCastle. */
+public final class Crls {
+
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+    private Crls() {
+    }
+
+    /** Writes (atomically) a CRL of {@code ca} listing the serials, thisUpdate = now. */
+    public static void write(Path file, Credential ca, List<BigInteger> revoked) throws Exception {
+        Date now = new Date();
+        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(ca.certificate().getSubjectX500Principal(), now)
+                .setNextUpdate(new Date(now.getTime() + 86_400_000L));
+        for (BigInteger serial : revoked) {
+            builder.addCRLEntry(serial, now, CRLReason.keyCompromise);
+        }
+        String algorithm = ca.certificate().getSigAlgName().toUpperCase().contains("SM2") ? "SM3WITHSM2" : "SHA256WITHECDSA";
+        var holder = builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BC).build(ca.privateKey()));
+        byte[] der = new JcaX509CRLConverter().setProvider(BC).getCRL(holder).getEncoded();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, der);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,405 @@
+package io.gmtls.proxy.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import io.gmtls.proxy.tls.CertificateCredential;
+import io.gmtls.proxy.tls.PemFiles;
+import io.gmtls.proxy.tls.Sm2Tls13ClientEngines;
+import io.gmtls.tlcp.TlcpCipherSuite;
+import io.gmtls.tlcp.TlcpContext;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.Promise;
+
+/**
+ * Load client for {@code bench/gateway-bench.sh} (not part of the test run).
+ *
+ * <pre>
+ * LoadClient handshake  --port P --pki DIR --proto tlcp-ecc|tlcp-ecdhe|tls13-ecdsa|tls13-sm --seconds S --concurrency C
+ *                       [--gateway-pid PID --clk-tck 100]
+ * LoadClient throughput --port P --pki DIR --proto tlcp-ecc|tls13-ecdsa|plain --connections C --megabytes M
+ * LoadClient hold       --port P --pki DIR --proto tlcp-ecc|plain --connections N [--source 127.0.0.2] [--concurrency C]
+ *                       (prints HELD …, then keeps the connections idle until killed)
+ * </pre>
+ * Full handshakes only: client engines are made without a peer host, so no session is resumed. Every
+ * connection sends a byte and waits for its echo, so the whole path (gateway → upstream) is exercised.
+ */
+public final class LoadClient {
+
+    private final Map<String, String> options;
+    private final String proto;
+    private final int port;
+    private final Path pki;
+    private final EventLoopGroup group;
+    private final Class<? extends Channel> channelClass;
+    private Supplier<ChannelHandler> ssl;
+
+    private LoadClient(Map<String, String> options) throws Exception {
+        this.options = options;
+        this.proto = options.getOrDefault("proto", "tlcp-ecc");
+        this.port = Integer.parseInt(options.get("port"));
+        this.pki = Path.of(options.getOrDefault("pki", "bench/work/pki"));
+        int threads = Integer.parseInt(options.getOrDefault("threads", "1"));
+        this.group = new MultiThreadIoEventLoopGroup(threads,
+                Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.channelClass = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.ssl = sslFactory();
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: LoadClient handshake|throughput|hold --port P --pki DIR --proto …");
+            System.exit(2);
+        }
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        LoadClient client = new LoadClient(options);
+        switch (args[0]) {
+            case "handshake" -> client.handshakes();
+            case "throughput" -> client.throughput();
+            case "hold" -> client.hold();
+            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        }
+        System.exit(0);
+    }
+
+    // ---- client credentials ----
+
+    private Supplier<ChannelHandler> sslFactory() throws Exception {
+        Path vehicles = pki.resolve("sm2/vehicles");
+        String vin;
+        try (Stream<Path> files = Files.list(vehicles)) {
+            vin = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-sign.crt")).sorted()
+                    .findFirst().orElseThrow().replace("-sign.crt", "");
+        }
+        List<X509Certificate> sm2Trust = PemFiles.certificates(pki.resolve("sm2/trust.pem"));
+        return switch (proto) {
+            case "plain" -> null;
+            case "tlcp-ecc", "tlcp-ecdhe" -> {
+                TlcpContext context = TlcpContext.builder()
+                        .signing(PemFiles.privateKey(vehicles.resolve(vin + "-sign.key")),
+                                PemFiles.certificates(vehicles.resolve(vin + "-sign.crt")))
+                        .encryption(PemFiles.privateKey(vehicles.resolve(vin + "-enc.key")),
+                                PemFiles.certificates(vehicles.resolve(vin + "-enc.crt")).get(0))
+                        .trustAnchors(sm2Trust)
+                        .cipherSuites(List.of(proto.equals("tlcp-ecc") ? TlcpCipherSuite.ECC_SM4_GCM_SM3
+                                : TlcpCipherSuite.ECDHE_SM4_GCM_SM3))
+                        .sessionCacheSize(0)
+                        .build();
+                yield () -> new SslHandler(context.newClientEngine(null, -1));
+            }
+            case "tls13-ecdsa" -> {
+                Path ecdsa = pki.resolve("ecdsa/vehicles/" + vin + ".crt");
+                PrivateKey key = PemFiles.privateKey(pki.resolve("ecdsa/vehicles/" + vin + ".key"));
+                SslProvider provider = "jdk".equals(options.get("tls-provider")) || !io.netty.handler.ssl.OpenSsl.isAvailable()
+                        ? SslProvider.JDK : SslProvider.OPENSSL;
+                SslContext context = SslContextBuilder.forClient().sslProvider(provider).protocols("TLSv1.3")
+                        .endpointIdentificationAlgorithm(null)
+                        .keyManager(key, PemFiles.certificates(ecdsa).toArray(new X509Certificate[0]))
+                        .trustManager(PemFiles.certificates(pki.resolve("ecdsa/trust.pem")).toArray(new X509Certificate[0]))
+                        .build();
+                yield () -> context.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT);
+            }
+            case "tls13-sm" -> {
+                CertificateCredential credential = PemFiles.credential(vehicles.resolve(vin + "-sign.crt"),
+                        vehicles.resolve(vin + "-sign.key"), null);
+                Sm2Tls13ClientEngines engines = Sm2Tls13ClientEngines.create(credential, sm2Trust);
+                yield () -> engines.newHandler("localhost", port);
+            }
+            default -> throw new IllegalArgumentException("unknown proto " + proto);
+        };
+    }
+
+    // ---- one connection ----
+
+    /** Handler that completes promises at handshake end and when the expected echo is in. */
+    private static final class Probe extends ChannelInboundHandlerAdapter {
+        final Promise<Channel> ready;
+        final long expect;
+        long received;
+        final boolean tls;
+        boolean handshaken;
+
+        Probe(Promise<Channel> ready, long expect, boolean tls) {
+            this.ready = ready;
+            this.expect = expect;
+            this.tls = tls;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            if (!tls) {
+                ping(ctx);
+            }
+            ctx.fireChannelActive();
+        }
+
+        private void ping(ChannelHandlerContext ctx) {
+            handshaken = true;
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {'x'}));
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent e) {
+                if (e.isSuccess()) {
+                    ping(ctx);
+                } else {
+                    ready.tryFailure(e.cause());
+                    ctx.close();
+                }
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            received += ((ByteBuf) msg).readableBytes();
+            ((ByteBuf) msg).release();
+            if (received >= expect) {
+                ready.trySuccess(ctx.channel());
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ready.tryFailure(new IOException("closed before the echo"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ready.tryFailure(cause);
+            ctx.close();
+        }
+    }
+
+    private Promise<Channel> open(InetSocketAddress local) {
+        Promise<Channel> ready = group.next().newPromise();
+        Bootstrap b = new Bootstrap().group(group).channel(channelClass).option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (ssl != null) {
+                            ChannelHandler handler = ssl.get();
+                            // A loaded 2-core machine: the client's own 10 s default would count queueing as failure.
+                            ((SslHandler) handler).setHandshakeTimeoutMillis(120_000);
+                            ch.pipeline().addLast(handler);
+                        }
+                        ch.pipeline().addLast(new Probe(ready, 1, ssl != null));
+                    }
+                });
+        InetSocketAddress remote = new InetSocketAddress("127.0.0.1", port);
+        ChannelFuture f = local == null ? b.connect(remote) : b.connect(remote, local);
+        f.addListener((ChannelFuture cf) -> {
+            if (!cf.isSuccess()) {
+                ready.tryFailure(cf.cause());
+            }
+        });
+        return ready;
+    }
+
+    // ---- modes ----
+
+    private void handshakes() throws Exception {
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "20"));
+        int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
+        String pid = options.get("gateway-pid");
+        long clkTck = Long.parseLong(options.getOrDefault("clk-tck", "100"));
+        // Warm-up: JIT and pools, not counted.
+        runHandshakes(3, concurrency);
+        long cpu0 = pid == null ? 0 : cpuTicks(pid);
+        long t0 = System.nanoTime();
+        long[] r = runHandshakes(seconds, concurrency);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu1 = pid == null ? 0 : cpuTicks(pid);
+        double rate = r[0] / elapsed;
+        String cpu = pid == null ? "" : String.format(" gateway_cpu_ms_per_handshake=%.2f gateway_cpu_util=%.0f%%",
+                (cpu1 - cpu0) * 1000.0 / clkTck / Math.max(1, r[0]), (cpu1 - cpu0) * 100.0 / clkTck / elapsed);
+        System.out.printf("proto=%s handshakes=%d errors=%d seconds=%.1f rate_per_s=%.1f%s%n", proto, r[0], r[1],
+                elapsed, rate, cpu);
+    }
+
+    private long[] runHandshakes(int seconds, int concurrency) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        CountDownLatch finished = new CountDownLatch(concurrency);
+        ConcurrentLinkedQueue<String> firstErrors = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < concurrency; i++) {
+            loop(deadline, done, errors, finished, firstErrors);
+        }
+        finished.await();
+        if (!firstErrors.isEmpty()) {
+            System.err.println("first errors: " + firstErrors.stream().limit(3).toList());
+        }
+        return new long[] {done.get(), errors.get()};
+    }
+
+    private void loop(long deadline, AtomicLong done, AtomicLong errors, CountDownLatch finished,
+            ConcurrentLinkedQueue<String> firstErrors) {
+        if (System.nanoTime() - deadline >= 0) {
+            finished.countDown();
+            return;
+        }
+        open(null).addListener(f -> {
+            if (f.isSuccess()) {
+                done.incrementAndGet();
+                ((Channel) f.getNow()).close();
+            } else {
+                errors.incrementAndGet();
+                if (firstErrors.size() < 3) {
+                    firstErrors.add(String.valueOf(f.cause()));
+                }
+            }
+            loop(deadline, done, errors, finished, firstErrors);
+        });
+    }
+
+    private static long cpuTicks(String pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields after "pid (comm) ": state is f[0]; utime = field 14 → f[11], stime = field 15 → f[12]
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private void throughput() throws Exception {
+        int connections = Integer.parseInt(options.getOrDefault("connections", "4"));
+        long perConnection = Long.parseLong(options.getOrDefault("megabytes", "256")) * 1024 * 1024 / connections;
+        List<Channel> channels = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            channels.add(open(null).get(30, TimeUnit.SECONDS));
+        }
+        CountDownLatch done = new CountDownLatch(connections);
+        ByteBuf chunk = Unpooled.unreleasableBuffer(Unpooled.directBuffer(16 * 1024).writeZero(16 * 1024));
+        long t0 = System.nanoTime();
+        for (Channel ch : channels) {
+            ch.pipeline().removeLast();
+            ch.pipeline().addLast(new Streamer(perConnection, chunk, done));
+        }
+        done.await();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double mb = perConnection * connections / 1048576.0;
+        System.out.printf("proto=%s connections=%d megabytes=%.0f seconds=%.2f throughput_MBps=%.1f%n", proto,
+                connections, mb, seconds, mb / seconds);
+        channels.forEach(Channel::close);
+    }
+
+    /** Sends {@code total} bytes as fast as the channel takes them and counts the echo coming back. */
+    private static final class Streamer extends ChannelInboundHandlerAdapter {
+        private final long total;
+        private final ByteBuf chunk;
+        private final CountDownLatch done;
+        private long sent;
+        private long received;
+
+        Streamer(long total, ByteBuf chunk, CountDownLatch done) {
+            this.total = total;
+            this.chunk = chunk;
+            this.done = done;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.executor().execute(() -> pump(ctx));
+        }
+
+        private void pump(ChannelHandlerContext ctx) {
+            while (sent < total && ctx.channel().isWritable()) {
+                int n = (int) Math.min(chunk.capacity(), total - sent);
+                ctx.write(chunk.retainedSlice(0, n), ctx.voidPromise());
+                sent += n;
+            }
+            ctx.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                pump(ctx);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            received += ((ByteBuf) msg).readableBytes();
+            ((ByteBuf) msg).release();
+            if (received >= total) {
+                done.countDown();
+            }
+        }
+    }
+
+    private void hold() throws Exception {
+        int connections = Integer.parseInt(options.getOrDefault("connections", "1000"));
+        int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "32"));
+        String source = options.get("source");
+        Semaphore inFlight = new Semaphore(concurrency);
+        List<Channel> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong errors = new AtomicLong();
+        ConcurrentLinkedQueue<String> firstErrors = new ConcurrentLinkedQueue<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < connections; i++) {
+            inFlight.acquire();
+            open(source == null ? null : new InetSocketAddress(source, 0)).addListener(f -> {
+                if (f.isSuccess()) {
+                    held.add((Channel) f.getNow());
+                } else {
+                    errors.incrementAndGet();
+                    if (firstErrors.size() < 3) {
+                        firstErrors.add(String.valueOf(f.cause()));
+                    }
+                }
+                inFlight.release();
+            });
+        }
+        inFlight.acquire(concurrency);
+        long stillOpen = held.stream().filter(Channel::isActive).count();
+        System.out.printf("HELD proto=%s connections=%d open=%d errors=%d seconds=%.1f%s%n", proto, held.size(),
+                stillOpen, errors.get(), (System.nanoTime() - t0) / 1e9,
+                firstErrors.isEmpty() ? "" : " first_errors=" + firstErrors.stream().limit(2).toList());
+        System.out.flush();
+        // Stay idle until killed; report every minute how many are still open.
+        while (true) {
+            Thread.sleep(60_000);
+            System.out.printf("STILL open=%d of %d%n", held.stream().filter(Channel::isActive).count(), held.size());
+            System.out.flush();
+        }
+    }
+}
