@@ -45,7 +45,7 @@ public final class ListenerServer {
     private final GatewayMetrics.ListenerMeters meters;
     private final RateLimitedLog warnings;
     private volatile Generation generation;
-    private Channel serverChannel;
+    private volatile Channel serverChannel;
 
     /**
      * @param config  the listener's configuration at start (address and port are fixed from here on)
@@ -102,11 +102,9 @@ public final class ListenerServer {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
         ChannelFuture future = bootstrap.bind(bindConfig.bind());
-        future.addListener((ChannelFuture f) -> {
-            if (f.isSuccess()) {
-                serverChannel = f.channel();
-            }
-        });
+        // Recorded now, not in a listener: callers that await() the future may otherwise run before
+        // the listener did and see no address.
+        serverChannel = future.channel();
         return future;
     }
 
