@@ -98,6 +98,14 @@ final class TestClient implements AutoCloseable {
         channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)).syncUninterruptibly();
     }
 
+    /**
+     * Sends without waiting for the write to succeed: for connections the server is about to refuse,
+     * where the refusal may close the engine before the write (TLS 1.3 lets the client finish first).
+     */
+    void sendIfStillOpen(String text) {
+        channel.writeAndFlush(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)).awaitUninterruptibly();
+    }
+
     /** Waits until {@code expected} has been received in full. */
     String awaitReceived(String expected, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

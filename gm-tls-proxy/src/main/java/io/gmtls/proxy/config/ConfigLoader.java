@@ -30,6 +30,7 @@ import io.gmtls.proxy.config.TlsConfig.TlsCertificateConfig;
 import io.gmtls.proxy.config.UpstreamGroupConfig.Balance;
 import io.gmtls.proxy.config.UpstreamGroupConfig.HealthCheckConfig;
 import io.gmtls.proxy.config.UpstreamGroupConfig.ProxyProtocolConfig;
+import io.gmtls.proxy.tls.Tls13ServerContexts;
 import io.gmtls.proxyprotocol.HeaderOptions;
 import io.gmtls.proxyprotocol.OptionalTlv;
 import io.gmtls.tlcp.TlcpCipherSuite;
@@ -241,8 +242,20 @@ public final class ConfigLoader {
         if (clientAuth != ClientAuthMode.NONE && trust.isEmpty()) {
             throw node.error("trust", "is required when clientAuth is " + clientAuth.name().toLowerCase(Locale.ROOT));
         }
+        List<String> suites = node.stringList("cipherSuites");
+        for (int i = 0; i < suites.size(); i++) {
+            if (!Tls13ServerContexts.SUPPORTED_CIPHER_SUITES.contains(suites.get(i))) {
+                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                        "unknown TLS 1.3 cipher suite '" + suites.get(i) + "' (known: "
+                                + String.join(", ", Tls13ServerContexts.SUPPORTED_CIPHER_SUITES) + ")");
+            }
+            if (suites.indexOf(suites.get(i)) != i) {
+                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                        "cipher suite '" + suites.get(i) + "' is listed twice");
+            }
+        }
         node.checkNoUnknownKeys();
-        return new TlsConfig(certificates, trust);
+        return new TlsConfig(certificates, trust, suites);
     }
 
     private static LimitsConfig limits(ConfigNode listener) throws ConfigException {

@@ -9,12 +9,14 @@ import java.util.List;
  * @param certificates server credentials: ECDSA/RSA for the standard suites, SM2 for TLS_SM4_GCM_SM3;
  *                     those with {@code serverNames} are chosen by SNI, the others are the default
  * @param trust        CA bundles for client certificates (ECDSA/RSA and SM2 may be mixed)
+ * @param cipherSuites TLS 1.3 cipher suites in the server's order of preference; empty means the default
  */
-public record TlsConfig(List<TlsCertificateConfig> certificates, List<Path> trust) {
+public record TlsConfig(List<TlsCertificateConfig> certificates, List<Path> trust, List<String> cipherSuites) {
 
     public TlsConfig {
         certificates = List.copyOf(certificates);
         trust = List.copyOf(trust);
+        cipherSuites = List.copyOf(cipherSuites);
     }
 
     /**

@@ -147,10 +147,13 @@ public final class Terminations {
                     : Tls13ClientAuth.of(listener.clientAuth() == ClientAuthMode.REQUIRED
                             ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL,
                             standardTrust, sm2Trust, RevocationHooks.tls(revocation));
-            contexts = Tls13ServerContexts.builder(credentials)
+            Tls13ServerContexts.Builder builder = Tls13ServerContexts.builder(credentials)
                     .clientAuth(clientAuth)
-                    .handshakeTimeoutMillis(engineTimeout(listener))
-                    .build();
+                    .handshakeTimeoutMillis(engineTimeout(listener));
+            if (!tls.cipherSuites().isEmpty()) {
+                builder.cipherSuites(tls.cipherSuites());
+            }
+            contexts = builder.build();
         } catch (Exception e) {
             throw new ConfigException(config.file(), key.substring(0, key.length() - 1), e.getMessage(), e);
         }

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,6 +20,7 @@ import javax.net.ssl.TrustManager;
 import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -39,6 +41,13 @@ public final class Tls13ServerContexts {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tls13ServerContexts.class);
 
+    /** Every TLS 1.3 cipher suite the gateway can serve: RFC 8446's and RFC 8998's. */
+    public static final List<String> SUPPORTED_CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", Rfc8998.CIPHER_SUITE_NAME);
+    /** The default: all of them, AES-128-GCM first (fast with AES-NI, and what most clients prefer). */
+    public static final List<String> DEFAULT_CIPHER_SUITES = SUPPORTED_CIPHER_SUITES;
+    private static final List<String> STANDARD_CIPHER_SUITES = SUPPORTED_CIPHER_SUITES.subList(0, 3);
+
     private final Tls13ServerCredentials credentials;
     private final Tls13ClientAuth clientAuth;
     private final SslProvider standardProvider;
@@ -46,18 +55,30 @@ public final class Tls13ServerContexts {
     private final Map<ServerIdentity, SSLContext> smContexts;
     private final BCSSLParameters smParameters;
     private final long handshakeTimeoutMillis;
+    private final List<String> standardSuites;
+    private final boolean smSuiteEnabled;
 
     private Tls13ServerContexts(Builder builder) throws GeneralSecurityException, SSLException {
         this.credentials = Objects.requireNonNull(builder.credentials, "credentials");
         this.clientAuth = Objects.requireNonNull(builder.clientAuth, "clientAuth");
-        this.standardProvider = builder.standardProvider != null ? builder.standardProvider : fastestProvider();
         this.handshakeTimeoutMillis = builder.handshakeTimeoutMillis;
+        this.standardSuites = builder.cipherSuites.stream().filter(n -> !n.equals(Rfc8998.CIPHER_SUITE_NAME)).toList();
+        this.smSuiteEnabled = builder.cipherSuites.contains(Rfc8998.CIPHER_SUITE_NAME);
+        this.standardProvider = standardProvider(builder.standardProvider, standardSuites);
         Set<ServerIdentity> identities = new LinkedHashSet<>();
         identities.add(credentials.defaultIdentity());
         identities.addAll(credentials.byHostName().values());
         Map<ServerIdentity, SslContext> standard = new IdentityHashMap<>();
         Map<ServerIdentity, SSLContext> sm = new IdentityHashMap<>();
         for (ServerIdentity identity : identities) {
+            if (identity.standard() != null && standardSuites.isEmpty()) {
+                throw new IllegalArgumentException("an ECDSA/RSA certificate is configured but no standard TLS 1.3 "
+                        + "cipher suite is enabled (enabled: " + builder.cipherSuites + ")");
+            }
+            if (identity.sm2() != null && !smSuiteEnabled) {
+                throw new IllegalArgumentException("an SM2 certificate is configured but " + Rfc8998.CIPHER_SUITE_NAME
+                        + " is not enabled (enabled: " + builder.cipherSuites + ")");
+            }
             if (identity.standard() != null) {
                 checkKeyPair(identity.standard());
                 standard.put(identity, standardContext(identity.standard()));
@@ -99,6 +120,35 @@ public final class Tls13ServerContexts {
                 : SslProvider.JDK;
     }
 
+    /**
+     * BoringSSL serves every TLS 1.3 cipher suite whatever it is told, so a restricted list is only
+     * honoured by the JDK engine: chosen automatically, refused when BoringSSL was asked for explicitly.
+     */
+    private static SslProvider standardProvider(SslProvider requested, List<String> standardSuites) {
+        boolean restricted = !standardSuites.isEmpty()
+                && !new LinkedHashSet<>(standardSuites).equals(new LinkedHashSet<>(STANDARD_CIPHER_SUITES));
+        boolean boringSsl = isBoringSsl();
+        if (requested == SslProvider.OPENSSL && restricted && boringSsl) {
+            throw new IllegalArgumentException("BoringSSL cannot restrict TLS 1.3 cipher suites to " + standardSuites
+                    + ": use the JDK engine, or enable all of " + STANDARD_CIPHER_SUITES);
+        }
+        if (requested != null) {
+            return requested;
+        }
+        SslProvider fastest = fastestProvider();
+        if (fastest == SslProvider.OPENSSL && restricted && boringSsl) {
+            LOG.info("TLS 1.3 cipher suites restricted to {}: serving them with the JDK engine (BoringSSL can't)",
+                    standardSuites);
+            return SslProvider.JDK;
+        }
+        return fastest;
+    }
+
+    /** Whether Netty's native engine is BoringSSL (netty-tcnative-boringssl-static). */
+    static boolean isBoringSsl() {
+        return OpenSsl.isAvailable() && String.valueOf(OpenSsl.versionString()).contains("BoringSSL");
+    }
+
     /** The provider serving the standard suites. */
     public SslProvider standardProvider() {
         return standardProvider;
@@ -116,7 +166,7 @@ public final class Tls13ServerContexts {
      */
     public Tls13Selection select(ClientHelloSummary hello) {
         ServerIdentity identity = credentials.forServerName(hello.serverName());
-        boolean sm = identity.sm2() != null && (hello.offersRfc8998() || identity.standard() == null);
+        boolean sm = smSuiteEnabled && identity.sm2() != null && (hello.offersRfc8998() || identity.standard() == null);
         return new Tls13Selection(hello.serverName(), sm ? Tls13EngineKind.SM2_BOUNCYCASTLE : standardKind());
     }
 
@@ -156,6 +206,7 @@ public final class Tls13ServerContexts {
         SslContextBuilder builder = SslContextBuilder.forServer(credential.privateKey(), credential.chainArray())
                 .sslProvider(standardProvider)
                 .protocols(Rfc8998.PROTOCOL)
+                .ciphers(standardSuites, IdentityCipherSuiteFilter.INSTANCE)
                 .clientAuth(clientAuth.mode());
         if (clientAuth.standard() != null) {
             ChainVerifyingTrustManager.Engine engine = standardProvider == SslProvider.JDK
@@ -202,6 +253,7 @@ public final class Tls13ServerContexts {
     /** Builder of {@link Tls13ServerContexts}. */
     public static final class Builder {
         private final Tls13ServerCredentials credentials;
+        private List<String> cipherSuites = DEFAULT_CIPHER_SUITES;
         private Tls13ClientAuth clientAuth = Tls13ClientAuth.none();
         private SslProvider standardProvider;
         private long handshakeTimeoutMillis = 10_000;
@@ -219,6 +271,31 @@ public final class Tls13ServerContexts {
         /** Forces the standard engine's provider; default {@link #fastestProvider()}. */
         public Builder standardProvider(SslProvider provider) {
             this.standardProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * TLS 1.3 cipher suites to serve, in the server's order of preference (standard engine); default
+         * {@link #DEFAULT_CIPHER_SUITES}. Leaving {@value Rfc8998#CIPHER_SUITE_NAME} out turns the SM engine
+         * off; leaving all standard suites out turns the standard engine off.
+         *
+         * @throws IllegalArgumentException for an unknown or repeated name, or an empty list
+         */
+        public Builder cipherSuites(List<String> suites) {
+            List<String> copy = List.copyOf(suites);
+            if (copy.isEmpty()) {
+                throw new IllegalArgumentException("at least one TLS 1.3 cipher suite is needed");
+            }
+            for (String suite : copy) {
+                if (!SUPPORTED_CIPHER_SUITES.contains(suite)) {
+                    throw new IllegalArgumentException("unknown TLS 1.3 cipher suite '" + suite + "' (known: "
+                            + String.join(", ", SUPPORTED_CIPHER_SUITES) + ")");
+                }
+            }
+            if (new LinkedHashSet<>(copy).size() != copy.size()) {
+                throw new IllegalArgumentException("a TLS 1.3 cipher suite is listed twice: " + copy);
+            }
+            this.cipherSuites = copy;
             return this;
         }
 

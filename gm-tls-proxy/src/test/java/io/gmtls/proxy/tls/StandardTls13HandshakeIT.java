@@ -15,6 +15,7 @@ import javax.net.ssl.SSLSocket;
 import io.gmtls.certsdev.Vehicle;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslProvider;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -111,6 +112,47 @@ class StandardTls13HandshakeIT {
 
             assertThat(revoked).hasMessageContaining("certificate_revoked");
             assertThat(missing).isNotNull();
+        }
+    }
+
+    /**
+     * The configured suites are the only ones served. BoringSSL serves every TLS 1.3 suite whatever it is
+     * told, so a restricted list picks the JDK engine when none was forced, and is refused with BoringSSL.
+     */
+    @Test
+    void onlyTheConfiguredCipherSuitesAreServed() throws Exception {
+        java.util.List<String> suites = java.util.List.of("TLS_AES_256_GCM_SHA384", Rfc8998.CIPHER_SUITE_NAME);
+        Tls13ServerContexts contexts = Tls13ServerContexts
+                .builder(Tls13ServerCredentials.of(TestPki.gatewayIdentity(TestPki.PKI)))
+                .clientAuth(TestPki.clientAuth(ClientAuth.REQUIRE))
+                .cipherSuites(suites)
+                .build();
+        assertThat(contexts.standardProvider()).isEqualTo(SslProvider.JDK);
+        if (Tls13ServerContexts.isBoringSsl()) {
+            assertThat(catchThrowable(() -> Tls13ServerContexts
+                    .builder(Tls13ServerCredentials.of(TestPki.gatewayIdentity(TestPki.PKI)))
+                    .standardProvider(SslProvider.OPENSSL).cipherSuites(suites).build()))
+                    .hasMessageContaining("BoringSSL cannot restrict");
+        }
+        Vehicle vehicle = TestPki.PKI.vehicles().get(0);
+        try (EchoServer server = new EchoServer(contexts, false)) {
+            assertThat(suiteNegotiated(server.port(), vehicle, "TLS_AES_256_GCM_SHA384")).isEqualTo("TLS_AES_256_GCM_SHA384");
+            server.next();
+            Throwable refused = catchThrowable(() -> suiteNegotiated(server.port(), vehicle, "TLS_AES_128_GCM_SHA256"));
+            assertThat(refused).isInstanceOf(javax.net.ssl.SSLException.class);
+        }
+    }
+
+    private static String suiteNegotiated(int port, Vehicle vehicle, String suite) throws Exception {
+        SSLContext context = StandardTls13ClientContexts.jdk(TestPki.credential(vehicle.ecdsa()), TestPki.PKI.ecdsaTrust());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledCipherSuites(new String[] {suite});
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName("localhost")));
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
         }
     }
 }

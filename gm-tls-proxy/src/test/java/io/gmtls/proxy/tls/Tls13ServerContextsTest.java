@@ -74,6 +74,26 @@ class Tls13ServerContextsTest {
     }
 
     @Test
+    void cipherSuiteListsAreValidatedAndLeavingTheSmSuiteOutTurnsTheSmEngineOff() throws Exception {
+        ServerIdentity identity = TestPki.gatewayIdentity(TestPki.PKI);
+        var builder = Tls13ServerContexts.builder(Tls13ServerCredentials.of(ServerIdentity.standardOnly(identity.standard())))
+                .standardProvider(SslProvider.JDK);
+        assertThatThrownBy(() -> builder.cipherSuites(List.of("TLS_RSA_WITH_RC4_128_MD5")))
+                .hasMessageContaining("unknown TLS 1.3 cipher suite 'TLS_RSA_WITH_RC4_128_MD5'");
+        assertThatThrownBy(() -> builder.cipherSuites(List.of())).hasMessageContaining("at least one");
+        assertThatThrownBy(() -> builder.cipherSuites(List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256")))
+                .hasMessageContaining("twice");
+        Tls13ServerContexts standardOnly = builder.cipherSuites(List.of("TLS_AES_128_GCM_SHA256")).build();
+        assertThat(standardOnly.select(SM).engine()).isEqualTo(Tls13EngineKind.STANDARD_JDK);
+        assertThatThrownBy(() -> Tls13ServerContexts.builder(Tls13ServerCredentials.of(identity))
+                .standardProvider(SslProvider.JDK).cipherSuites(List.of("TLS_AES_128_GCM_SHA256")).build())
+                .hasMessageContaining("SM2 certificate is configured but TLS_SM4_GCM_SM3 is not enabled");
+        assertThatThrownBy(() -> Tls13ServerContexts.builder(Tls13ServerCredentials.of(identity))
+                .standardProvider(SslProvider.JDK).cipherSuites(List.of("TLS_SM4_GCM_SM3")).build())
+                .hasMessageContaining("no standard TLS 1.3 cipher suite is enabled");
+    }
+
+    @Test
     void credentialsNeverShowTheKey() {
         CertificateCredential credential = TestPki.credential(TestPki.PKI.gatewaySm2Tls());
         assertThat(credential.toString()).doesNotContain(credential.privateKey().toString())
