@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -58,7 +59,7 @@ public final class TlcpContext {
     this.crypto = b.crypto;
     this.identity = b.signingKey == null ? null
         : new DualIdentity(b.crypto, b.signingKey, b.signingChain, b.encryptionKey, b.encryptionCertificate);
-    this.validator = new CertificatePathValidator(b.crypto, b.trustAnchors);
+    this.validator = new CertificatePathValidator(b.crypto, b.trustAnchors, b.certificateCacheSize);
     this.suites = List.copyOf(b.suites);
     this.clientAuth = b.clientAuth;
     this.revocationChecker = b.revocationChecker;
@@ -103,6 +104,28 @@ public final class TlcpContext {
       throw new IllegalStateException("a TLCP client needs trust anchors to verify the server");
     }
     return new TlcpEngine(this, true, peerHost, peerPort);
+  }
+
+  /**
+   * An engine for the JSSE provider: client mode until {@code setUseClientMode(false)}, and no
+   * check that the context can play the role (an engine made only to read the supported suites,
+   * as Netty's {@code JdkSslContext} does, must not fail). A client without trust anchors
+   * refuses every server with unknown_ca; server mode needs the identity.
+   */
+  TlcpEngine newEngine(String peerHost, int peerPort) {
+    return new TlcpEngine(this, true, peerHost, peerPort);
+  }
+
+  /**
+   * This context as a JSSE {@link SSLContext} (protocol {@code TLCP}, provider
+   * {@link TlcpProvider}), already initialised: {@code createSSLEngine} makes engines of this
+   * context (client mode until {@code setUseClientMode(false)}), the socket factories make
+   * blocking {@code SSLSocket}s over them, and the session contexts show this context's caches.
+   * Calling {@code init} on it replaces the configuration with one built from the key and trust
+   * managers, as for {@code SSLContext.getInstance("TLCP", new TlcpProvider())}.
+   */
+  public SSLContext asSslContext() {
+    return TlcpProvider.sslContext(this);
   }
 
   /** Session caches (server by ID, client by host:port): statistics and invalidation. */
@@ -194,6 +217,7 @@ public final class TlcpContext {
     private Clock clock = Clock.systemUTC();
     private boolean hostnameVerification = true;
     private boolean clientSessionTickets = true;
+    private int certificateCacheSize = CertificatePathValidator.DEFAULT_CACHE_SIZE;
 
     private Builder() {
     }
@@ -288,6 +312,16 @@ public final class TlcpContext {
     }
 
     /**
+     * Peer certificate signatures to remember once verified (LRU, about 100 bytes each), so a
+     * peer that reconnects costs no chain signature verification; dates, key usage and
+     * revocation are still checked on every handshake. 0 verifies every time. Default 10000.
+     */
+    public Builder certificateCacheSize(int n) {
+      this.certificateCacheSize = n;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the field that is wrong
@@ -298,6 +332,9 @@ public final class TlcpContext {
       }
       if (EnumSet.copyOf(suites).size() != suites.size()) {
         throw new IllegalArgumentException("cipherSuites: duplicate suite in " + suites);
+      }
+      if (certificateCacheSize < 0) {
+        throw new IllegalArgumentException("certificateCacheSize: must be >= 0, was " + certificateCacheSize);
       }
       if (sessionCacheSize < 0) {
         throw new IllegalArgumentException("sessionCacheSize: must be >= 0, was " + sessionCacheSize);

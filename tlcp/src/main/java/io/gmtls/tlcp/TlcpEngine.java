@@ -439,7 +439,7 @@ public final class TlcpEngine extends SSLEngine {
   }
 
   void handshakeDone(SessionState state, boolean resumed) {
-    session = new TlcpSession(context, state, getPeerHost(), getPeerPort(), resumed,
+    session = new TlcpSession(context, state, getPeerHost(), getPeerPort(), resumed, clientMode,
         context.localCertificates());
     handshakeComplete = true;
     reportFinished = true;

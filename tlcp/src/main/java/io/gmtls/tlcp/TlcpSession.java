@@ -31,6 +31,7 @@ public final class TlcpSession implements SSLSession {
   private final String peerHost;
   private final int peerPort;
   private final boolean resumed;
+  private final boolean clientSide;
   private final List<X509Certificate> localCertificates;
   private final long creationTime;
   private volatile long lastAccessedTime;
@@ -38,19 +39,20 @@ public final class TlcpSession implements SSLSession {
   private volatile Map<String, Object> values;
 
   TlcpSession(TlcpContext context, SessionState state, String peerHost, int peerPort,
-      boolean resumed, List<X509Certificate> localCertificates) {
+      boolean resumed, boolean clientSide, List<X509Certificate> localCertificates) {
     this.context = context;
     this.state = state;
     this.peerHost = peerHost;
     this.peerPort = peerPort;
     this.resumed = resumed;
+    this.clientSide = clientSide;
     this.localCertificates = localCertificates;
     this.creationTime = state == null ? System.currentTimeMillis() : state.creationMillis();
     this.lastAccessedTime = System.currentTimeMillis();
   }
 
   static TlcpSession placeholder(String peerHost, int peerPort) {
-    return new TlcpSession(null, null, peerHost, peerPort, false, List.of());
+    return new TlcpSession(null, null, peerHost, peerPort, false, false, List.of());
   }
 
   SessionState state() {
@@ -94,9 +96,10 @@ public final class TlcpSession implements SSLSession {
     return state == null ? new byte[0] : state.id().clone();
   }
 
+  /** The JSSE view of the context's session cache (client or server side); null before the handshake. */
   @Override
   public SSLSessionContext getSessionContext() {
-    return null;
+    return context == null ? null : new TlcpSessionContext(context, !clientSide);
   }
 
   @Override

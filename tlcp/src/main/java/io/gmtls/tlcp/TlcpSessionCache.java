@@ -2,8 +2,10 @@ package io.gmtls.tlcp;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -15,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TlcpSessionCache {
 
-  private final int maxSize;
-  private final long timeoutMillis;
+  // Adjustable through the JSSE SSLSessionContext view; read without the lock.
+  private volatile int maxSize;
+  private volatile long timeoutMillis;
   private final Clock clock;
   private final Map<IdKey, SessionState> server;
   private final Map<String, SessionState> client;
@@ -27,19 +30,73 @@ public final class TlcpSessionCache {
     this.maxSize = maxSize;
     this.timeoutMillis = timeout.toMillis();
     this.clock = clock;
-    this.server = lru(maxSize);
-    this.client = lru(maxSize);
+    this.server = lru();
+    this.client = lru();
   }
 
-  private static <K> Map<K, SessionState> lru(int max) {
+  private <K> Map<K, SessionState> lru() {
     return new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
       @Override
       protected boolean removeEldestEntry(Map.Entry<K, SessionState> eldest) {
-        return size() > max;
+        return size() > maxSize;
       }
     };
+  }
+
+  /** Entries per cache; 0 when caching is off. */
+  public int maxSize() {
+    return maxSize;
+  }
+
+  /** Changes the bound (0 turns caching off); the least recently used entries go first. */
+  public synchronized void setMaxSize(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("session cache size must be >= 0, was " + n);
+    }
+    maxSize = n;
+    trim(server);
+    trim(client);
+  }
+
+  private void trim(Map<?, SessionState> map) {
+    var it = map.entrySet().iterator();
+    while (map.size() > maxSize && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
+  }
+
+  /** Session lifetime. */
+  public Duration timeout() {
+    return Duration.ofMillis(timeoutMillis);
+  }
+
+  /** Changes the session lifetime (also for sessions already cached and for tickets). */
+  public void setTimeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("session timeout must be positive, was " + timeout);
+    }
+    timeoutMillis = timeout.toMillis();
+  }
+
+  /** Server session IDs held now. */
+  synchronized List<byte[]> serverIds() {
+    List<byte[]> ids = new ArrayList<>(server.size());
+    server.keySet().forEach(k -> ids.add(k.id().clone()));
+    return ids;
+  }
+
+  /** The fresh server session with that ID, without counting a hit or miss; null if none. */
+  synchronized SessionState peekServer(byte[] id) {
+    SessionState s = server.get(new IdKey(id));
+    return s != null && fresh(s) ? s : null;
+  }
+
+  /** Client sessions held now (one per server). */
+  synchronized List<SessionState> clientSessions() {
+    return new ArrayList<>(client.values());
   }
 
   /** Whether sessions are cached at all (size &gt; 0). */

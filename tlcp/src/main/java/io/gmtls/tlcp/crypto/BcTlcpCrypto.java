@@ -286,6 +286,12 @@ public final class BcTlcpCrypto implements TlcpCrypto {
       public void doFinal(byte[] out, int offset) {
         mac.doFinal(out, offset);
       }
+
+      @Override
+      public void reset() {
+        // SM3Digest is Memoable: HMac restores the keyed inner state without hashing anything.
+        mac.reset();
+      }
     };
   }
 

@@ -6,6 +6,9 @@ public interface HmacSm3 {
   /** MAC length in bytes. */
   int LENGTH = 32;
 
+  /** SM3's block size in bytes: one compression-function call per 64 bytes hashed. */
+  int BLOCK = 64;
+
   void update(byte[] data, int offset, int length);
 
   default void update(byte[] data) {
@@ -20,5 +23,14 @@ public interface HmacSm3 {
     byte[] out = new byte[LENGTH];
     doFinal(out, 0);
     return out;
+  }
+
+  /**
+   * Drops whatever was hashed since the last {@code doFinal} and starts the next message. The
+   * default finishes into a scratch buffer (a constant cost); implementations that can restore
+   * the keyed state directly should.
+   */
+  default void reset() {
+    doFinal(new byte[LENGTH], 0);
   }
 }

@@ -4,6 +4,7 @@ import io.gmtls.tlcp.Alert;
 import io.gmtls.tlcp.RevocationChecker;
 import io.gmtls.tlcp.TlcpAlertException;
 import io.gmtls.tlcp.crypto.Sm2PublicKey;
+import io.gmtls.tlcp.crypto.Sm3;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.io.IOException;
 import java.security.InvalidKeyException;
@@ -12,8 +13,10 @@ import java.security.cert.CertificateRevokedException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +31,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.Time;
 
 /**
  * Verifies a TLCP peer's certificates (GB/T 38636-2020 clause 6.4.5.3 and RFC 5280 clause 6,
@@ -69,15 +73,56 @@ public final class CertificatePathValidator {
       byte[] der) {
   }
 
+  /** Default number of verified certificate signatures remembered (about 100 bytes each). */
+  public static final int DEFAULT_CACHE_SIZE = 10_000;
+
   private final TlcpCrypto crypto;
+  private final int cacheSize;
   private final Map<X500Name, List<Anchor>> anchors = new HashMap<>();
+  /**
+   * SM3(issuer public point || certificate DER) of every certificate whose signature verified,
+   * LRU-bounded. A vehicle that reconnects (or its twin encryption certificate) costs no chain
+   * signature verification: a signature over identical bytes under the same key stays valid
+   * forever, so no expiry is needed — validity dates, key usage and revocation are checked on
+   * every handshake regardless. Only successes are kept.
+   */
+  private final Map<Digest, Boolean> verified = new LinkedHashMap<>(256, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Digest, Boolean> eldest) {
+      return size() > cacheSize;
+    }
+  };
+
+  private record Digest(byte[] value) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Digest d && Arrays.equals(value, d.value);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(value);
+    }
+  }
   private final List<byte[]> anchorNames = new ArrayList<>();
 
   /**
    * @throws IllegalArgumentException if an anchor does not hold an SM2 key
    */
   public CertificatePathValidator(TlcpCrypto crypto, Collection<X509Certificate> trustAnchors) {
+    this(crypto, trustAnchors, DEFAULT_CACHE_SIZE);
+  }
+
+  /**
+   * @param cacheSize verified certificate signatures to remember; 0 verifies every time
+   * @throws IllegalArgumentException if an anchor does not hold an SM2 key
+   */
+  public CertificatePathValidator(TlcpCrypto crypto, Collection<X509Certificate> trustAnchors,
+      int cacheSize) {
     this.crypto = crypto;
+    this.cacheSize = cacheSize;
     int i = 0;
     for (X509Certificate x : trustAnchors) {
       byte[] der = Certificates.der(x, "trustAnchors[" + i + "]");
@@ -134,14 +179,20 @@ public final class CertificatePathValidator {
     }
     long now0 = now.toEpochMilli();
     long[] notAfter = {Long.MAX_VALUE};
-    List<Certificate> path = checkLeaf(signing, parsed, role, true, now0, notAfter, checker, presented);
-    Sm2PublicKey signingKey = key(signing);
-    Sm2PublicKey encryptionKey = null;
-    if (encryption != null) {
-      checkLeaf(encryption, parsed, role, false, now0, notAfter, checker, presented);
-      encryptionKey = key(encryption);
+    try {
+      checkLeaf(signing, parsed, role, true, now0, notAfter, checker, presented);
+      Sm2PublicKey signingKey = key(signing);
+      Sm2PublicKey encryptionKey = null;
+      if (encryption != null) {
+        checkLeaf(encryption, parsed, role, false, now0, notAfter, checker, presented);
+        encryptionKey = key(encryption);
+      }
+      return new Result(List.copyOf(presented), signingKey, encryptionKey, signing, notAfter[0]);
+    } catch (RuntimeException e) {
+      // BouncyCastle decodes certificate fields lazily: whatever else a hostile certificate
+      // makes it throw is a bad certificate, not an internal error.
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "malformed certificate", e);
     }
-    return new Result(List.copyOf(presented), signingKey, encryptionKey, signing, notAfter[0]);
   }
 
   private List<Certificate> checkLeaf(Certificate leaf, List<Certificate> pool, PeerRole role,
@@ -239,10 +290,10 @@ public final class CertificatePathValidator {
         || !c.getSignatureAlgorithm().equals(c.getTBSCertificate().getSignature())) {
       throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " is not signed with SM2-with-SM3");
     }
-    if (now < c.getStartDate().getDate().getTime()) {
+    if (now < millis(c.getStartDate(), what)) {
       throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " is not yet valid");
     }
-    long end = c.getEndDate().getDate().getTime();
+    long end = millis(c.getEndDate(), what);
     if (now > end) {
       throw new TlcpAlertException(Alert.CERTIFICATE_EXPIRED, what + " has expired");
     }
@@ -255,6 +306,15 @@ public final class CertificatePathValidator {
               what + " has an unsupported critical extension " + oid);
         }
       }
+    }
+  }
+
+  /** BouncyCastle parses validity times lazily and throws on a malformed one. */
+  private static long millis(Time t, String what) throws TlcpAlertException {
+    try {
+      return t.getDate().getTime();
+    } catch (RuntimeException e) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " has a malformed validity time", e);
     }
   }
 
@@ -285,8 +345,26 @@ public final class CertificatePathValidator {
 
   private boolean signedBy(Certificate c, Sm2PublicKey issuerKey) {
     try {
-      return crypto.sm2Verify(issuerKey, c.getTBSCertificate().getEncoded(ASN1Encoding.DER),
+      Digest key = null;
+      if (cacheSize > 0) {
+        Sm3 h = crypto.sm3();
+        h.update(issuerKey.encodedPoint());
+        h.update(c.getEncoded(ASN1Encoding.DER));
+        key = new Digest(h.digest());
+        synchronized (verified) {
+          if (verified.get(key) != null) {
+            return true;
+          }
+        }
+      }
+      boolean ok = crypto.sm2Verify(issuerKey, c.getTBSCertificate().getEncoded(ASN1Encoding.DER),
           c.getSignature().getOctets());
+      if (ok && key != null) {
+        synchronized (verified) {
+          verified.put(key, Boolean.TRUE);
+        }
+      }
+      return ok;
     } catch (IOException | RuntimeException e) {
       return false;
     }

@@ -5,6 +5,7 @@ import io.gmtls.tlcp.TlcpAlertException;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.Sm4Cbc;
 import java.security.SecureRandom;
+import java.util.Arrays;
 
 /**
  * SM4-CBC with HMAC-SM3, MAC-then-encrypt, explicit IV (GB/T 38636-2020 clause 6.3.3.4.3).
@@ -22,10 +23,18 @@ import java.security.SecureRandom;
  * MAC = HMAC_SM3(MAC_write_secret, seq_num + type + version + length + content)
  * </pre>
  *
- * <p>Decryption checks padding and MAC without branching on either: the padding check runs over a
- * fixed window with masks, the MAC is always computed (over the content a zero-length padding
- * would give when the padding is bad) and compared in constant time, and every failure is the one
- * alert bad_record_mac.
+ * <p>Decryption is constant-time with respect to the padding (the Lucky Thirteen defence of
+ * OpenSSL's {@code ssl3_cbc_digest_record} and BouncyCastle's {@code TlsSuiteHMac}):
+ * <ul>
+ *   <li>the padding is checked over a fixed 256-byte window with masks, never branching on it;
+ *   <li>the MAC is always computed — over the content a zero-length padding would leave when the
+ *       padding is bad — and then SM3 is fed dummy blocks so that every record of a given length
+ *       costs the same number of SM3 compression-function calls, whatever its padding length;
+ *   <li>the received MAC, whose position depends on the padding, is copied out by scanning every
+ *       position it can occupy and rotating it into place with masks;
+ *   <li>MAC and padding verdicts are combined without branching, and every failure is the one
+ *       alert bad_record_mac.
+ * </ul>
  */
 public final class CbcProtection extends RecordProtection {
 
@@ -36,6 +45,9 @@ public final class CbcProtection extends RecordProtection {
   private final HmacSm3 mac;
   private final SecureRandom random;
   private final byte[] header = new byte[13];
+  private final byte[] expected = new byte[MAC];
+  private final byte[] rotated = new byte[MAC];
+  private final byte[] dummy = new byte[HmacSm3.BLOCK];
 
   /** {@code cipher} and {@code mac} keyed for this direction. */
   public CbcProtection(Sm4Cbc cipher, HmacSm3 mac, SecureRandom random) {
@@ -103,21 +115,71 @@ public final class CbcProtection extends RecordProtection {
       good &= ~inPadding | equalMask(b, padLength);
     }
     padLength &= good;
-    int contentLength = plen - MAC - 1 - padLength;
+    int maxContent = plen - MAC - 1;
+    int contentLength = maxContent - padLength;
 
     writePseudoHeader(header, seq, type, contentLength);
     mac.update(header);
     mac.update(buf, p, contentLength);
-    byte[] expected = mac.doFinal();
-    int diff = 0;
-    for (int i = 0; i < MAC; i++) {
-      diff |= (expected[i] ^ buf[p + contentLength + i]) & 0xff;
+    mac.doFinal(expected, 0);
+    // Make up the compression-function calls the padding saved: the total is that of a record
+    // with no padding at all. One more byte covers digests that compress a full block lazily.
+    int extra = innerHashBlocks(maxContent) - innerHashBlocks(contentLength);
+    for (int i = 0; i < extra; i++) {
+      mac.update(dummy, 0, HmacSm3.BLOCK);
     }
-    good &= equalMask(diff, 0);
+    mac.update(dummy, 0, 1);
+    mac.reset();
+
+    good &= equalMask(receivedMacDiff(buf, p, plen, contentLength), 0);
     if (good == 0) {
       throw new TlcpAlertException(Alert.BAD_RECORD_MAC, "record MAC or padding check failed");
     }
     return contentLength;
+  }
+
+  /**
+   * SM3 compression-function calls of the inner HMAC hash for {@code contentLength} bytes of
+   * content: ipad block (64) + pseudo-header (13) + content, plus 0x80 and the 8-byte length.
+   */
+  static int innerHashBlocks(int contentLength) {
+    int hashed = HmacSm3.BLOCK + 13 + contentLength;
+    return (hashed + 9 + HmacSm3.BLOCK - 1) / HmacSm3.BLOCK;
+  }
+
+  /**
+   * OR of the differences between {@link #expected} and the MAC received at
+   * {@code buf[p + macStart]}. {@code macStart} depends on the padding, so the MAC is gathered by
+   * a scan over every position it can start at (the last 288 bytes, a public bound) into a
+   * rotated copy, then rotated back with masks — no memory access depends on it.
+   */
+  private int receivedMacDiff(byte[] buf, int p, int plen, int macStart) {
+    Arrays.fill(rotated, (byte) 0);
+    int scanStart = Math.max(0, plen - MAC - 1 - 255);
+    int macEnd = macStart + MAC;
+    int inMac = 0;
+    int rotateOffset = 0;
+    for (int i = scanStart, j = 0; i < plen - 1; i++, j = (j + 1) & (MAC - 1)) {
+      int started = equalMask(i, macStart);
+      inMac = (inMac | started) & lessMask(i, macEnd);
+      rotateOffset |= j & started;
+      rotated[j] |= (byte) (buf[p + i] & inMac);
+    }
+    int diff = 0;
+    for (int k = 0; k < MAC; k++) {
+      int source = (rotateOffset + k) & (MAC - 1);
+      int b = 0;
+      for (int i = 0; i < MAC; i++) {
+        b |= rotated[i] & equalMask(i, source);
+      }
+      diff |= (b ^ expected[k]) & 0xff;
+    }
+    return diff;
+  }
+
+  /** -1 if a < b, else 0; a and b in [0, 2^30). */
+  private static int lessMask(int a, int b) {
+    return (a - b) >> 31;
   }
 
   /** -1 if a <= b, else 0; a and b in [0, 2^30). */

@@ -6,10 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gmtls.tlcp.Alert;
 import io.gmtls.tlcp.TlcpAlertException;
 import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.Sm4Cbc;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
+import org.bouncycastle.crypto.digests.SM3Digest;
+import org.bouncycastle.crypto.macs.HMac;
+import org.bouncycastle.crypto.params.KeyParameter;
 import org.junit.jupiter.api.Test;
 
 /** CBC record protection: every length round-trips; every kind of damage is one bad_record_mac. */
@@ -127,5 +133,97 @@ class CbcProtectionTest {
       RecordProtection opener = gcm ? new GcmProtection(CRYPTO.sm4Gcm(KEY, false), new byte[4]) : opener();
       assertThat(opener.open(23, Arrays.copyOf(record, n), 0, n)).isEqualTo(plain.length);
     }
+  }
+
+  /** SM3 that counts its compression-function calls. */
+  private static final class CountingSm3 extends SM3Digest {
+    int blocks;
+
+    @Override
+    protected void processBlock() {
+      blocks++;
+      super.processBlock();
+    }
+  }
+
+  /** HMAC-SM3 over a counting digest, the way BcTlcpCrypto builds it. */
+  private static HmacSm3 countingHmac(CountingSm3 digest) {
+    HMac mac = new HMac(digest);
+    mac.init(new KeyParameter(MAC));
+    return new HmacSm3() {
+      @Override
+      public void update(byte[] data, int offset, int length) {
+        mac.update(data, offset, length);
+      }
+
+      @Override
+      public void doFinal(byte[] out, int offset) {
+        mac.doFinal(out, offset);
+      }
+
+      @Override
+      public void reset() {
+        mac.reset();
+      }
+    };
+  }
+
+  /**
+   * A CBC record (sequence 0, application data) of {@code plen} encrypted bytes with the given
+   * padding length, a correct MAC and correct padding; {@code damage} then spoils it.
+   */
+  private static byte[] forge(int plen, int padLength, int damage) {
+    int contentLength = plen - 32 - 1 - padLength;
+    byte[] content = new byte[contentLength];
+    new Random(padLength).nextBytes(content);
+    byte[] header = {0, 0, 0, 0, 0, 0, 0, 0, 23, 1, 1, (byte) (contentLength >>> 8), (byte) contentLength};
+    HmacSm3 mac = CRYPTO.hmacSm3(MAC);
+    mac.update(header);
+    mac.update(content);
+    byte[] tag = mac.doFinal();
+    byte[] buf = new byte[16 + plen];
+    System.arraycopy(content, 0, buf, 16, contentLength);
+    System.arraycopy(tag, 0, buf, 16 + contentLength, 32);
+    Arrays.fill(buf, 16 + contentLength + 32, buf.length, (byte) padLength);
+    switch (damage) {
+      case 1 -> buf[16 + contentLength + 5] ^= 1;                       // MAC wrong
+      case 2 -> buf[buf.length - 2] ^= (byte) (padLength == 0 ? 0 : 1); // a padding byte wrong
+      case 3 -> buf[buf.length - 1] = (byte) 255;                       // padding length too long / wrong
+      default -> { }
+    }
+    CRYPTO.sm4Cbc(KEY, true).process(new byte[16], 0, buf, 16, plen);
+    return buf;
+  }
+
+  @Test
+  void macCostsTheSameCompressionsForEveryPaddingLength() throws Exception {
+    int plen = 320; // room for every padding length 0..255 after a MAC and 32 bytes of content
+    Map<String, Integer> blocksByCase = new HashMap<>();
+    for (int padLength = 0; padLength <= 255; padLength++) {
+      for (int damage = 0; damage < 4; damage++) {
+        CountingSm3 digest = new CountingSm3();
+        CbcProtection open = new CbcProtection(CRYPTO.sm4Cbc(KEY, false), countingHmac(digest), CRYPTO.random());
+        byte[] record = forge(plen, padLength, damage);
+        digest.blocks = 0;
+        boolean opened;
+        try {
+          assertThat(open.open(23, record, 0, record.length)).isEqualTo(plen - 33 - padLength);
+          opened = true;
+        } catch (TlcpAlertException e) {
+          assertThat(e.alert()).isEqualTo(Alert.BAD_RECORD_MAC);
+          opened = false;
+        }
+        boolean intact = damage == 0 || (damage == 2 && padLength == 0) || (damage == 3 && padLength == 255);
+        assertThat(opened).as("pad %d damage %d", padLength, damage).isEqualTo(intact);
+        blocksByCase.put(padLength + "/" + damage, digest.blocks);
+      }
+    }
+    // Inner hash of the longest content the record could hold (less the ipad block, hashed when
+    // the key was set), plus the outer hash's one block.
+    int expected = CbcProtection.innerHashBlocks(plen - 33) - 1 + 1;
+    assertThat(blocksByCase.values()).containsOnly(expected);
+    // Without the dummy blocks the costs would differ by up to this much: the test can fail.
+    assertThat(CbcProtection.innerHashBlocks(plen - 33) - CbcProtection.innerHashBlocks(plen - 33 - 255))
+        .isGreaterThanOrEqualTo(3);
   }
 }
