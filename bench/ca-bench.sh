@@ -2,7 +2,9 @@
 # pki-ca benchmark: dual-certificate issuance vs raw SM2 signatures, broker authn (cached and
 # uncached) vs a trivial endpoint, written to bench/results/ca.md. Needs PostgreSQL on 127.0.0.1
 # (GMTLS_TEST_JDBC_URL to change) and wrk (apt-get install -y wrk). Not part of the test run.
-# Options (system properties): -Dbench.issuances=3000 -Dbench.threads=8 -Dbench.duration=10s
+# Options (system properties): -Dbench.issuances=2000 (per round; 3 rounds, the median counts)
+# -Dbench.threads=8 -Dbench.duration=10s -Dbench.authn=false (issuance only). Run it on a quiet machine
+# (check `uptime`): the load average before and after is written to the result.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"

@@ -8,12 +8,10 @@ import io.gmtls.enrollment.service.DefaultRegistrationAuthority;
 import io.gmtls.enrollment.service.EnrollmentAudit;
 import io.gmtls.enrollment.service.EnrollmentRecords;
 import io.gmtls.enrollment.service.EnrollmentSchema;
-import io.gmtls.enrollment.service.ModelEnrollmentPolicy;
 import io.gmtls.enrollment.service.RateLimiter;
 import io.gmtls.enrollment.service.RegistrationAuthority;
 import io.gmtls.enrollment.service.SupersedeJob;
 import io.gmtls.enrollment.service.SupersededPairs;
-import io.gmtls.enrollment.service.TokenLookup;
 import io.gmtls.pki.core.CaUrls;
 import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.EnrollmentTokens;
@@ -65,8 +63,8 @@ public class EnrollmentApplication {
     static final String VEHICLE_SIGN_PROFILE = "vehicle-sign";
 
     /** This service's stores, over the pki-ca DataSource and after its schema. */
-    public record EnrollmentStores(EnrollmentRecords records, ModelEnrollmentPolicy modelPolicy,
-            SupersededPairs superseded, TokenLookup tokens, TransactionTemplate transactions) {
+    public record EnrollmentStores(EnrollmentRecords records, SupersededPairs superseded,
+            TransactionTemplate transactions) {
     }
 
     public static void main(String[] args) {
@@ -173,16 +171,14 @@ public class EnrollmentApplication {
     @Bean
     EnrollmentStores enrollmentStores(DataSource dataSource, PkiStores pkiStores, EnrollmentProperties properties) {
         // pkiStores first: its migrations create the tables ours reference.
-        int applied = EnrollmentSchema.migrate(dataSource);
+        int applied = EnrollmentSchema.migrate(dataSource, properties.enrollmentDefault());
         if (applied > 0) {
             log.info("applied {} cert-enrollment schema migration(s)", applied);
         }
         JdbcClient jdbc = JdbcClient.create(dataSource);
         // Its own manager on the same DataSource: pki-ca's transactions join the one opened here.
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        return new EnrollmentStores(new EnrollmentRecords(jdbc),
-                new ModelEnrollmentPolicy(jdbc, properties.enrollmentDefault()), new SupersededPairs(jdbc),
-                new TokenLookup(jdbc), transactions);
+        return new EnrollmentStores(new EnrollmentRecords(jdbc), new SupersededPairs(jdbc), transactions);
     }
 
     @Bean
@@ -200,7 +196,7 @@ public class EnrollmentApplication {
             EnrollmentTokens tokens, EnrollmentStores stores, RateLimiter limiter, EnrollmentAudit audit, CaUrls urls,
             Clock pkiClock, ProfileCatalog profiles, EnrollmentProperties properties) {
         return new DefaultRegistrationAuthority(new DefaultRegistrationAuthority.Parts(ca, vehicles, tokens,
-                stores.tokens(), stores.records(), stores.modelPolicy(), stores.superseded(), limiter, audit,
+                stores.records(), stores.superseded(), limiter, audit,
                 stores.transactions(), urls, pkiClock, profiles.require(VEHICLE_SIGN_PROFILE).issuer(),
                 properties.renewal().overlap()));
     }

@@ -17,7 +17,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param limits             request rate limits
  * @param maxBodyBytes       largest request body read
  * @param idleTimeout        an idle gateway connection is closed after this long
- * @param enrollmentDefault  whether a model without an explicit setting may enroll
+ * @param enrollmentDefault  read by the migration that moves the per-model enrollment switch to pki-ca
+ *                           (V2): the value for models that had no explicit setting
  */
 @ConfigurationProperties("gmtls.enrollment")
 public record EnrollmentProperties(List<String> gateways, @DefaultValue Ppv2 ppv2, @DefaultValue Renewal renewal,

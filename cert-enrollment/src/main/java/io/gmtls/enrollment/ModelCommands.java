@@ -2,32 +2,36 @@ package io.gmtls.enrollment;
 
 import io.gmtls.enrollment.service.EnrollmentAudit;
 import io.gmtls.enrollment.service.EnrollmentSchema;
-import io.gmtls.enrollment.service.ModelEnrollmentPolicy;
-import io.gmtls.pki.core.AuditEvent;
+import io.gmtls.pki.core.PkiException;
+import io.gmtls.pki.core.VehicleDirectory;
+import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.service.DatabaseConfiguration;
 import io.gmtls.pki.store.JdbcAuditLog;
+import io.gmtls.pki.store.JdbcVehicleRegistry;
 import io.gmtls.pki.store.PkiSchema;
+import io.gmtls.pki.store.SpringTransactions;
 import java.time.Clock;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** The per-model enrollment switch from the command line (the database only; no CA keys, no web). */
+/**
+ * The per-model enrollment switch (pki-ca's {@code vehicle_model.enrollment_allowed}) from the command
+ * line: the database only; no CA keys, no web. The same switch is pki-ca's admin API
+ * {@code PUT /api/v1/admin/models/{code}/enrollment}.
+ */
 final class ModelCommands {
 
     private ModelCommands() {
@@ -51,21 +55,15 @@ final class ModelCommands {
                 System.err.println("state must be on or off");
                 return 2;
             }
-            boolean enabled = s.equals("on");
             try (ConfigurableApplicationContext ctx = context(springArgs)) {
-                Tools tools = ctx.getBean(Tools.class);
-                boolean known = tools.jdbc().sql("SELECT 1 FROM vehicle_model WHERE code = ?").param(model)
-                        .query(Integer.class).optional().isPresent();
-                if (!known) {
+                VehicleDirectory models = ctx.getBean(VehicleDirectory.class);
+                try {
+                    models.setEnrollmentAllowed(model, s.equals("on"),
+                            EnrollmentAudit.actor("cli:" + System.getProperty("user.name", "unknown")));
+                } catch (PkiException e) {
                     System.err.println("no model " + model + " is registered");
                     return 1;
                 }
-                tools.transactions().executeWithoutResult(status -> {
-                    tools.policy().set(model, enabled);
-                    tools.audit().append(AuditEvent.success(
-                            EnrollmentAudit.actor("cli:" + System.getProperty("user.name", "unknown")),
-                            "enrollment.model-setting", model, "enrollment=" + s));
-                });
                 System.out.println("enrollment of model " + model + " is " + s);
                 return 0;
             }
@@ -80,16 +78,11 @@ final class ModelCommands {
         @Override
         public Integer call() {
             try (ConfigurableApplicationContext ctx = context(springArgs)) {
-                Tools tools = ctx.getBean(Tools.class);
-                Map<String, Boolean> models = tools.policy().all();
-                Map<String, Boolean> perModel = new java.util.TreeMap<>();
-                tools.jdbc().sql("SELECT code, per_model_allowed FROM vehicle_model")
-                        .query(rs -> {
-                            perModel.put(rs.getString(1), rs.getBoolean(2));
-                        });
                 System.out.printf("%-32s %-10s %s%n", "MODEL", "ENROLL", "PER-MODEL CONNECT");
-                models.forEach((code, enabled) -> System.out.printf("%-32s %-10s %s%n", code, enabled ? "on" : "off",
-                        perModel.getOrDefault(code, false) ? "on" : "off"));
+                for (VehicleModel m : ctx.getBean(VehicleDirectory.class).models()) {
+                    System.out.printf("%-32s %-10s %s%n", m.code(), m.enrollmentAllowed() ? "on" : "off",
+                            m.perModelAllowed() ? "on" : "off");
+                }
                 return 0;
             }
         }
@@ -101,23 +94,23 @@ final class ModelCommands {
         return app.run(args);
     }
 
-    /** What the commands use. */
-    record Tools(JdbcClient jdbc, ModelEnrollmentPolicy policy, JdbcAuditLog audit, TransactionTemplate transactions) {
-    }
-
-    @Configuration(proxyBeanMethods = false)
+    /**
+     * The commands' context. Not a {@code @Configuration}: the service's component scan must not pick
+     * it up (its VehicleDirectory would clash with the CA core's); it is the primary source of
+     * {@link #context} only.
+     */
     @Import(DatabaseConfiguration.class)
     static class ToolsConfiguration {
         @Bean
-        Tools tools(DataSource dataSource, Environment environment) {
+        VehicleDirectory vehicleDirectory(DataSource dataSource, Environment environment) {
             PkiSchema.migrate(dataSource);
-            EnrollmentSchema.migrate(dataSource);
+            EnrollmentSchema.migrate(dataSource,
+                    environment.getProperty("gmtls.enrollment.enrollment-default", Boolean.class, true));
             JdbcTemplate template = new JdbcTemplate(dataSource);
             JdbcClient jdbc = JdbcClient.create(template);
-            boolean byDefault = environment.getProperty("gmtls.enrollment.enrollment-default", Boolean.class, true);
-            return new Tools(jdbc, new ModelEnrollmentPolicy(jdbc, byDefault),
+            return new VehicleDirectory(new JdbcVehicleRegistry(jdbc, template),
                     new JdbcAuditLog(jdbc, template, Clock.systemUTC()),
-                    new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+                    new SpringTransactions(new DataSourceTransactionManager(dataSource)));
         }
     }
 }

@@ -12,8 +12,6 @@ import io.gmtls.pki.core.Vehicle;
 import io.gmtls.pki.core.VehicleDirectory;
 import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
-import io.gmtls.enrollment.service.ModelEnrollmentPolicy;
-import io.gmtls.enrollment.EnrollmentApplication.EnrollmentStores;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -55,7 +53,6 @@ final class EnrollmentEnvironment {
     final VehicleDirectory vehicles;
     final EnrollmentTokens tokens;
     final PkiStores stores;
-    final ModelEnrollmentPolicy modelPolicy;
     final ModelCredential model;
     final ModelCredential otherModel;
     final ModelCredential closedModel;
@@ -69,15 +66,26 @@ final class EnrollmentEnvironment {
 
     static synchronized EnrollmentEnvironment get() throws Exception {
         if (instance == null) {
-            instance = new EnrollmentEnvironment();
+            TestDatabase db = new TestDatabase();
+            try {
+                instance = new EnrollmentEnvironment(db);
+            } catch (Exception | Error e) {
+                // A node that failed to start must not leave its database behind.
+                try {
+                    db.close();
+                } catch (Exception dropFailure) {
+                    e.addSuppressed(dropFailure);
+                }
+                throw e;
+            }
             EnrollmentEnvironment env = instance;
             Runtime.getRuntime().addShutdownHook(new Thread(env::close, "enrollment-test-cleanup"));
         }
         return instance;
     }
 
-    private EnrollmentEnvironment() throws Exception {
-        db = new TestDatabase();
+    private EnrollmentEnvironment(TestDatabase db) throws Exception {
+        this.db = db;
         dir = Files.createTempDirectory("cert-enrollment-it");
         pki = DevPkiGenerator.write(dir.resolve("pki"), DevPkiOptions.defaults().withVehicles(1));
         node = startNode("import");
@@ -86,7 +94,6 @@ final class EnrollmentEnvironment {
         vehicles = node.getBean(VehicleDirectory.class);
         tokens = node.getBean(EnrollmentTokens.class);
         stores = node.getBean(PkiStores.class);
-        modelPolicy = node.getBean(EnrollmentStores.class).modelPolicy();
 
         vehicles.addModel(new VehicleModel(MODEL, "dev model", true), ADMIN);
         vehicles.addModel(new VehicleModel(OTHER_MODEL, "other model", false), ADMIN);
@@ -95,7 +102,7 @@ final class EnrollmentEnvironment {
                 new KeyPair(pki.modelEnc().certificate().getPublicKey(), pki.modelEnc().privateKey()));
         otherModel = certify(OTHER_MODEL, Csrs.sm2(), Csrs.sm2());
         closedModel = certify(CLOSED_MODEL, Csrs.sm2(), Csrs.sm2());
-        modelPolicy.set(CLOSED_MODEL, false);
+        vehicles.setEnrollmentAllowed(CLOSED_MODEL, false, ADMIN);
     }
 
     /** Starts an enrollment node on the test database; the first imports the CA from the dev PKI. */
@@ -112,6 +119,8 @@ final class EnrollmentEnvironment {
                 "--gmtls.ca.public-url=http://pki.example.test",
                 "--gmtls.ca.bootstrap.mode=" + bootstrap,
                 "--gmtls.ca.bootstrap.import-dir=" + dir.resolve("pki"),
+                // The CA certificates only: the tests register models and certify the model keys themselves.
+                "--gmtls.ca.bootstrap.import-end-entities=false",
                 "--gmtls.enrollment.gateways=127.0.0.1",
                 "--gmtls.enrollment.renewal.overlap=0s"));
         for (String e : extra) {
@@ -173,7 +182,7 @@ final class EnrollmentEnvironment {
                 {"tokens", "SELECT count(*) FROM enrollment_credential"},
                 {"enrollment_record", "SELECT count(*) FROM enrollment_record"},
                 {"enrollment_supersede", "SELECT count(*) FROM enrollment_supersede"},
-                {"enrollment_model_setting", "SELECT count(*) FROM enrollment_model_setting"},
+                {"models_enrolling", "SELECT count(*) FROM vehicle_model WHERE enrollment_allowed"},
         };
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             for (String[] q : queries) {

@@ -20,6 +20,7 @@ import io.gmtls.pki.core.crypto.CertificateRequests;
 import io.gmtls.pki.core.crypto.CertificateRequests.VerifiedCsr;
 import io.gmtls.pki.core.crypto.Fingerprints;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
+import io.gmtls.pki.core.crypto.ProofOfPossessionException;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.core.profile.ProfileUsage;
 import java.io.IOException;
@@ -55,21 +56,17 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
 
     private static final String ENROLL_ACTION = "enrollment.enroll";
     private static final String RENEW_ACTION = "enrollment.renew";
-    private static final String PROOF_OF_POSSESSION = "csr proof of possession failed";
 
     /** The collaborators, wired in one place (the application). */
     public record Parts(CertificateAuthority ca, VehicleDirectory vehicles, EnrollmentTokens tokens,
-            TokenLookup tokenLookup, EnrollmentRecords records, ModelEnrollmentPolicy modelPolicy,
-            SupersededPairs superseded, RateLimiter limiter, EnrollmentAudit audit, TransactionTemplate transactions,
+            EnrollmentRecords records, SupersededPairs superseded, RateLimiter limiter, EnrollmentAudit audit, TransactionTemplate transactions,
             CaUrls urls, Clock clock, String vehicleCaName, Duration renewalOverlap) {
 
         public Parts {
             Objects.requireNonNull(ca);
             Objects.requireNonNull(vehicles);
             Objects.requireNonNull(tokens);
-            Objects.requireNonNull(tokenLookup);
             Objects.requireNonNull(records);
-            Objects.requireNonNull(modelPolicy);
             Objects.requireNonNull(superseded);
             Objects.requireNonNull(limiter);
             Objects.requireNonNull(audit);
@@ -351,10 +348,10 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
                         "renewal takes no token: its credential is the vehicle's current signing certificate");
             }
             String token = request.token();
-            if (token.isEmpty() || token.length() > TokenLookup.MAX_TOKEN_LENGTH) {
+            if (token.isEmpty() || token.length() > EnrollmentTokens.MAX_TOKEN_LENGTH) {
                 throw new EnrollmentProblem(ProblemType.TOKEN_INVALID, "unknown enrollment token");
             }
-            return new TokenCredential(token, TokenLookup.hash(token), ctx.vin);
+            return new TokenCredential(token, EnrollmentTokens.fingerprint(token), ctx.vin);
         }
         if (identity.certificate().isEmpty()) {
             String what = ctx.operation == Operation.RENEW ? "renewal needs the vehicle's current signing certificate"
@@ -408,14 +405,15 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
                         "VIN " + vin + " is not registered to model " + model.code());
             }
         } else if (credential instanceof TokenCredential t) {
-            TokenLookup.TokenState state = p.tokenLookup().find(t.hash()).orElseThrow(() ->
-                    new EnrollmentProblem(ProblemType.TOKEN_INVALID, "unknown enrollment token"));
-            if (state.usedAt() != null) {
-                throw new EnrollmentProblem(ProblemType.TOKEN_USED, "the enrollment token was already used");
-            }
-            if (!state.expiresAt().isAfter(now)) {
-                throw new EnrollmentProblem(ProblemType.TOKEN_EXPIRED, "the enrollment token expired at "
+            EnrollmentTokens.TokenState state = p.tokens().state(t.token());
+            switch (state.status()) {
+                case UNKNOWN -> throw new EnrollmentProblem(ProblemType.TOKEN_INVALID, "unknown enrollment token");
+                case USED -> throw new EnrollmentProblem(ProblemType.TOKEN_USED, "the enrollment token was already used");
+                case EXPIRED -> throw new EnrollmentProblem(ProblemType.TOKEN_EXPIRED, "the enrollment token expired at "
                         + state.expiresAt());
+                case VALID -> {
+                    // checked below: bound to this VIN
+                }
             }
             if (!state.vin().equals(vin)) {
                 throw new EnrollmentProblem(ProblemType.TOKEN_WRONG_VIN,
@@ -431,7 +429,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
                     "a vehicle certificate renews (POST /api/v1/renew); enrollment needs a per-model certificate"
                             + " or a one-time token");
         }
-        if (!p.modelPolicy().enrollmentEnabled(model.code())) {
+        if (!model.enrollmentAllowed()) {
             throw new EnrollmentProblem(ProblemType.ENROLLMENT_DISABLED,
                     "enrollment is turned off for model " + model.code());
         }
@@ -553,13 +551,12 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     private static VerifiedCsr verifyCsr(byte[] der) {
         try {
             return CertificateRequests.verify(der);
+        } catch (ProofOfPossessionException e) {
+            throw new EnrollmentProblem(ProblemType.PROOF_OF_POSSESSION_FAILED,
+                    "the CSR's signature does not verify with its own public key");
         } catch (PkiException e) {
             if (e.kind() == PkiException.Kind.TOO_LARGE) {
                 throw new EnrollmentProblem(ProblemType.TOO_LARGE, e.getMessage());
-            }
-            if (e.getMessage() != null && e.getMessage().startsWith(PROOF_OF_POSSESSION)) {
-                throw new EnrollmentProblem(ProblemType.PROOF_OF_POSSESSION_FAILED,
-                        "the CSR's signature does not verify with its own public key");
             }
             throw new EnrollmentProblem(ProblemType.INVALID_CSR, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.gmtls.enrollment.service;
 
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -17,12 +18,18 @@ public final class EnrollmentSchema {
     private EnrollmentSchema() {
     }
 
-    /** Migrates to the newest schema; returns the number of migrations applied. */
-    public static int migrate(DataSource dataSource) {
+    /**
+     * Migrates to the newest schema; returns the number of migrations applied.
+     *
+     * @param enrollmentDefault {@code gmtls.enrollment.enrollment-default}: what V2 gives models that had
+     *                          no explicit enrollment switch when it moves the switch to pki-ca
+     */
+    public static int migrate(DataSource dataSource, boolean enrollmentDefault) {
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations(LOCATION)
                 .table(HISTORY_TABLE)
+                .placeholders(Map.of("enrollment_default", Boolean.toString(enrollmentDefault)))
                 // pki-ca's tables are already there: start our own history at 0 instead of refusing.
                 .baselineOnMigrate(true)
                 .baselineVersion("0")

@@ -211,7 +211,7 @@ public final class CaHierarchy {
                     List.of(), now.minus(Duration.ofMinutes(5)), ca.certificate().getNotAfter().toInstant());
             PolicyRules.applyAll(PolicyRules.standard(), draft);
             BigInteger serial = new SerialNumbers(random).next();
-            X509Certificate cert = issuer.sign(draft, ca, serial);
+            X509Certificate cert = issuer.sign(draft, ca, serial).toX509();
             String alias = ca.name() + "-ocsp-" + SerialNumbers.toHex(serial).substring(0, 8);
             keys.store(alias, pair.getPrivate());
             transactions.inTransaction(() -> {

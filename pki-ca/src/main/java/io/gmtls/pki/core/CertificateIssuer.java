@@ -1,6 +1,5 @@
 package io.gmtls.pki.core;
 
-import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.pki.core.profile.CertificateProfile;
 import io.gmtls.pki.core.profile.ExtendedKeyUsageName;
 import io.gmtls.pki.core.profile.IssuanceDraft;
@@ -10,11 +9,14 @@ import java.math.BigInteger;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Date;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AccessDescription;
 import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
 import org.bouncycastle.asn1.x509.DistributionPointName;
@@ -26,7 +28,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 /**
@@ -37,31 +38,51 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 public final class CertificateIssuer {
 
     private final CaUrls urls;
-    private final JcaX509CertificateConverter converter =
-            new JcaX509CertificateConverter().setProvider(GmCrypto.provider());
+    /** What every certificate of an issuing CA repeats, worked out once per CA certificate. */
+    private final Map<String, IssuerFacts> issuers = new ConcurrentHashMap<>();
 
     public CertificateIssuer(CaUrls urls) {
         this.urls = urls;
     }
 
-    /** Signs the draft with the issuing CA under the given serial. */
-    public X509Certificate sign(IssuanceDraft draft, IssuingCa ca, BigInteger serial) {
-        CertificateProfile profile = draft.profile();
+    private record IssuerFacts(X509Certificate certificate, X500Name name, AuthorityKeyIdentifier aki,
+            CRLDistPoint crlDistributionPoint) {
+    }
+
+    private IssuerFacts facts(IssuingCa ca) {
+        IssuerFacts cached = issuers.get(ca.name());
+        if (cached != null && cached.certificate() == ca.certificate()) {
+            return cached;
+        }
         try {
             X509CertificateHolder issuer = new X509CertificateHolder(ca.certificate().getEncoded());
-            X500Name issuerName = issuer.getSubject();
-            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuerName, serial,
+            CRLDistPoint crlDp = urls.configured() ? new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(
+                    new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
+                            urls.crlUrl(ca.name())))), null, null)}) : null;
+            IssuerFacts facts = new IssuerFacts(ca.certificate(), issuer.getSubject(),
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.getSubjectPublicKeyInfo()), crlDp);
+            issuers.put(ca.name(), facts);
+            return facts;
+        } catch (IOException | CertificateException | java.security.NoSuchAlgorithmException e) {
+            throw new PkiException(PkiException.Kind.INTERNAL, "issuing CA certificate unreadable", e);
+        }
+    }
+
+    /** Signs the draft with the issuing CA under the given serial. */
+    public SignedCertificate sign(IssuanceDraft draft, IssuingCa ca, BigInteger serial) {
+        CertificateProfile profile = draft.profile();
+        IssuerFacts issuer = facts(ca);
+        try {
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer.name(), serial,
                     Date.from(draft.notBefore()), Date.from(draft.notAfter()), draft.subject(), draft.publicKey());
-            JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
             int bits = 0;
             for (KeyUsageName usage : profile.keyUsages()) {
                 bits |= usage.bit();
             }
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(bits));
             builder.addExtension(Extension.subjectKeyIdentifier, false,
-                    utils.createSubjectKeyIdentifier(draft.publicKey()));
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    utils.createAuthorityKeyIdentifier(issuer.getSubjectPublicKeyInfo()));
+                    new JcaX509ExtensionUtils().createSubjectKeyIdentifier(draft.publicKey()));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, issuer.aki());
             if (!profile.extendedKeyUsages().isEmpty()) {
                 KeyPurposeId[] ids = profile.extendedKeyUsages().stream().sorted()
                         .map(ExtendedKeyUsageName::id).toArray(KeyPurposeId[]::new);
@@ -72,12 +93,8 @@ public final class CertificateIssuer {
                         .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
-            if (urls.configured() && profile.crlDistributionPoint()) {
-                DistributionPoint point = new DistributionPoint(new DistributionPointName(new GeneralNames(
-                        new GeneralName(GeneralName.uniformResourceIdentifier, urls.crlUrl(ca.name())))),
-                        null, null);
-                builder.addExtension(Extension.cRLDistributionPoints, false,
-                        new CRLDistPoint(new DistributionPoint[] {point}));
+            if (issuer.crlDistributionPoint() != null && profile.crlDistributionPoint()) {
+                builder.addExtension(Extension.cRLDistributionPoints, false, issuer.crlDistributionPoint());
             }
             if (urls.configured() && profile.ocspUrl()) {
                 builder.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
@@ -87,8 +104,9 @@ public final class CertificateIssuer {
             if (profile.ocspNoCheck()) {
                 builder.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
             }
-            return converter.getCertificate(builder.build(ca.signer().newContentSigner()));
-        } catch (IOException | CertificateException | java.security.NoSuchAlgorithmException e) {
+            X509CertificateHolder holder = builder.build(ca.signer().newContentSigner());
+            return new SignedCertificate(holder, holder.getEncoded());
+        } catch (IOException | java.security.NoSuchAlgorithmException | RuntimeException e) {
             throw new PkiException(PkiException.Kind.INTERNAL, "certificate signing failed", e);
         }
     }

@@ -1,8 +1,10 @@
 package io.gmtls.pki.core;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Issued certificates and their revocations (a port). */
 public interface CertificateStore {
@@ -12,6 +14,21 @@ public interface CertificateStore {
      * Returns false, writing nothing, when the serial number is taken (the caller draws another).
      */
     boolean insert(IssuedCertificate certificate, byte[] escrowedKey);
+
+    /**
+     * Inserts several certificates (with their escrowed keys, null where none), in one round trip where
+     * the store can. Returns the serial numbers that were taken: nothing is written for those, the
+     * caller signs them again under a new serial. The default inserts one by one.
+     */
+    default Set<String> insertAll(List<IssuedCertificate> certificates, List<byte[]> escrowedKeys) {
+        Set<String> taken = new HashSet<>();
+        for (int i = 0; i < certificates.size(); i++) {
+            if (!insert(certificates.get(i), escrowedKeys.get(i))) {
+                taken.add(certificates.get(i).serial());
+            }
+        }
+        return taken;
+    }
 
     Optional<IssuedCertificate> findBySerial(String serial);
 

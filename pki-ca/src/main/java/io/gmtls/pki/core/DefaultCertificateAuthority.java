@@ -13,22 +13,23 @@ import io.gmtls.pki.core.profile.PolicyRule;
 import io.gmtls.pki.core.profile.PolicyRules;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.core.profile.ProfileUsage;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 
 /** The CA core: policy, signing, storage and audit through ports; no Spring, no JDBC. */
 public final class DefaultCertificateAuthority implements CertificateAuthority {
@@ -47,7 +48,8 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
     private final SecureRandom random;
     private final SerialNumbers serials;
     private final Clock clock;
-    private final PublicKey escrowKey;
+    /** The key-management key, kept as one parameters object so that its point keeps its precomputation. */
+    private final ECPublicKeyParameters escrowKey;
     private final Consumer<IssuedCertificate> afterRevocation;
 
     /**
@@ -73,7 +75,7 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         if (escrowKey != null && !Sm2Keys.isSm2(escrowKey)) {
             throw new PkiConfigException("gmtls.ca.escrow.certificate", "the key-management key must be SM2");
         }
-        this.escrowKey = escrowKey;
+        this.escrowKey = escrowKey == null ? null : Sm2Keys.publicParameters(escrowKey);
         this.afterRevocation = afterRevocation == null ? c -> { } : afterRevocation;
     }
 
@@ -101,7 +103,7 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         }
         IssuanceDraft draft = draft(profile, spki, cn, dns, ca);
         String target = profile.name() + ":" + draft.commonName();
-        X509Certificate presigned = issuer.sign(draft, ca, serials.next());
+        SignedCertificate presigned = issuer.sign(draft, ca, serials.next());
         return audited(actor, "certificate.issue", target, () -> transactions.inTransaction(() -> {
             Binding binding = bind(profile, draft.commonName());
             IssuedCertificate issued = store(draft, ca, binding, presigned, null);
@@ -134,24 +136,33 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
 
         KeyPair encPair = Sm2Keys.generate(random);
         IssuanceDraft encDraft = draft(encProfile,
-                SubjectPublicKeyInfo.getInstance(encPair.getPublic().getEncoded()), vin, List.of(), encCa);
-        PublicKey recipient;
+                Sm2Keys.subjectPublicKeyInfo(Sm2Keys.publicParameters(encPair.getPublic()).getQ()), vin, List.of(),
+                encCa);
+        ECPublicKeyParameters recipient;
         try {
-            recipient = Sm2Keys.publicKey(csr.publicKey());
+            recipient = Sm2Keys.publicParameters(csr.publicKey());
         } catch (GeneralSecurityException e) {
             throw PkiException.badRequest("the CSR's public key is unreadable");
         }
         byte[] envelope = Sm2EnvelopedKey.seal(encPair, recipient, random).encoded();
         byte[] escrow = escrowKey == null ? null : Sm2EnvelopedKey.seal(encPair, escrowKey, random).encoded();
-        X509Certificate signPresigned = issuer.sign(signDraft, signCa, serials.next());
-        X509Certificate encPresigned = issuer.sign(encDraft, encCa, serials.next());
+        SignedCertificate signPresigned = issuer.sign(signDraft, signCa, serials.next());
+        SignedCertificate encPresigned = issuer.sign(encDraft, encCa, serials.next());
         return audited(actor, "vehicle.enroll", vin, () -> transactions.inTransaction(() -> {
             Binding binding = bind(signProfile, vin);
-            IssuedCertificate sign = store(signDraft, signCa, binding, signPresigned, null);
-            IssuedCertificate enc = store(encDraft, encCa, binding, encPresigned, escrow);
+            IssuedCertificate sign = row(signDraft, signCa, binding, signPresigned);
+            IssuedCertificate enc = row(encDraft, encCa, binding, encPresigned);
+            // Both rows in one round trip; a taken serial (2^-127 odds) is signed again.
+            Set<String> taken = store.insertAll(List.of(sign, enc), Arrays.asList(null, escrow));
+            if (taken.contains(sign.serial())) {
+                sign = resign(signDraft, signCa, binding, null);
+            }
+            if (taken.contains(enc.serial())) {
+                enc = resign(encDraft, encCa, binding, escrow);
+            }
             audit.append(AuditEvent.success(actor, "vehicle.enroll", vin,
                     "sign=" + sign.serial() + " enc=" + enc.serial() + (escrow != null ? " escrowed" : "")));
-            return new VehicleCredentials(sign, enc, envelope, cas.chainOf(signCa.name()));
+            return new VehicleCredentials(sign, enc, envelope, signCa.chain());
         }));
     }
 
@@ -240,14 +251,16 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
     }
 
     /** Stores a signed certificate; on a serial collision signs again under a fresh serial. */
-    private IssuedCertificate store(IssuanceDraft draft, IssuingCa ca, Binding binding, X509Certificate presigned,
+    private IssuedCertificate store(IssuanceDraft draft, IssuingCa ca, Binding binding, SignedCertificate presigned,
             byte[] escrow) {
-        X509Certificate certificate = presigned;
-        for (int attempt = 0; attempt < SERIAL_ATTEMPTS; attempt++) {
-            if (attempt > 0) {
-                certificate = issuer.sign(draft, ca, serials.next());
-            }
-            IssuedCertificate row = row(draft, ca, binding, certificate);
+        IssuedCertificate row = row(draft, ca, binding, presigned);
+        return store.insert(row, escrow) ? row : resign(draft, ca, binding, escrow);
+    }
+
+    /** Signs again under fresh serials until one is free (the first attempt's serial was taken). */
+    private IssuedCertificate resign(IssuanceDraft draft, IssuingCa ca, Binding binding, byte[] escrow) {
+        for (int attempt = 1; attempt < SERIAL_ATTEMPTS; attempt++) {
+            IssuedCertificate row = row(draft, ca, binding, issuer.sign(draft, ca, serials.next()));
             if (store.insert(row, escrow)) {
                 return row;
             }
@@ -255,17 +268,12 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         throw new PkiException(PkiException.Kind.INTERNAL, "no free serial number after " + SERIAL_ATTEMPTS + " attempts");
     }
 
-    private static IssuedCertificate row(IssuanceDraft draft, IssuingCa ca, Binding binding, X509Certificate cert) {
-        try {
-            byte[] der = cert.getEncoded();
-            BigInteger serial = cert.getSerialNumber();
-            return new IssuedCertificate(SerialNumbers.toHex(serial), ca.name(), draft.profile().name(),
-                    draft.profile().usage(), draft.subject().toString(), draft.commonName(), binding.vin(),
-                    binding.modelCode(), CertificateStatus.VALID, cert.getNotBefore().toInstant(),
-                    cert.getNotAfter().toInstant(), Fingerprints.sm3Hex(der), der, null, null);
-        } catch (CertificateEncodingException e) {
-            throw new PkiException(PkiException.Kind.INTERNAL, "certificate encoding failed", e);
-        }
+    private static IssuedCertificate row(IssuanceDraft draft, IssuingCa ca, Binding binding, SignedCertificate cert) {
+        byte[] der = cert.der();
+        return new IssuedCertificate(SerialNumbers.toHex(cert.serialNumber()), ca.name(), draft.profile().name(),
+                draft.profile().usage(), draft.subject().toString(), draft.commonName(), binding.vin(),
+                binding.modelCode(), CertificateStatus.VALID, cert.notBefore(), cert.notAfter(),
+                Fingerprints.sm3Hex(der), der, null, null);
     }
 
     /**

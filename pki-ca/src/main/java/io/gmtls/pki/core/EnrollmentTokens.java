@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -52,7 +53,7 @@ public final class EnrollmentTokens {
 
     /** Uses a token up; returns its VIN when it was valid. */
     public Optional<String> consume(String token, Actor actor) {
-        if (token == null || token.isEmpty() || token.length() > 128) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
         return transactions.inTransaction(() -> {
@@ -62,7 +63,54 @@ public final class EnrollmentTokens {
         });
     }
 
-    static String hash(String token) {
+    /** The longest token looked at (ours are 43 characters); longer ones are UNKNOWN. */
+    public static final int MAX_TOKEN_LENGTH = 128;
+
+    /** Where a token stands. */
+    public enum TokenStatus {
+        /** No such token (or not a token at all). */
+        UNKNOWN,
+        /** Unused and unexpired: {@link #consume} would accept it now. */
+        VALID,
+        /** Already used. */
+        USED,
+        /** Unused but expired. */
+        EXPIRED
+    }
+
+    /**
+     * A token's state, so that a caller can say why a token is refused. Only {@link #consume} uses a
+     * token up.
+     *
+     * @param status    where it stands
+     * @param vin       the VIN it is bound to (null when UNKNOWN)
+     * @param expiresAt when it expires (null when UNKNOWN)
+     */
+    public record TokenState(TokenStatus status, String vin, Instant expiresAt) {
+        static final TokenState UNKNOWN = new TokenState(TokenStatus.UNKNOWN, null, null);
+    }
+
+    /** The state of a token at the CA's current time (reads only; no audit event). */
+    public TokenState state(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return TokenState.UNKNOWN;
+        }
+        Instant now = clock.instant();
+        return store.find(hash(token)).map(t -> new TokenState(
+                t.usedAt() != null ? TokenStatus.USED : t.expiresAt().isAfter(now) ? TokenStatus.VALID
+                        : TokenStatus.EXPIRED,
+                t.vin(), t.expiresAt())).orElse(TokenState.UNKNOWN);
+    }
+
+    /**
+     * The SM3 hash (lowercase hex) a token is stored under: what a caller may keep to recognise a token
+     * again (e.g. a retried request) without keeping the token itself.
+     */
+    public static String fingerprint(String token) {
         return Fingerprints.sm3Hex(token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String hash(String token) {
+        return fingerprint(token);
     }
 }

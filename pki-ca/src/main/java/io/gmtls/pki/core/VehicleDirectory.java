@@ -1,5 +1,6 @@
 package io.gmtls.pki.core;
 
+import io.gmtls.pki.core.profile.ProfileCatalog;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,18 +28,34 @@ public final class VehicleDirectory {
         transactions.inTransaction(() -> {
             registry.addModel(model);
             audit.append(AuditEvent.success(actor, "model.register", model.code(),
-                    "perModelAllowed=" + model.perModelAllowed()));
+                    "perModelAllowed=" + model.perModelAllowed() + " enrollmentAllowed=" + model.enrollmentAllowed()));
             return null;
         });
     }
 
     public void setPerModelAllowed(String code, boolean allowed, Actor actor) {
         transactions.inTransaction(() -> {
-            registry.model(code).orElseThrow(() -> PkiException.notFound("no model " + code));
+            requireModel(code);
             registry.setPerModelAllowed(code, allowed);
             audit.append(AuditEvent.success(actor, "model.mode", code, "perModelAllowed=" + allowed));
             return null;
         });
+    }
+
+    /** Turns enrollment (first issuance through the RA) of a model's vehicles on or off; audited. */
+    public void setEnrollmentAllowed(String code, boolean allowed, Actor actor) {
+        transactions.inTransaction(() -> {
+            requireModel(code);
+            registry.setEnrollmentAllowed(code, allowed);
+            audit.append(AuditEvent.success(actor, "model.enrollment", code, "enrollmentAllowed=" + allowed));
+            return null;
+        });
+    }
+
+    private void requireModel(String code) {
+        if (code == null || !ProfileCatalog.MODEL_CODE.matcher(code).matches() || registry.model(code).isEmpty()) {
+            throw PkiException.notFound("no such model");
+        }
     }
 
     public List<VehicleModel> models() {

@@ -16,6 +16,9 @@ public interface VehicleRegistry {
     /** Changes whether the model's vehicles may connect with the per-model certificate. */
     void setPerModelAllowed(String code, boolean allowed);
 
+    /** Changes whether vehicles of the model may enroll. */
+    void setEnrollmentAllowed(String code, boolean allowed);
+
     Optional<Vehicle> vehicle(String vin);
 
     /** Adds vehicles all or nothing; a 409 naming the first duplicate VIN. */

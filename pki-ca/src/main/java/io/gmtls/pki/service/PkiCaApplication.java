@@ -5,6 +5,9 @@ import io.gmtls.pki.core.revocation.CrlPublisher;
 import io.gmtls.pki.store.JdbcAuditLog;
 import io.gmtls.pki.web.ApiKeys;
 import java.io.Console;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -12,6 +15,10 @@ import javax.sql.DataSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,7 +58,37 @@ public class PkiCaApplication {
 
     /** Starts the service (for tests and embedding). */
     public static ConfigurableApplicationContext start(String... args) {
-        return SpringApplication.run(PkiCaApplication.class, args);
+        return application(PkiCaApplication.class).run(args);
+    }
+
+    /** The service's defaults file, on the classpath: loaded by this application only. */
+    public static final String DEFAULTS = "pki-ca.yml";
+
+    /**
+     * A Spring application with the service defaults of {@value #DEFAULTS} as default properties (the
+     * lowest precedence: application.yml, environment and command line override them). The library jar
+     * has no application.yml, so an application that embeds the CA core is not handed ours.
+     */
+    static SpringApplication application(Class<?> source) {
+        SpringApplication app = new SpringApplication(source);
+        app.setDefaultProperties(serviceDefaults());
+        return app;
+    }
+
+    static Map<String, Object> serviceDefaults() {
+        try {
+            Map<String, Object> defaults = new LinkedHashMap<>();
+            for (PropertySource<?> source : new YamlPropertySourceLoader().load(DEFAULTS, new ClassPathResource(DEFAULTS))) {
+                if (source instanceof EnumerablePropertySource<?> enumerable) {
+                    for (String name : enumerable.getPropertyNames()) {
+                        defaults.putIfAbsent(name, enumerable.getProperty(name));
+                    }
+                }
+            }
+            return defaults;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULTS + " from the classpath", e);
+        }
     }
 
     @Command(name = "pki-ca", mixinStandardHelpOptions = true,
@@ -86,7 +123,7 @@ public class PkiCaApplication {
 
         @Override
         public Integer call() {
-            SpringApplication app = new SpringApplication(AuditVerifyConfiguration.class);
+            SpringApplication app = application(AuditVerifyConfiguration.class);
             app.setWebApplicationType(WebApplicationType.NONE);
             try (ConfigurableApplicationContext ctx = app.run(springArgs)) {
                 AuditChain.Verification v = ctx.getBean(JdbcAuditLog.class).verify();

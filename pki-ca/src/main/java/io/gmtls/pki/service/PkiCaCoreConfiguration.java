@@ -1,6 +1,8 @@
 package io.gmtls.pki.service;
 
+import io.gmtls.pki.core.Actor;
 import io.gmtls.pki.core.CaDirectory;
+import io.gmtls.pki.core.CertificateImporter;
 import io.gmtls.pki.core.CaHierarchy;
 import io.gmtls.pki.core.CaUrls;
 import io.gmtls.pki.core.CertificateAuthority;
@@ -8,6 +10,7 @@ import io.gmtls.pki.core.CertificateIssuer;
 import io.gmtls.pki.core.DefaultCertificateAuthority;
 import io.gmtls.pki.core.EnrollmentTokens;
 import io.gmtls.pki.core.PkiConfigException;
+import io.gmtls.pki.core.PkiException;
 import io.gmtls.pki.core.Transactions;
 import io.gmtls.pki.core.VehicleDirectory;
 import io.gmtls.pki.core.crypto.CaKeyStore;
@@ -146,7 +149,53 @@ public class PkiCaCoreConfiguration {
         }
         CaDirectory directory = hierarchy.load();
         hierarchy.ensureOcspSigners(directory, profiles, issuer, stores.certificates());
-        return hierarchy.load();
+        directory = hierarchy.load();
+        if (properties.ca().bootstrap().importsEndEntities()) {
+            importEndEntities(properties.ca().bootstrap(), directory, profiles, stores, pkiClock);
+        }
+        return directory;
+    }
+
+    /**
+     * Imports the end-entity certificates of the bootstrap folder (every start in import mode: what is
+     * stored already is left alone, so a restart with the same folder changes nothing).
+     */
+    private static void importEndEntities(PkiCaProperties.Bootstrap bootstrap, CaDirectory directory,
+            ProfileCatalog profiles, PkiStores stores, Clock clock) {
+        Path dir = Path.of(bootstrap.importDir());
+        if (!Files.isDirectory(dir)) {
+            log.warn("gmtls.ca.bootstrap.import-dir {} is not a directory: no end-entity certificates imported", dir);
+            return;
+        }
+        CertificateImporter importer = new CertificateImporter(directory, profiles, stores.certificates(),
+                stores.vehicles(), stores.audit(), stores.transactions(), clock);
+        CertificateImporter.Batch batch = CertsDevFolder.read(dir, directory.issuingCas(),
+                bootstrap.modelPerModelAllowed(), clock);
+        CertificateImporter.Summary summary;
+        try {
+            summary = importer.importAll(batch, Actor.SYSTEM);
+        } catch (PkiException e) {
+            throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", e.getMessage());
+        }
+        if (!summary.skipped().isEmpty()) {
+            log.warn("{} certificate(s) in {} are not signed by an issuing CA here and were not imported: {}",
+                    summary.skipped().size(), dir, summary.skipped());
+        }
+        if (summary.unchanged()) {
+            log.info("end-entity certificates of {} already imported ({} known)", dir, summary.known());
+        } else {
+            log.info("imported from {}: {} certificate(s) ({} revoked), {} already known, {} VIN(s) registered{}", dir,
+                    summary.imported(), summary.revoked(), summary.known(), summary.vehiclesAdded(),
+                    summary.modelAdded() ? ", model " + batch.model().code() + " registered" : "");
+        }
+    }
+
+    /** Imports certificates our issuing CAs signed elsewhere (admin API). */
+    @Bean
+    CertificateImporter certificateImporter(CaDirectory caDirectory, ProfileCatalog profiles, PkiStores stores,
+            Clock pkiClock) {
+        return new CertificateImporter(caDirectory, profiles, stores.certificates(), stores.vehicles(), stores.audit(),
+                stores.transactions(), pkiClock);
     }
 
     @Bean

@@ -104,12 +104,17 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
     }
 
     /**
-     * @param mode             none (refuse to start without CAs), generate (create a new hierarchy) or import
-     * @param importDir        certs-dev style directory to import from ({@code sm2/root-ca.crt}, {@code sm2/issuing-ca.{crt,key}}, {@code ecdsa/...})
-     * @param importPassphrase passphrase of the imported keys, if they are encrypted
+     * @param mode                  none (refuse to start without CAs), generate (create a new hierarchy) or import
+     * @param importDir             certs-dev style directory to import from ({@code sm2/root-ca.crt}, {@code sm2/issuing-ca.{crt,key}}, {@code ecdsa/...})
+     * @param importPassphrase      passphrase of the imported keys, if they are encrypted
+     * @param importEndEntities     with mode import: also import the folder's end-entity certificates that
+     *                              chain to an imported issuing CA (vehicles, revoked vehicle, model, gateway),
+     *                              register its model and VINs; on every start, idempotently
+     * @param modelPerModelAllowed  per-model connect (一型一密) of the model registered by that import
      */
     public record Bootstrap(@DefaultValue("generate") String mode, @DefaultValue("") String importDir,
-            @DefaultValue("") String importPassphrase) {
+            @DefaultValue("") String importPassphrase, @DefaultValue("true") boolean importEndEntities,
+            @DefaultValue("true") boolean modelPerModelAllowed) {
 
         public Bootstrap {
             String m = mode.strip().toLowerCase(Locale.ROOT);
@@ -120,6 +125,11 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
                 throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", "is required with mode=import");
             }
             mode = m;
+        }
+
+        /** True when the end-entity certificates of the import folder are to be imported. */
+        public boolean importsEndEntities() {
+            return mode.equals("import") && importEndEntities;
         }
     }
 

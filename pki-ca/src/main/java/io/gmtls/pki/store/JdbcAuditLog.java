@@ -39,14 +39,16 @@ public final class JdbcAuditLog implements AuditLog {
         Instant at = AuditChain.truncate(clock.instant());
         String hash = AuditChain.hash(head.hash(), seq, at, e.actor().name(), e.actor().role(), e.action(), e.target(),
                 e.outcome(), e.detail());
+        // The event and the new head in one statement (one round trip while the head row is locked).
         jdbc.sql("""
-                INSERT INTO audit_event (seq, at, actor, actor_role, action, target, outcome, detail, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                WITH event AS (
+                    INSERT INTO audit_event (seq, at, actor, actor_role, action, target, outcome, detail, prev_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))
+                UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1
                 """)
                 .params(seq, Timestamp.from(at), e.actor().name(), e.actor().role(), e.action(), e.target(),
-                        e.outcome().name(), e.detail(), head.hash(), hash)
+                        e.outcome().name(), e.detail(), head.hash(), hash, seq, hash)
                 .update();
-        jdbc.sql("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1").params(seq, hash).update();
     }
 
     @Override

@@ -12,8 +12,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Certificates and revocations in PostgreSQL. */
@@ -44,6 +47,33 @@ public final class JdbcCertificateStore implements CertificateStore {
                         c.fingerprint(), c.der(), escrowedKey)
                 .update();
         return rows == 1;
+    }
+
+    /** One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING serial: one round trip for a vehicle's pair. */
+    @Override
+    public Set<String> insertAll(List<IssuedCertificate> certificates, List<byte[]> escrowedKeys) {
+        if (certificates.isEmpty()) {
+            return Set.of();
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO certificate (serial, ca_name, profile, usage, subject, "
+                + "common_name, vin, model_code, status, not_before, not_after, fingerprint_sm3, der, escrowed_key) VALUES ");
+        List<Object> params = new ArrayList<>(certificates.size() * 14);
+        for (int i = 0; i < certificates.size(); i++) {
+            IssuedCertificate c = certificates.get(i);
+            sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            params.addAll(Arrays.asList(c.serial(), c.caName(), c.profile(), c.usage().name(), c.subject(),
+                    c.commonName(), c.vin(), c.modelCode(), c.status().name(), Timestamp.from(c.notBefore()),
+                    Timestamp.from(c.notAfter()), c.fingerprint(), c.der(), escrowedKeys.get(i)));
+        }
+        sql.append(" ON CONFLICT (serial) DO NOTHING RETURNING serial");
+        Set<String> inserted = new HashSet<>(jdbc.sql(sql.toString()).params(params).query(String.class).list());
+        Set<String> taken = new HashSet<>();
+        for (IssuedCertificate c : certificates) {
+            if (!inserted.contains(c.serial())) {
+                taken.add(c.serial());
+            }
+        }
+        return taken;
     }
 
     @Override

@@ -22,6 +22,15 @@ public final class JdbcEnrollmentCredentialStore implements EnrollmentCredential
     }
 
     @Override
+    public Optional<StoredToken> find(String tokenHash) {
+        return jdbc.sql("SELECT vin, expires_at, used_at FROM enrollment_credential WHERE token_sm3 = ?")
+                .param(tokenHash)
+                .query((rs, n) -> new StoredToken(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant()))
+                .optional();
+    }
+
+    @Override
     public Optional<String> consume(String tokenHash, Instant now) {
         return jdbc.sql("""
                 UPDATE enrollment_credential SET used_at = ?

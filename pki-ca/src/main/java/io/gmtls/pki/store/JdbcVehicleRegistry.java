@@ -23,21 +23,28 @@ public final class JdbcVehicleRegistry implements VehicleRegistry {
 
     @Override
     public Optional<VehicleModel> model(String code) {
-        return jdbc.sql("SELECT code, name, per_model_allowed FROM vehicle_model WHERE code = ?").param(code)
-                .query((rs, n) -> new VehicleModel(rs.getString(1), rs.getString(2), rs.getBoolean(3))).optional();
+        return jdbc.sql("SELECT " + MODEL_COLUMNS + " FROM vehicle_model WHERE code = ?").param(code)
+                .query(JdbcVehicleRegistry::model).optional();
     }
 
     @Override
     public List<VehicleModel> models() {
-        return jdbc.sql("SELECT code, name, per_model_allowed FROM vehicle_model ORDER BY code")
-                .query((rs, n) -> new VehicleModel(rs.getString(1), rs.getString(2), rs.getBoolean(3))).list();
+        return jdbc.sql("SELECT " + MODEL_COLUMNS + " FROM vehicle_model ORDER BY code")
+                .query(JdbcVehicleRegistry::model).list();
+    }
+
+    private static final String MODEL_COLUMNS = "code, name, per_model_allowed, enrollment_allowed";
+
+    private static VehicleModel model(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new VehicleModel(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4));
     }
 
     @Override
     public void addModel(VehicleModel model) {
         int rows = jdbc.sql("""
-                INSERT INTO vehicle_model (code, name, per_model_allowed) VALUES (?, ?, ?) ON CONFLICT (code) DO NOTHING
-                """).params(model.code(), model.name(), model.perModelAllowed()).update();
+                INSERT INTO vehicle_model (code, name, per_model_allowed, enrollment_allowed) VALUES (?, ?, ?, ?)
+                ON CONFLICT (code) DO NOTHING
+                """).params(model.code(), model.name(), model.perModelAllowed(), model.enrollmentAllowed()).update();
         if (rows == 0) {
             throw PkiException.conflict("model " + model.code() + " is already registered");
         }
@@ -47,6 +54,12 @@ public final class JdbcVehicleRegistry implements VehicleRegistry {
     @Override
     public void setPerModelAllowed(String code, boolean allowed) {
         jdbc.sql("UPDATE vehicle_model SET per_model_allowed = ? WHERE code = ?").params(allowed, code).update();
+        notifyChange("model");
+    }
+
+    @Override
+    public void setEnrollmentAllowed(String code, boolean allowed) {
+        jdbc.sql("UPDATE vehicle_model SET enrollment_allowed = ? WHERE code = ?").params(allowed, code).update();
         notifyChange("model");
     }
 

@@ -1,6 +1,7 @@
 package io.gmtls.pki.web;
 
 import io.gmtls.pki.core.CertificateAuthority;
+import io.gmtls.pki.core.CertificateImporter;
 import io.gmtls.pki.core.CertificateQuery;
 import io.gmtls.pki.core.CertificateStatus;
 import io.gmtls.pki.core.IssueRequest;
@@ -33,11 +34,13 @@ import org.springframework.web.bind.annotation.RestController;
 public class AdminCertificateController {
 
     private final CertificateAuthority ca;
+    private final CertificateImporter importer;
     private final JdbcCertificateStore certificates;
 
-    public AdminCertificateController(CertificateAuthority ca,
+    public AdminCertificateController(CertificateAuthority ca, CertificateImporter importer,
             io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores stores) {
         this.ca = ca;
+        this.importer = importer;
         this.certificates = stores.certificates();
     }
 
@@ -62,6 +65,28 @@ public class AdminCertificateController {
         IssuedCertificate issued = ca.issue(new IssueRequest(body.profile(), csr, key, body.commonName(),
                 body.dnsNames()), Callers.actor(request));
         return ResponseEntity.status(HttpStatus.CREATED).body(CertificateView.of(issued));
+    }
+
+    /**
+     * @param certificate PEM or base64 DER of a certificate one of our issuing CAs signed
+     * @param profile     profile to store it under; default: recognised from the certificate
+     */
+    public record ImportBody(String certificate, String profile) {
+    }
+
+    /**
+     * Takes in a certificate our issuing CA signed elsewhere (a CA migration): signature checked,
+     * stored as valid under its profile, audited; 409 when it is already known.
+     */
+    @PostMapping("/certificates/import")
+    @Allowed({ApiRole.OPERATOR})
+    public ResponseEntity<CertificateView> importCertificate(@RequestBody ImportBody body, HttpServletRequest request) {
+        if (body == null) {
+            throw PkiException.badRequest("certificate is required");
+        }
+        var certificate = CertificateImporter.parse(Pem.decodeCertificate(body.certificate()));
+        IssuedCertificate imported = importer.importCertificate(certificate, body.profile(), Callers.actor(request));
+        return ResponseEntity.status(HttpStatus.CREATED).body(CertificateView.of(imported));
     }
 
     /** @param csr the vehicle's SM2 signing CSR (PEM or base64 DER) */

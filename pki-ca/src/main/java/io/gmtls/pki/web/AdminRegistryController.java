@@ -34,13 +34,20 @@ public class AdminRegistryController {
         this.tokens = tokens;
     }
 
-    public record ModelBody(String code, String name, boolean perModelAllowed) {
+    /**
+     * @param code              model code (CN of its per-model certificates)
+     * @param name              display name
+     * @param perModelAllowed   vehicles may connect to brokers with the per-model certificate (default false)
+     * @param enrollmentAllowed vehicles may enroll through the RA (default true)
+     */
+    public record ModelBody(String code, String name, Boolean perModelAllowed, Boolean enrollmentAllowed) {
     }
 
     @PostMapping("/models")
     @Allowed({ApiRole.OPERATOR})
     public ResponseEntity<VehicleModel> addModel(@RequestBody ModelBody body, HttpServletRequest request) {
-        VehicleModel model = new VehicleModel(body.code(), body.name(), body.perModelAllowed());
+        VehicleModel model = new VehicleModel(body.code(), body.name(), Boolean.TRUE.equals(body.perModelAllowed()),
+                body.enrollmentAllowed() == null || body.enrollmentAllowed());
         vehicles.addModel(model, Callers.actor(request));
         return ResponseEntity.status(HttpStatus.CREATED).body(model);
     }
@@ -58,7 +65,22 @@ public class AdminRegistryController {
     @Allowed({ApiRole.OPERATOR})
     public VehicleModel setMode(@PathVariable String code, @RequestBody ModeBody body, HttpServletRequest request) {
         vehicles.setPerModelAllowed(code, body.perModelAllowed(), Callers.actor(request));
-        return vehicles.model(code).orElseThrow(() -> PkiException.notFound("no model " + code));
+        return vehicles.model(code).orElseThrow(() -> PkiException.notFound("no such model"));
+    }
+
+    public record EnrollmentBody(Boolean enrollmentAllowed) {
+    }
+
+    /** Turns enrollment of the model's vehicles on or off (renewal is not affected). */
+    @PutMapping("/models/{code}/enrollment")
+    @Allowed({ApiRole.OPERATOR})
+    public VehicleModel setEnrollment(@PathVariable String code, @RequestBody EnrollmentBody body,
+            HttpServletRequest request) {
+        if (body == null || body.enrollmentAllowed() == null) {
+            throw PkiException.badRequest("enrollmentAllowed (true or false) is required");
+        }
+        vehicles.setEnrollmentAllowed(code, body.enrollmentAllowed(), Callers.actor(request));
+        return vehicles.model(code).orElseThrow(() -> PkiException.notFound("no such model"));
     }
 
     public record VehicleBody(String vin, String model) {

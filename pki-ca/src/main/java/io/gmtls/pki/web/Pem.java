@@ -1,5 +1,6 @@
 package io.gmtls.pki.web;
 
+import io.gmtls.pki.core.PkiException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
@@ -19,6 +20,37 @@ final class Pem {
 
     static String certificate(byte[] der) {
         return encode("CERTIFICATE", der);
+    }
+
+    /**
+     * The DER of a certificate given as PEM ({@code CERTIFICATE}) or base64 DER, bounded; a 400/413
+     * naming what is wrong.
+     */
+    static byte[] decodeCertificate(String text) {
+        if (text == null || text.isBlank()) {
+            throw PkiException.badRequest("certificate is missing");
+        }
+        if (text.length() > 2 * io.gmtls.pki.core.CertificateImporter.MAX_CERTIFICATE_BYTES + 256) {
+            throw new PkiException(PkiException.Kind.TOO_LARGE, "certificate is too large");
+        }
+        String t = text.strip();
+        if (t.startsWith("-----BEGIN")) {
+            try (org.bouncycastle.util.io.pem.PemReader reader =
+                    new org.bouncycastle.util.io.pem.PemReader(new java.io.StringReader(t))) {
+                org.bouncycastle.util.io.pem.PemObject pem = reader.readPemObject();
+                if (pem == null || !pem.getType().equals("CERTIFICATE")) {
+                    throw PkiException.badRequest("certificate is not a PEM CERTIFICATE");
+                }
+                return pem.getContent();
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw PkiException.badRequest("certificate is not valid PEM");
+            }
+        }
+        try {
+            return Base64.getMimeDecoder().decode(t);
+        } catch (IllegalArgumentException e) {
+            throw PkiException.badRequest("certificate is neither PEM nor base64 DER");
+        }
     }
 
     static String chain(List<X509Certificate> chain) {

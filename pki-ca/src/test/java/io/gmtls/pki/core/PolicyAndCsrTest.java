@@ -86,9 +86,12 @@ class PolicyAndCsrTest {
 
         byte[] tampered = csr.clone();
         tampered[tampered.length - 5] ^= 0x01; // inside the signature
-        assertThatThrownBy(() -> CertificateRequests.verify(tampered)).isInstanceOf(PkiException.class)
-                .hasMessageContaining("proof of possession");
+        assertThatThrownBy(() -> CertificateRequests.verify(tampered))
+                .isInstanceOf(io.gmtls.pki.core.crypto.ProofOfPossessionException.class)
+                .hasMessageContaining("proof of possession")
+                .satisfies(e -> assertThat(((PkiException) e).kind()).isEqualTo(PkiException.Kind.BAD_REQUEST));
         assertThatThrownBy(() -> CertificateRequests.verify(new byte[] {0x30, 0x01, 0x00}))
+                .isNotInstanceOf(io.gmtls.pki.core.crypto.ProofOfPossessionException.class)
                 .hasMessageContaining("PKCS#10");
         assertThatThrownBy(() -> CertificateRequests.verify(new byte[CertificateRequests.MAX_CSR_BYTES + 1]))
                 .satisfies(e -> assertThat(((PkiException) e).kind()).isEqualTo(PkiException.Kind.TOO_LARGE));

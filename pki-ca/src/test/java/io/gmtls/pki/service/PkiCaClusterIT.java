@@ -132,6 +132,8 @@ class PkiCaClusterIT {
                 "--gmtls.ca.public-url=http://pki.example.test",
                 "--gmtls.ca.bootstrap.mode=" + bootstrap,
                 "--gmtls.ca.bootstrap.import-dir=" + work.resolve("dev-pki"),
+                // The CA certificates only: this test registers the model and issues its own certificates.
+                "--gmtls.ca.bootstrap.import-end-entities=false",
                 "--gmtls.broker.cache-ttl=30s"));
         String[][] keys = {{"admin", "admin", ADMIN}, {"ops", "operator", OPERATOR}, {"audit", "auditor", AUDITOR},
                 {"emqx", "broker", BROKER}};

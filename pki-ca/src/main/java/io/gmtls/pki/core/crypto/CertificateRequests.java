@@ -74,7 +74,10 @@ public final class CertificateRequests {
         }
     }
 
-    /** Parses and verifies a DER CSR. */
+    /**
+     * Parses and verifies a DER CSR: a {@link PkiException} (400/413) when it is not a bounded DER
+     * PKCS#10 request, a {@link ProofOfPossessionException} when its signature does not verify.
+     */
     public static VerifiedCsr verify(byte[] der) {
         if (der == null || der.length == 0) {
             throw PkiException.badRequest("csr is empty");
@@ -89,22 +92,27 @@ public final class CertificateRequests {
             if (!java.util.Arrays.equals(reencoded, der)) {
                 throw PkiException.badRequest("csr is not DER encoded");
             }
-            csr = new PKCS10CertificationRequest(der);
-        } catch (IOException | IllegalArgumentException | ClassCastException e) {
+            // Parsed once: the checked primitive is the request.
+            csr = new PKCS10CertificationRequest(org.bouncycastle.asn1.pkcs.CertificationRequest.getInstance(primitive));
+        } catch (PkiException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
             throw PkiException.badRequest("csr is not a PKCS#10 request");
         }
         SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
         KeyAlgorithm algorithm = KeyAlgorithm.of(spki);
         try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder()
-                    .setProvider(GmCrypto.provider()).build(spki);
+            // SM2 straight on BouncyCastle's SM2Signer (no JCA key factory on the hot path); others by the JCA.
+            ContentVerifierProvider verifier = algorithm == KeyAlgorithm.SM2
+                    ? Sm2Operators.verifierProvider(Sm2Keys.publicParameters(spki))
+                    : new JcaContentVerifierProviderBuilder().setProvider(GmCrypto.provider()).build(spki);
             if (!csr.isSignatureValid(verifier)) {
-                throw PkiException.badRequest("csr proof of possession failed: the signature does not verify");
+                throw new ProofOfPossessionException("the signature does not verify");
             }
         } catch (PkiException e) {
             throw e;
         } catch (Exception e) {
-            throw PkiException.badRequest("csr proof of possession failed: " + safe(e));
+            throw new ProofOfPossessionException(safe(e));
         }
         X500Name subject = csr.getSubject();
         return new VerifiedCsr(spki, algorithm, subject, commonName(subject), dnsNames(csr));

@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.engines.SM2Engine;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.util.BigIntegers;
 
@@ -56,8 +57,17 @@ public record Sm2Cipher(BigInteger x, BigInteger y, byte[] hash, byte[] cipherTe
 
     /** Encrypts {@code plaintext} to an SM2 public key. */
     public static Sm2Cipher encrypt(PublicKey recipient, byte[] plaintext, SecureRandom random) {
+        return encrypt(Sm2Keys.publicParameters(recipient), plaintext, random);
+    }
+
+    /**
+     * Encrypts {@code plaintext} to an SM2 public key given as BouncyCastle parameters (GB/T 32918.4 with
+     * SM3, BouncyCastle's {@code SM2Engine}). Keep one parameters object per long-lived recipient (the
+     * escrow key): the point caches its precomputed multiples.
+     */
+    public static Sm2Cipher encrypt(ECPublicKeyParameters recipient, byte[] plaintext, SecureRandom random) {
         SM2Engine engine = new SM2Engine(SM2Engine.Mode.C1C3C2);
-        engine.init(true, new ParametersWithRandom(Sm2Keys.publicParameters(recipient), random));
+        engine.init(true, new ParametersWithRandom(recipient, random));
         try {
             return fromC1C3C2(engine.processBlock(plaintext, 0, plaintext.length));
         } catch (InvalidCipherTextException e) {

@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.engines.SM4Engine;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 import org.bouncycastle.util.BigIntegers;
 
@@ -66,6 +67,11 @@ public final class Sm2EnvelopedKey {
      * signing key): a fresh SM4 key encrypts d, SM2 encrypts the SM4 key.
      */
     public static Sm2EnvelopedKey seal(KeyPair pair, PublicKey recipient, SecureRandom random) {
+        return seal(pair, Sm2Keys.publicParameters(recipient), random);
+    }
+
+    /** {@link #seal(KeyPair, PublicKey, SecureRandom)} with the recipient as BouncyCastle parameters. */
+    public static Sm2EnvelopedKey seal(KeyPair pair, ECPublicKeyParameters recipient, SecureRandom random) {
         if (!(pair.getPrivate() instanceof ECPrivateKey priv)) {
             throw new IllegalArgumentException("not an SM2 key pair");
         }

@@ -4,49 +4,91 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
-import org.bouncycastle.asn1.gm.GMNamedCurves;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.jce.spec.ECParameterSpec;
-import org.bouncycastle.jce.spec.ECPrivateKeySpec;
-import org.bouncycastle.jce.spec.ECPublicKeySpec;
+import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
+import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPublicKey;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
+import org.bouncycastle.math.ec.FixedPointUtil;
 
-/** SM2 key pairs and conversions between JCA keys and BouncyCastle's low-level parameters. */
+/**
+ * SM2 key pairs and conversions between JCA keys and BouncyCastle's low-level parameters, all on
+ * BouncyCastle's dedicated sm2p256v1 implementation ({@code CustomNamedCurves}: special-form field
+ * arithmetic, several times faster than the generic prime curve of {@code GMNamedCurves}), with k·G
+ * by the fixed-point comb over a precomputed table of G.
+ */
 public final class Sm2Keys {
 
-    /** The sm2p256v1 curve. */
-    public static final X9ECParameters CURVE = GMNamedCurves.getByName("sm2p256v1");
+    /** The sm2p256v1 curve (BouncyCastle's custom implementation). */
+    public static final X9ECParameters CURVE = CustomNamedCurves.getByName("sm2p256v1");
     /** The sm2p256v1 domain parameters. */
     public static final ECDomainParameters DOMAIN =
             new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH());
 
     // Named, so that encoded keys carry the curve OID rather than explicit parameters.
-    private static final ECParameterSpec SPEC = org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec("sm2p256v1");
+    private static final ECNamedCurveParameterSpec SPEC = new ECNamedCurveParameterSpec("sm2p256v1",
+            CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH(), CURVE.getSeed());
+    private static final java.security.spec.ECParameterSpec JCA_SPEC =
+            EC5Util.convertSpec(EC5Util.convertCurve(CURVE.getCurve(), CURVE.getSeed()), SPEC);
+    private static final AlgorithmIdentifier SPKI_ALGORITHM =
+            new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey, GMObjectIdentifiers.sm2p256v1);
+    private static final FixedPointCombMultiplier COMB = new FixedPointCombMultiplier();
+    private static final BigInteger N_MINUS_ONE = CURVE.getN().subtract(BigInteger.ONE);
+
+    static {
+        FixedPointUtil.precompute(DOMAIN.getG());
+    }
 
     private Sm2Keys() {
     }
 
-    /** A fresh SM2 key pair. */
+    /** k·G by the fixed-point comb (G's table is computed once). */
+    public static ECPoint multiplyG(BigInteger k) {
+        return COMB.multiply(DOMAIN.getG(), k).normalize();
+    }
+
+    /**
+     * A fresh SM2 key pair (GB/T 32918.1 §6.1: d in [1, n-2], Q = d·G), as JCA keys of the BouncyCastle
+     * provider, from BouncyCastle's EC key generator on the custom curve (no JCA provider lookups).
+     */
     public static KeyPair generate(SecureRandom random) {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", GmCrypto.provider());
-            generator.initialize(new ECGenParameterSpec("sm2p256v1"), random);
-            return generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SM2 key generation is not available", e);
+        ECKeyPairGenerator generator = new ECKeyPairGenerator();
+        generator.init(new ECKeyGenerationParameters(DOMAIN, random));
+        while (true) {
+            AsymmetricCipherKeyPair pair = generator.generateKeyPair();
+            BigInteger d = ((ECPrivateKeyParameters) pair.getPrivate()).getD();
+            if (d.compareTo(N_MINUS_ONE) < 0) { // BouncyCastle allows n-1, SM2 does not (d+1 must be invertible)
+                return keyPair(d, ((ECPublicKeyParameters) pair.getPublic()).getQ().normalize());
+            }
         }
+    }
+
+    private static KeyPair keyPair(BigInteger d, ECPoint q) {
+        BCECPublicKey pub = new BCECPublicKey("EC", new ECPublicKeyParameters(q, DOMAIN), JCA_SPEC,
+                BouncyCastleProvider.CONFIGURATION);
+        BCECPrivateKey priv = new BCECPrivateKey("EC", new ECPrivateKeyParameters(d, DOMAIN), pub, JCA_SPEC,
+                BouncyCastleProvider.CONFIGURATION);
+        return new KeyPair(pub, priv);
     }
 
     /** A JCA public key from a SubjectPublicKeyInfo (any algorithm BouncyCastle knows). */
@@ -60,18 +102,53 @@ public final class Sm2Keys {
         }
     }
 
+    /** The SubjectPublicKeyInfo of an SM2 point (named curve, uncompressed point). */
+    public static SubjectPublicKeyInfo subjectPublicKeyInfo(ECPoint q) {
+        return new SubjectPublicKeyInfo(SPKI_ALGORITHM, q.getEncoded(false));
+    }
+
     /** True when the key is an EC key on sm2p256v1. */
     public static boolean isSm2(PublicKey key) {
+        if (key instanceof org.bouncycastle.jce.interfaces.ECPublicKey bc && bc.getParameters() != null
+                && bc.getParameters().getCurve().equals(CURVE.getCurve())) {
+            return true;
+        }
         return KeyAlgorithm.of(SubjectPublicKeyInfo.getInstance(key.getEncoded())) == KeyAlgorithm.SM2;
     }
 
     /** BouncyCastle parameters of an SM2 public key; rejects keys on other curves. */
     public static ECPublicKeyParameters publicParameters(PublicKey key) {
+        if (key instanceof org.bouncycastle.jce.interfaces.ECPublicKey bc && bc.getParameters() != null
+                && bc.getParameters().getCurve().equals(CURVE.getCurve())) {
+            ECPoint q = bc.getQ();
+            // The same curve object keeps the fast field; an equal but other instance is re-imported.
+            return new ECPublicKeyParameters(q.getCurve() == CURVE.getCurve() ? q : CURVE.getCurve().importPoint(q),
+                    DOMAIN);
+        }
         if (!(key instanceof ECPublicKey ec) || !isSm2(key)) {
             throw new IllegalArgumentException("not an SM2 public key");
         }
         ECPoint q = CURVE.getCurve().createPoint(ec.getW().getAffineX(), ec.getW().getAffineY());
+        if (!q.isValid()) {
+            throw new IllegalArgumentException("not a point on sm2p256v1");
+        }
         return new ECPublicKeyParameters(q, DOMAIN);
+    }
+
+    /** BouncyCastle parameters of the SM2 key in a SubjectPublicKeyInfo (the point is checked to be on the curve). */
+    public static ECPublicKeyParameters publicParameters(SubjectPublicKeyInfo spki) throws GeneralSecurityException {
+        if (KeyAlgorithm.of(spki) != KeyAlgorithm.SM2) {
+            throw new GeneralSecurityException("not an SM2 public key");
+        }
+        try {
+            ECPoint q = CURVE.getCurve().decodePoint(spki.getPublicKeyData().getOctets());
+            if (q.isInfinity() || !q.isValid()) {
+                throw new GeneralSecurityException("not a point on sm2p256v1");
+            }
+            return new ECPublicKeyParameters(q, DOMAIN);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new GeneralSecurityException("not a point on sm2p256v1", e);
+        }
     }
 
     /** BouncyCastle parameters of an SM2 private key. */
@@ -84,21 +161,18 @@ public final class Sm2Keys {
 
     /** A JCA SM2 key pair from the private scalar d (the public point is d·G). */
     public static KeyPair fromPrivateScalar(BigInteger d) throws GeneralSecurityException {
-        if (d.signum() <= 0 || d.compareTo(CURVE.getN().subtract(BigInteger.ONE)) >= 0) {
+        if (d.signum() <= 0 || d.compareTo(N_MINUS_ONE) >= 0) {
             throw new GeneralSecurityException("SM2 private key out of range");
         }
-        KeyFactory factory = KeyFactory.getInstance("EC", GmCrypto.provider());
-        ECPoint q = CURVE.getG().multiply(d).normalize();
-        PrivateKey priv = factory.generatePrivate(new ECPrivateKeySpec(d, SPEC));
-        PublicKey pub = factory.generatePublic(new ECPublicKeySpec(q, SPEC));
-        return new KeyPair(pub, priv);
+        return keyPair(d, multiplyG(d));
     }
 
     /** A JCA SM2 public key from an uncompressed point 04||X||Y. */
     public static PublicKey fromPoint(byte[] encodedPoint) throws GeneralSecurityException {
         try {
             ECPoint q = CURVE.getCurve().decodePoint(encodedPoint);
-            return KeyFactory.getInstance("EC", GmCrypto.provider()).generatePublic(new ECPublicKeySpec(q, SPEC));
+            return new BCECPublicKey("EC", new ECPublicKeyParameters(q, DOMAIN), JCA_SPEC,
+                    BouncyCastleProvider.CONFIGURATION);
         } catch (IllegalArgumentException e) {
             throw new GeneralSecurityException("not a point on sm2p256v1", e);
         }

@@ -1,0 +1,267 @@
+package io.gmtls.pki.service;
+
+import io.gmtls.pki.core.CertificateImporter;
+import io.gmtls.pki.core.CertificateImporter.Entry;
+import io.gmtls.pki.core.CertificateImporter.Revocation;
+import io.gmtls.pki.core.IssuingCa;
+import io.gmtls.pki.core.PkiConfigException;
+import io.gmtls.pki.core.RevocationReason;
+import io.gmtls.pki.core.VehicleModel;
+import io.gmtls.pki.core.crypto.GmCrypto;
+import io.gmtls.pki.core.profile.ProfileCatalog;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1Enumerated;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.util.io.pem.PemObject;
+import org.bouncycastle.util.io.pem.PemReader;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the end-entity certificates of a certs-dev folder ({@code ./certs-dev.sh -o DIR}) into an
+ * import batch: the vehicles' SM2 pairs and ECDSA certificates, the revoked vehicle's certificates
+ * (revoked with the reason and date of the folder's CRLs), the per-model pair, the gateway
+ * certificates; the model code from {@code manifest.json} and every VIN found. Private keys are not
+ * read. Errors name the file and the key {@code gmtls.ca.bootstrap.import-dir}.
+ */
+final class CertsDevFolder {
+
+    private static final String KEY = "gmtls.ca.bootstrap.import-dir";
+    private static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+    private static final int MAX_FILES = 200_000;
+    private static final Pattern SM2_VEHICLE = Pattern.compile("([A-HJ-NPR-Z0-9]{17})-(sign|enc)\\.crt");
+    private static final Pattern ECDSA_VEHICLE = Pattern.compile("([A-HJ-NPR-Z0-9]{17})\\.crt");
+    private static final Pattern MODEL_FILE = Pattern.compile("model-([A-Z0-9][A-Z0-9_-]{0,31})-(sign|enc)\\.crt");
+    /** Gateway certificates: file under the folder, profile. */
+    private static final List<String[]> GATEWAYS = List.of(
+            new String[] {"sm2/gateway-sign.crt", "gateway-sign"},
+            new String[] {"sm2/gateway-enc.crt", "gateway-enc"},
+            new String[] {"sm2/gateway-tls13.crt", "gateway-tls"},
+            new String[] {"ecdsa/gateway.crt", "gateway-tls-ecdsa"});
+
+    private CertsDevFolder() {
+    }
+
+    /** The batch to import from {@code dir}, for the issuing CAs that may have signed its content. */
+    static CertificateImporter.Batch read(Path dir, List<IssuingCa> issuingCas, boolean perModelAllowed, Clock clock) {
+        Map<BigInteger, Revocation> crlEntries = new HashMap<>();
+        for (String crl : List.of("sm2/issuing-ca.crl", "ecdsa/issuing-ca.crl")) {
+            Path file = dir.resolve(crl);
+            if (Files.isRegularFile(file)) {
+                crlEntries.putAll(revocations(file, issuingCas));
+            }
+        }
+        Instant now = clock.instant();
+        List<Entry> entries = new ArrayList<>();
+        Set<String> vins = new LinkedHashSet<>();
+        for (String folder : List.of("sm2/vehicles", "sm2/revoked")) {
+            for (Path file : list(dir.resolve(folder))) {
+                Matcher m = SM2_VEHICLE.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    vins.add(m.group(1));
+                    entries.add(entry(dir, file, m.group(2).equals("sign") ? "vehicle-sign" : "vehicle-enc",
+                            folder.endsWith("revoked"), crlEntries, now));
+                }
+            }
+        }
+        for (String folder : List.of("ecdsa/vehicles", "ecdsa/revoked")) {
+            for (Path file : list(dir.resolve(folder))) {
+                Matcher m = ECDSA_VEHICLE.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    vins.add(m.group(1));
+                    entries.add(entry(dir, file, "vehicle-tls-ecdsa", folder.endsWith("revoked"), crlEntries, now));
+                }
+            }
+        }
+        String modelCode = modelCode(dir);
+        for (Path file : list(dir.resolve("sm2"))) {
+            Matcher m = MODEL_FILE.matcher(file.getFileName().toString());
+            if (m.matches()) {
+                if (modelCode == null) {
+                    throw new PkiConfigException(KEY, dir.resolve("manifest.json") + " names no modelCode for " + file);
+                }
+                if (!m.group(1).equals(modelCode)) {
+                    throw new PkiConfigException(KEY, file + " is for model " + m.group(1) + ", manifest.json names "
+                            + modelCode);
+                }
+                entries.add(entry(dir, file, m.group(2).equals("sign") ? "model-sign" : "model-enc", false,
+                        crlEntries, now));
+            }
+        }
+        for (String[] gateway : GATEWAYS) {
+            Path file = dir.resolve(gateway[0]);
+            if (Files.isRegularFile(file)) {
+                entries.add(entry(dir, file, gateway[1], false, crlEntries, now));
+            }
+        }
+        if (modelCode == null && !vins.isEmpty()) {
+            throw new PkiConfigException(KEY, dir.resolve("manifest.json") + " names no modelCode for the vehicles");
+        }
+        VehicleModel model = modelCode == null ? null : new VehicleModel(modelCode, modelCode, perModelAllowed, true);
+        return new CertificateImporter.Batch(model, List.copyOf(vins), entries);
+    }
+
+    private static Entry entry(Path dir, Path file, String profile, boolean inRevokedFolder,
+            Map<BigInteger, Revocation> crlEntries, Instant now) {
+        X509Certificate certificate = certificate(file);
+        Revocation revocation = crlEntries.get(certificate.getSerialNumber());
+        if (revocation == null && inRevokedFolder) {
+            // Under revoked/ but on no CRL of the folder: still revoked, for no stated reason.
+            revocation = new Revocation(RevocationReason.UNSPECIFIED, now);
+        }
+        return new Entry(dir.relativize(file).toString(), certificate, profile, revocation);
+    }
+
+    /** Sorted regular files of a folder; none when it does not exist. */
+    private static List<Path> list(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        Set<Path> files = new TreeSet<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder, "*.crt")) {
+            for (Path p : stream) {
+                if (Files.isRegularFile(p)) {
+                    files.add(p);
+                }
+                if (files.size() > MAX_FILES) {
+                    throw new PkiConfigException(KEY, folder + " holds more than " + MAX_FILES + " certificates");
+                }
+            }
+        } catch (IOException e) {
+            throw new PkiConfigException(KEY, "cannot list " + folder);
+        }
+        return List.copyOf(files);
+    }
+
+    /** {@code modelCode} of manifest.json, or null when there is no manifest. */
+    static String modelCode(Path dir) {
+        Path manifest = dir.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest)) {
+            return null;
+        }
+        try {
+            JsonNode root = JsonMapper.builder().build().readTree(new String(read(manifest), StandardCharsets.UTF_8));
+            JsonNode code = root == null ? null : root.get("modelCode");
+            if (code == null || code.isNull()) {
+                return null;
+            }
+            String value = code.isString() ? code.asString() : "";
+            if (!ProfileCatalog.MODEL_CODE.matcher(value).matches()) {
+                throw new PkiConfigException(KEY, manifest + ": modelCode is not a model code");
+            }
+            return value;
+        } catch (JacksonException e) {
+            throw new PkiConfigException(KEY, manifest + " is not valid JSON");
+        }
+    }
+
+    /** serial -> revocation of one CRL, after checking that one of our issuing CAs signed it. */
+    private static Map<BigInteger, Revocation> revocations(Path file, List<IssuingCa> issuingCas) {
+        X509CRL crl;
+        try {
+            crl = (X509CRL) CertificateFactory.getInstance("X.509", GmCrypto.provider())
+                    .generateCRL(new ByteArrayInputStream(derOf(file, "X509 CRL")));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new PkiConfigException(KEY, "cannot read CRL " + file);
+        }
+        Optional<IssuingCa> signer = issuingCas.stream()
+                .filter(ca -> ca.certificate().getSubjectX500Principal().equals(crl.getIssuerX500Principal()))
+                .findFirst();
+        if (signer.isEmpty()) {
+            return Map.of(); // another hierarchy's CRL: its certificates are skipped anyway
+        }
+        try {
+            crl.verify(signer.get().certificate().getPublicKey(), GmCrypto.provider());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new PkiConfigException(KEY, file + " is not signed by issuing CA " + signer.get().name());
+        }
+        Map<BigInteger, Revocation> out = new HashMap<>();
+        Set<? extends X509CRLEntry> revoked = crl.getRevokedCertificates();
+        if (revoked != null) {
+            for (X509CRLEntry e : revoked) {
+                out.put(e.getSerialNumber(), new Revocation(reason(e), e.getRevocationDate().toInstant()));
+            }
+        }
+        return out;
+    }
+
+    private static RevocationReason reason(X509CRLEntry entry) {
+        byte[] ext = entry.getExtensionValue(Extension.reasonCode.getId());
+        if (ext == null) {
+            return RevocationReason.UNSPECIFIED;
+        }
+        try {
+            byte[] inner = org.bouncycastle.asn1.ASN1OctetString.getInstance(ext).getOctets();
+            int code = ASN1Enumerated.getInstance(ASN1Primitive.fromByteArray(inner)).intValueExact();
+            RevocationReason reason = RevocationReason.ofCode(code);
+            return reason == RevocationReason.REMOVE_FROM_CRL ? RevocationReason.UNSPECIFIED : reason;
+        } catch (IOException | RuntimeException e) {
+            return RevocationReason.UNSPECIFIED;
+        }
+    }
+
+    private static X509Certificate certificate(Path file) {
+        try {
+            return CertificateImporter.parse(derOf(file, "CERTIFICATE"));
+        } catch (RuntimeException e) {
+            throw new PkiConfigException(KEY, "cannot read certificate " + file);
+        }
+    }
+
+    /** The DER inside a PEM file (first block of the type) or the file itself when it is not PEM. */
+    private static byte[] derOf(Path file, String pemType) {
+        byte[] bytes = read(file);
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        if (!text.contains("-----BEGIN ")) {
+            return bytes;
+        }
+        try (PemReader reader = new PemReader(new StringReader(text))) {
+            PemObject pem;
+            while ((pem = reader.readPemObject()) != null) {
+                if (pem.getType().equals(pemType)) {
+                    return pem.getContent();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new PkiConfigException(KEY, file + " is not valid PEM");
+        }
+        throw new PkiConfigException(KEY, file + " holds no " + pemType);
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                throw new PkiConfigException(KEY, file + " is larger than " + MAX_FILE_BYTES + " bytes");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new PkiConfigException(KEY, "cannot read " + file);
+        }
+    }
+}
