@@ -8,6 +8,7 @@ import io.gmtls.brokeradapter.authn.HttpCaAuthenticator;
 import io.gmtls.brokeradapter.config.ConfigException;
 import io.gmtls.brokeradapter.config.GateConfig;
 import io.gmtls.brokeradapter.config.GateConfigLoader;
+import io.gmtls.brokeradapter.embedded.EmbeddedMqttBroker;
 import io.gmtls.brokeradapter.gate.AuthGateServer;
 import io.gmtls.brokeradapter.gate.GateMetrics;
 import io.gmtls.brokeradapter.metrics.MetricsHttpServer;
@@ -64,13 +65,40 @@ public final class BrokerAdapterCommand implements Callable<Integer> {
         ConcurrencyLimitedAuthenticator authenticator = new ConcurrencyLimitedAuthenticator(
                 new HttpCaAuthenticator(gateConfig.ca()), gateConfig.ca().maxConcurrentRequests());
         registry.gauge("gate.ca.requests.inflight", authenticator, ConcurrencyLimitedAuthenticator::inFlight);
-        MetricsHttpServer metricsServer = gateConfig.metricsListen().isPresent()
-                ? MetricsHttpServer.start(gateConfig.metricsListen().get(), registry) : null;
-        AuthGateServer gate = AuthGateServer.start(gateConfig, authenticator, metrics, ioThreads);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gate.close();
+        EmbeddedMqttBroker broker = null;
+        if (gateConfig.embeddedBroker().isPresent()) {
+            try {
+                broker = EmbeddedMqttBroker.start(gateConfig.embeddedBroker().get());
+            } catch (java.io.IOException e) {
+                System.err.println(config + ": broker.embedded: " + e.getMessage());
+                return 1;
+            }
+        }
+        MetricsHttpServer metricsServer = null;
+        AuthGateServer gate;
+        try {
+            metricsServer = gateConfig.metricsListen().isPresent()
+                    ? MetricsHttpServer.start(gateConfig.metricsListen().get(), registry) : null;
+            gate = AuthGateServer.start(gateConfig, authenticator, metrics, ioThreads);
+        } catch (Exception e) {
             if (metricsServer != null) {
                 metricsServer.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+        EmbeddedMqttBroker embedded = broker;
+        MetricsHttpServer metricsHttp = metricsServer;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gate.close();
+            if (metricsHttp != null) {
+                metricsHttp.close();
+            }
+            // Last: the gate's relays to it are gone by now.
+            if (embedded != null) {
+                embedded.close();
             }
         }, "gate-shutdown"));
         gate.awaitClose();

@@ -19,6 +19,8 @@ import io.gmtls.proxyprotocol.ReceiverSettings;
  * @param limits        resource bounds
  * @param policy        gate-side rules and options
  * @param metricsListen where to serve Prometheus metrics ({@code GET /metrics}); absent: not served
+ * @param embeddedBroker a broker to start in this process as the upstream; absent: {@code broker} is an
+ *                      external broker. When present, {@code broker} points at it
  */
 public record GateConfig(
         InetSocketAddress listen,
@@ -28,7 +30,15 @@ public record GateConfig(
         CaSettings ca,
         GateLimits limits,
         GatePolicy policy,
-        Optional<InetSocketAddress> metricsListen) {
+        Optional<InetSocketAddress> metricsListen,
+        Optional<EmbeddedBrokerSettings> embeddedBroker) {
+
+    /** A gate in front of an external broker. */
+    public GateConfig(InetSocketAddress listen, GatewayAllowList gateways, ReceiverSettings proxyProtocol,
+            BrokerTarget broker, CaSettings ca, GateLimits limits, GatePolicy policy,
+            Optional<InetSocketAddress> metricsListen) {
+        this(listen, gateways, proxyProtocol, broker, ca, limits, policy, metricsListen, Optional.empty());
+    }
 
     /** Checks that every part is present. */
     public GateConfig {
@@ -40,5 +50,6 @@ public record GateConfig(
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(metricsListen, "metricsListen");
+        Objects.requireNonNull(embeddedBroker, "embeddedBroker");
     }
 }

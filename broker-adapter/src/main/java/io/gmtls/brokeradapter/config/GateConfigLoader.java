@@ -75,8 +75,17 @@ public final class GateConfigLoader {
         pp.rejectUnknownKeys();
 
         YamlSection brokerSection = top.section("broker");
-        String brokerAddress = brokerSection.requiredString("address");
-        HostPort hostPort = hostPort(brokerSection, "address", brokerAddress);
+        Optional<EmbeddedBrokerSettings> embedded = embeddedBroker(brokerSection);
+        HostPort hostPort;
+        if (embedded.isPresent()) {
+            if (brokerSection.has("address")) {
+                throw brokerSection.error("address", "give broker.address or broker.embedded, not both");
+            }
+            hostPort = embeddedTarget(embedded.get().bind());
+        } else {
+            hostPort = hostPort(brokerSection, "address", brokerSection.optionalString("address").orElseThrow(
+                    () -> brokerSection.error("address", "is required (or broker.embedded)")));
+        }
         BrokerTarget broker = build(brokerSection, "connect-timeout", () -> new BrokerTarget(hostPort.host(),
                 hostPort.port(), brokerSection.duration("connect-timeout", Duration.ofSeconds(5))));
         brokerSection.rejectUnknownKeys();
@@ -110,7 +119,29 @@ public final class GateConfigLoader {
         metricsSection.rejectUnknownKeys();
 
         top.rejectUnknownKeys();
-        return new GateConfig(listen, gateways, proxyProtocol, broker, ca, limits, policy, metricsListen);
+        return new GateConfig(listen, gateways, proxyProtocol, broker, ca, limits, policy, metricsListen, embedded);
+    }
+
+    /** {@code broker.embedded}: {@code bind} (required) and {@code max-message-bytes}. */
+    private static Optional<EmbeddedBrokerSettings> embeddedBroker(YamlSection brokerSection) {
+        if (!brokerSection.has("embedded")) {
+            brokerSection.section("embedded");
+            return Optional.empty();
+        }
+        YamlSection s = brokerSection.section("embedded");
+        InetSocketAddress bind = address(s, "bind", true);
+        int maxMessage = s.integer("max-message-bytes", EmbeddedBrokerSettings.DEFAULT_MAX_MESSAGE_BYTES, 64,
+                GateLimits.MQTT_MAX_PACKET_BYTES);
+        s.rejectUnknownKeys();
+        return Optional.of(build(s, "bind", () -> new EmbeddedBrokerSettings(bind, maxMessage)));
+    }
+
+    /** Where the gate reaches an embedded broker: its bind address, loopback for a wildcard bind. */
+    private static HostPort embeddedTarget(InetSocketAddress bind) {
+        java.net.InetAddress a = bind.getAddress();
+        String host = a.isAnyLocalAddress()
+                ? (a instanceof java.net.Inet6Address ? "::1" : "127.0.0.1") : a.getHostAddress();
+        return new HostPort(host, bind.getPort());
     }
 
     /**
