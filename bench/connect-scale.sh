@@ -4,10 +4,10 @@
 # Writes bench/results/connect-scale.md with each transport's numbers and ratios to the plain-TCP run
 # measured in the same invocation. Needs: mvn -B -q -DskipTests package (certs-dev, gm-tls-proxy,
 # tbox-sim jars), /usr/sbin/mosquitto, python3, jcmd.
-#   N=1000 RAMP=100 DURATION=40s tbox-sim/bench/connect-scale.sh   (the ramp must end well within DURATION)
+#   N=1000 RAMP=100 DURATION=40s bench/connect-scale.sh   (the ramp must end well within DURATION)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
+root="$(cd "$here/.." && pwd)"
 N="${N:-1000}"
 RAMP="${RAMP:-100}"
 DURATION="${DURATION:-40s}"
@@ -87,8 +87,8 @@ run tlcp-ecc-gcm -t tlcp --suite ECC_SM4_GCM_SM3 --pki "$work/pki" --port "$gate
 run tlcp-ecdhe-gcm -t tlcp --suite ECDHE_SM4_GCM_SM3 --pki "$work/pki" --port "$gateway_port"
 
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-mkdir -p "$here/results"
-python3 - "$work" "$here/results/connect-scale.md" "$N" "$RAMP" "$DURATION" "$load_before" "$load_after" <<'PY'
+mkdir -p "$root/bench/results"
+python3 - "$work" "$root/bench/results/connect-scale.md" "$N" "$RAMP" "$DURATION" "$load_before" "$load_after" <<'PY'
 import json, sys, datetime, os
 work, out, n, ramp, duration, load_before, load_after = sys.argv[1:8]
 names = ["plain", "tls13", "tls13-sm", "tlcp-ecc-gcm", "tlcp-ecdhe-gcm"]
@@ -105,7 +105,7 @@ def ratio(a, b):
 lines = [
     "# tbox-sim connect: transports compared with plain TCP",
     "",
-    f"`tbox-sim/bench/connect-scale.sh`, {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, N={n} vehicles,"
+    f"`bench/connect-scale.sh`, {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, N={n} vehicles,"
     f" ramp {ramp}/s, 1 QoS 1 message/s per vehicle, {duration}, a 10 % reconnect wave every 5 s;"
     " client heap used after a full GC (jcmd) once the ramp is over, divided by N (includes the fixed part);"
     " client, gm-tls-proxy (TLS transports) and Mosquitto on the same 2-core machine, shared with other"
