@@ -300,7 +300,11 @@ else
       die "no PostgreSQL answers (${candidate%%\?*}), and the embedded PostgreSQL cannot run as root (PostgreSQL refuses to). Either run ./gmtls-demo.sh as a normal user, or start a PostgreSQL server (e.g. pg_ctlcluster 15 main start) or point GMTLS_JDBC_URL at one: GMTLS_JDBC_URL='jdbc:postgresql://HOST:5432/DB?user=USER' ./gmtls-demo.sh"
     fi
     require_free "$pg_port" "embedded PostgreSQL" GMTLS_DEMO_PG_PORT
-    say "no PostgreSQL answers at ${candidate%%\?*}: using an embedded one (data in $(rel "$demo/postgres"))"
+    if [ "$choice" = "embedded" ]; then
+      say "using an embedded PostgreSQL (GMTLS_DEMO_DB=embedded; data in $(rel "$demo/postgres"), port $pg_port)"
+    else
+      say "no PostgreSQL answers at ${candidate%%\?*}: using an embedded one (data in $(rel "$demo/postgres"), port $pg_port)"
+    fi
   fi
   remember_db=1
 fi
@@ -319,6 +323,10 @@ fi
 if [ "$remember_db" -eq 1 ]; then
   printf 'db_mode=%q\ndb_url=%q\n' "$db_mode" "$db_url" >"$db_state"
 fi
+if [ "$db_mode" = "embedded" ]; then
+  # pki-ca starts it on this fixed port (gmtls.db.embedded-port); cert-enrollment connects to the same server.
+  db_url="jdbc:postgresql://127.0.0.1:$pg_port/postgres?user=postgres"
+fi
 
 # ---- 5. configuration files
 ca_keys="$demo/ca-keys"
@@ -329,7 +337,7 @@ server:
 gmtls:
   db:
     mode: $db_mode
-    url: "${db_url:-jdbc:postgresql://127.0.0.1:$pg_port/postgres}"
+    url: "$db_url"
     pool-size: 8
   ca:
     key-dir: "$ca_keys"
@@ -443,20 +451,11 @@ common_spring=(--spring.config.additional-location="file:$demo/pki-ca.yml")
 
 ca_args=("${common_spring[@]}" --server.port="$pki_port")
 if [ "$db_mode" = "embedded" ]; then
-  # Asks for the fixed port (pki-ca versions without gmtls.db.embedded-port ignore it and pick a free
-  # one); either way the port pki-ca logs is the one cert-enrollment is given below.
   ca_args+=(--gmtls.db.embedded-dir="$demo/postgres" --gmtls.db.embedded-port="$pg_port")
 fi
 start_service pki-ca "$logs/pki-ca.log" java "${java_opts[@]}" -Xmx384m -jar "$jar_ca" "${ca_args[@]}"
 ca_pid="${pids[-1]}"
 wait_until pki-ca "$ca_pid" "$logs/pki-ca.log" 300 http_ok "$pki_port" /actuator/health
-if [ "$db_mode" = "embedded" ]; then
-  # pki-ca started PostgreSQL; cert-enrollment uses the same server (the port pki-ca logged).
-  actual="$(grep -o 'started embedded PostgreSQL in .* on port [0-9]*' "$logs/pki-ca.log" | tail -n 1 | awk '{print $NF}')"
-  [ -n "$actual" ] || die "pki-ca did not log the embedded PostgreSQL's port; see $logs/pki-ca.log"
-  db_url="jdbc:postgresql://127.0.0.1:$actual/postgres?user=postgres"
-  pg_port="$actual"
-fi
 
 start_service cert-enrollment "$logs/cert-enrollment.log" java "${java_opts[@]}" -Xmx384m -jar "$jar_enroll" \
   "${common_spring[@]}" --server.port="$enroll_upstream_port" --gmtls.db.mode=external --gmtls.db.url="$db_url" \

@@ -1,5 +1,6 @@
 package io.gmtls.brokeradapter.gate;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -112,7 +113,11 @@ final class ConnectGateHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (evt instanceof ChannelInputShutdownEvent
                 && (state == State.AWAIT_HEADER || state == State.AWAIT_CONNECT)) {
-            refuseSilently(ctx, "closed", "client closed before CONNECT");
+            if (isProbe()) {
+                probe(ctx, "peer closed before sending anything");
+            } else {
+                refuseSilently(ctx, "closed", "client closed before CONNECT");
+            }
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -337,10 +342,30 @@ final class ConnectGateHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /**
+     * True while nothing has been received: a peer that closes (or resets) the connection now is
+     * probing the port (the gateway's TCP health check connects and closes), not refused.
+     */
+    private boolean isProbe() {
+        return state == State.AWAIT_HEADER && !record.anyBytesReceived();
+    }
+
+    /** Ends a connection its peer closed before sending a byte: counted apart, logged at DEBUG only. */
+    private void probe(ChannelHandlerContext ctx, String reason) {
+        state = State.DONE;
+        cancel(handshakeTimer);
+        services.metrics().probe();
+        record.probed(reason);
+        ctx.close();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof InputHold.PipelinedTooMuchException) {
             refuseSilently(ctx, "pipelined", cause.getMessage());
+        } else if (cause instanceof IOException && isProbe()) {
+            // A reset from a peer that sent nothing: health checks close with SO_LINGER 0.
+            probe(ctx, "peer reset the connection before sending anything (" + cause.getClass().getSimpleName() + ")");
         } else {
             LOG.debug("conn={} closing on error", record.id(), cause);
             refuseSilently(ctx, "error", "connection error (" + cause.getClass().getSimpleName() + ")");

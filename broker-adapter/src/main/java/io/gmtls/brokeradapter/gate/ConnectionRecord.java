@@ -31,6 +31,7 @@ final class ConnectionRecord {
     private String mqttVersion;
     private Duration caTime;
     private boolean logged;
+    private boolean bytesReceived;
 
     ConnectionRecord(long id, SocketAddress gateway) {
         this.id = id;
@@ -58,6 +59,16 @@ final class ConnectionRecord {
         return logged;
     }
 
+    /** The peer has sent at least one byte. */
+    void bytesReceived() {
+        bytesReceived = true;
+    }
+
+    /** Whether the peer has sent anything yet. */
+    boolean anyBytesReceived() {
+        return bytesReceived;
+    }
+
     /** Marks the line as written without writing it (a refusal logged elsewhere, e.g. once per address). */
     void suppress() {
         logged = true;
@@ -71,6 +82,20 @@ final class ConnectionRecord {
         logged = true;
         if (LOG.isInfoEnabled()) {
             LOG.info(line(decision, reason));
+        }
+    }
+
+    /**
+     * A probe (the peer closed before sending a byte, e.g. a TCP health check): the line at DEBUG
+     * only, so that health checks every few seconds do not fill the log. Later calls do nothing.
+     */
+    void probed(String reason) {
+        if (logged) {
+            return;
+        }
+        logged = true;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(line("probe", reason));
         }
     }
 

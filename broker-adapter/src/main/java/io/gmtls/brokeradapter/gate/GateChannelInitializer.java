@@ -12,7 +12,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 
 /**
  * Builds a client connection's handshake pipeline:
- * {@code proxy-header → limit → hold → mqtt-decoder → mqtt-encoder → gate}.
+ * {@code first-bytes → proxy-header → limit → hold → mqtt-decoder → mqtt-encoder → gate}.
  */
 final class GateChannelInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -43,5 +43,6 @@ final class GateChannelInitializer extends ChannelInitializer<SocketChannel> {
         // Added last but placed first: it may refuse the peer while being added (the channel is
         // already active), and its rejection event must find the gate handler in place.
         p.addFirst(PROXY_HEADER, new ProxyHeaderHandler(config.proxyProtocol(), config.gateways()));
+        p.addFirst(FirstBytesWatch.NAME, new FirstBytesWatch(record));
     }
 }

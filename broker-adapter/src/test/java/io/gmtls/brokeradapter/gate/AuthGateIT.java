@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,7 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Level;
 import io.gmtls.brokeradapter.testing.FakeBroker;
 import io.gmtls.brokeradapter.testing.FakeCa;
 import io.gmtls.brokeradapter.testing.FakeCa.Answer;
@@ -377,6 +382,63 @@ class AuthGateIT {
         assertThat(eventually(() -> gate.metrics().count("gate.connections.refused", "reason", "oversize"), 1)).isEqualTo(1);
         assertThat(eventually(() -> gate.metrics().count("gate.connections.refused", "reason", "handshake_timeout"), 1)).isEqualTo(1);
         assertThat(eventually(() -> gate.metrics().count("gate.connections.refused", "reason", "ppv2_not_ppv2"), 1)).isEqualTo(1);
+    }
+
+    /**
+     * The gateway's TCP health check (connect, then close: with a reset, as gm-tls-proxy does, or a
+     * FIN) is a probe: counted apart and logged at DEBUG only. A peer that sent something and then
+     * closed is still a refusal with its INFO line.
+     */
+    @Test
+    void healthCheckProbesAreCountedApartAndNotLoggedAsRefusals() throws Exception {
+        ch.qos.logback.classic.Logger connections =
+                (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.gmtls.brokeradapter.connections");
+        Level configured = connections.getLevel();
+        connections.setLevel(Level.DEBUG);
+        try {
+            probesAndRefusals();
+        } finally {
+            connections.setLevel(configured);
+        }
+    }
+
+    private void probesAndRefusals() throws Exception {
+        startGate(toMosquitto());
+        try (Socket reset = new Socket()) {
+            reset.setSoLinger(true, 0);
+            reset.connect(gate.boundAddress());
+        }
+        try (Socket fin = new Socket()) {
+            fin.connect(gate.boundAddress());
+        }
+        assertThat(eventually(() -> gate.metrics().probeConnections(), 2)).isEqualTo(2);
+        // Real refusals: part of a PPv2 header, then end of input; a whole header, then end of input.
+        byte[] header = Ppv2.verified(VIN);
+        try (Socket partial = new Socket()) {
+            partial.connect(gate.boundAddress());
+            partial.getOutputStream().write(Arrays.copyOf(header, 5));
+            partial.shutdownOutput();
+            assertThat(partial.getInputStream().read()).isEqualTo(-1);
+        }
+        try (Socket headerOnly = new Socket()) {
+            headerOnly.connect(gate.boundAddress());
+            headerOnly.getOutputStream().write(header);
+            headerOnly.shutdownOutput();
+            assertThat(headerOnly.getInputStream().read()).isEqualTo(-1);
+        }
+        assertThat(eventually(() -> gate.metrics().count("gate.connections.refused", "reason", "ppv2_truncated"), 1))
+                .isEqualTo(1);
+        assertThat(eventually(() -> gate.metrics().count("gate.connections.refused", "reason", "closed"), 1)).isEqualTo(1);
+        assertThat(gate.metrics().probeConnections()).isEqualTo(2);
+        assertThat(gate.metrics().count("gate.connections.refused", "reason", "error")).isZero();
+
+        assertThat(logs.connectionLines(Level.DEBUG)).filteredOn(l -> l.contains("decision=probe")).hasSize(2);
+        List<String> info = logs.connectionLines(Level.INFO);
+        assertThat(info).noneMatch(l -> l.contains("decision=probe"));
+        assertThat(info).filteredOn(l -> l.contains("decision=refused")).hasSize(2)
+                .anyMatch(l -> l.contains("incomplete PPv2 header"))
+                .anyMatch(l -> l.contains("client closed before CONNECT"));
+        assertThat(logs.connectionLines(Level.WARN)).isEmpty();
     }
 
     // ---- username rewrite, relay mechanics (plain-TCP broker) -----------------------------------

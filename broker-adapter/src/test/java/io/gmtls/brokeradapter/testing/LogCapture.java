@@ -27,6 +27,13 @@ public final class LogCapture implements AutoCloseable {
                 .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
     }
 
+    /** Formatted messages of the connection logger at {@code level} exactly. */
+    public List<String> connectionLines(Level level) {
+        return events().stream().filter(e -> e.getLoggerName().equals("io.gmtls.brokeradapter.connections"))
+                .filter(e -> e.getLevel().equals(level))
+                .map(ILoggingEvent::getFormattedMessage).collect(Collectors.toList());
+    }
+
     /**
      * Events that show an exception escaped a handler: anything Netty logs about an exception that
      * reached the pipeline's tail, and every ERROR.

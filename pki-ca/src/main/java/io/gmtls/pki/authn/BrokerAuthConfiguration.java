@@ -7,6 +7,7 @@ import io.gmtls.pki.store.PgChangeListener;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -91,6 +92,48 @@ public class BrokerAuthConfiguration {
         holder.listener = listener;
         listener.start();
         return listener;
+    }
+
+    @Bean
+    ChangeListenerLifecycle changeListenerLifecycle(PgChangeListener listener) {
+        return new ChangeListenerLifecycle(listener);
+    }
+
+    /**
+     * Stops the change listener (thread ended, connection closed) when the context starts closing,
+     * after the web server has stopped taking requests and before any bean is destroyed: the thread
+     * must not still be using the JDBC driver while the application's classes go away.
+     */
+    static final class ChangeListenerLifecycle implements SmartLifecycle {
+
+        /** Below the web server's graceful shutdown phase, so that it stops after the server. */
+        static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+        private final PgChangeListener listener;
+
+        ChangeListenerLifecycle(PgChangeListener listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void start() {
+            // Started with its bean, so that the first requests already find it connecting.
+        }
+
+        @Override
+        public void stop() {
+            listener.close();
+        }
+
+        @Override
+        public boolean isRunning() {
+            return listener.running();
+        }
+
+        @Override
+        public int getPhase() {
+            return PHASE;
+        }
     }
 
     @Bean

@@ -8,7 +8,6 @@ import io.gmtls.pki.core.profile.ProfileUsage;
 import io.gmtls.pki.store.JdbcAuthnDirectory;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -75,17 +74,19 @@ public final class BrokerAuthenticator {
             return AuthnDecision.deny("client id missing or too long");
         }
         Instant now = clock.instant();
+        // One query reads the certificate(s), the client id's vehicle and the CN's model.
+        JdbcAuthnDirectory.Lookup found;
         Optional<IssuedCertificate> certificate;
         if (!key.serial().isEmpty()) {
             String serial = SerialNumbers.normalize(key.serial());
             if (serial == null) {
                 return AuthnDecision.deny("malformed certificate serial");
             }
-            certificate = directory.bySerial(serial);
-            if (certificate.isEmpty()) {
+            found = directory.bySerial(serial, key.commonName(), key.clientId());
+            if (found.certificates().isEmpty()) {
                 return AuthnDecision.deny("unknown certificate");
             }
-            IssuedCertificate c = certificate.get();
+            IssuedCertificate c = found.certificates().get(0);
             if (!c.commonName().equals(key.commonName())) {
                 return AuthnDecision.deny("certificate CN does not match");
             }
@@ -96,27 +97,28 @@ public final class BrokerAuthenticator {
                 return AuthnDecision.deny(c.status() == io.gmtls.pki.core.CertificateStatus.REVOKED
                         ? "certificate revoked" : "certificate expired or not yet valid");
             }
+            certificate = Optional.of(c);
         } else {
             if (requireSerial) {
                 return AuthnDecision.deny("certificate serial required");
             }
-            List<IssuedCertificate> candidates = directory.clientCertificatesByCommonName(key.commonName());
-            if (candidates.isEmpty()) {
+            found = directory.byCommonName(key.commonName(), key.clientId());
+            if (found.certificates().isEmpty()) {
                 return AuthnDecision.deny("unknown certificate");
             }
-            certificate = candidates.stream().filter(c -> c.usableAt(now)).findFirst();
+            certificate = found.certificates().stream().filter(c -> c.usableAt(now)).findFirst();
             if (certificate.isEmpty()) {
                 return AuthnDecision.deny("no unrevoked, unexpired certificate for this CN");
             }
         }
         IssuedCertificate c = certificate.get();
         if (c.usage() == ProfileUsage.VEHICLE_SIGNING) {
-            return vehicle(c, key);
+            return vehicle(c, key, found.clientVehicle());
         }
-        return perModel(c, key);
+        return perModel(key, found.model(), found.clientVehicle());
     }
 
-    private AuthnDecision vehicle(IssuedCertificate c, Key key) {
+    private AuthnDecision vehicle(IssuedCertificate c, Key key, Optional<Vehicle> clientVehicle) {
         String vin = c.commonName();
         if (!vin.equals(key.clientId())) {
             return AuthnDecision.deny("client id is not the certificate's VIN");
@@ -124,14 +126,15 @@ public final class BrokerAuthenticator {
         if (!key.username().isEmpty() && !key.username().equals(vin)) {
             return AuthnDecision.deny("username is not the certificate's VIN");
         }
-        if (directory.vehicle(vin).isEmpty()) {
+        // The client id's vehicle, which is the certificate's VIN here.
+        if (clientVehicle.isEmpty()) {
             return AuthnDecision.deny("VIN is not registered");
         }
         return AuthnDecision.allow(vin, acl.rulesFor(vin), "vehicle certificate");
     }
 
-    private AuthnDecision perModel(IssuedCertificate c, Key key) {
-        Optional<VehicleModel> model = directory.model(c.commonName());
+    private AuthnDecision perModel(Key key, Optional<VehicleModel> model, Optional<Vehicle> vehicle) {
+        // The model whose code is the CN, which is the certificate's CN here.
         if (model.isEmpty()) {
             return AuthnDecision.deny("model is not registered");
         }
@@ -142,7 +145,6 @@ public final class BrokerAuthenticator {
         if (!key.username().isEmpty() && !key.username().equals(vin)) {
             return AuthnDecision.deny("username is not the client id");
         }
-        Optional<Vehicle> vehicle = directory.vehicle(vin);
         if (vehicle.isEmpty() || !vehicle.get().modelCode().equals(model.get().code())) {
             return AuthnDecision.deny("client id is not a VIN registered to this model");
         }

@@ -11,6 +11,7 @@ import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,12 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * Reads the end-entity certificates of a certs-dev folder ({@code ./certs-dev.sh -o DIR}) into an
@@ -54,6 +59,11 @@ final class CertsDevFolder {
 
     private static final String KEY = "gmtls.ca.bootstrap.import-dir";
     private static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
+    /**
+     * How far into manifest.json the model code is looked for (certs-dev writes it in the first few
+     * hundred bytes, whatever the number of vehicles; a hostile file is not read past this).
+     */
+    static final long MAX_MANIFEST_BYTES = 256L * 1024 * 1024;
     private static final int MAX_FILES = 200_000;
     private static final Pattern SM2_VEHICLE = Pattern.compile("([A-HJ-NPR-Z0-9]{17})-(sign|enc)\\.crt");
     private static final Pattern ECDSA_VEHICLE = Pattern.compile("([A-HJ-NPR-Z0-9]{17})\\.crt");
@@ -159,26 +169,58 @@ final class CertsDevFolder {
         return List.copyOf(files);
     }
 
-    /** {@code modelCode} of manifest.json, or null when there is no manifest. */
+    /**
+     * {@code modelCode} of manifest.json, or null when there is no manifest or it names none. The
+     * manifest is read as a stream, only up to that top-level field: certs-dev lists every file of
+     * the folder in it after the top-level fields (~17 MB for 9,000 vehicles), none of which is
+     * needed here. Other top-level values are skipped without being kept.
+     */
     static String modelCode(Path dir) {
+        return modelCode(dir, MAX_MANIFEST_BYTES);
+    }
+
+    /** {@link #modelCode(Path)}, looking at most {@code maxBytes} into the manifest. */
+    static String modelCode(Path dir, long maxBytes) {
         Path manifest = dir.resolve("manifest.json");
         if (!Files.isRegularFile(manifest)) {
             return null;
         }
-        try {
-            JsonNode root = JsonMapper.builder().build().readTree(new String(read(manifest), StandardCharsets.UTF_8));
-            JsonNode code = root == null ? null : root.get("modelCode");
-            if (code == null || code.isNull()) {
-                return null;
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxDocumentLength(maxBytes).build())
+                .build();
+        try (InputStream in = Files.newInputStream(manifest);
+                JsonParser json = factory.createParser(ObjectReadContext.empty(), in)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new PkiConfigException(KEY, manifest + " is not a JSON object");
             }
-            String value = code.isString() ? code.asString() : "";
-            if (!ProfileCatalog.MODEL_CODE.matcher(value).matches()) {
-                throw new PkiConfigException(KEY, manifest + ": modelCode is not a model code");
+            while (json.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = json.currentName();
+                JsonToken value = json.nextToken();
+                if (name.equals("modelCode")) {
+                    return modelCodeValue(manifest, json, value);
+                }
+                json.skipChildren();
             }
-            return value;
+            return null;
+        } catch (StreamConstraintsException e) {
+            throw new PkiConfigException(KEY, manifest + ": no modelCode within its first " + maxBytes
+                    + " bytes, or a value over the parser's limits");
         } catch (JacksonException e) {
             throw new PkiConfigException(KEY, manifest + " is not valid JSON");
+        } catch (IOException e) {
+            throw new PkiConfigException(KEY, "cannot read " + manifest);
         }
+    }
+
+    private static String modelCodeValue(Path manifest, JsonParser json, JsonToken value) {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        String code = value == JsonToken.VALUE_STRING ? json.getString() : "";
+        if (!ProfileCatalog.MODEL_CODE.matcher(code).matches()) {
+            throw new PkiConfigException(KEY, manifest + ": modelCode is not a model code");
+        }
+        return code;
     }
 
     /** serial -> revocation of one CRL, after checking that one of our issuing CAs signed it. */

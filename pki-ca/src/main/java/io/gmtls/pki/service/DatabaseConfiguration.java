@@ -2,10 +2,14 @@ package io.gmtls.pki.service;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.gmtls.pki.core.PkiConfigException;
 import io.gmtls.pki.service.PkiCaProperties.DbMode;
 import io.gmtls.pki.store.DatabaseEndpoint;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,7 +51,7 @@ public class DatabaseConfiguration {
         if (mode == DbMode.EXTERNAL) {
             return new EmbeddedDatabase(null, new DatabaseEndpoint(db.url(), db.user(), db.password(), false));
         }
-        return EmbeddedDatabase.start(db.embeddedDir());
+        return EmbeddedDatabase.start(db.embeddedDir(), db.embeddedPort());
     }
 
     @Bean
@@ -114,21 +118,54 @@ public class DatabaseConfiguration {
             this.endpoint = endpoint;
         }
 
-        static EmbeddedDatabase start(Path dataDir) {
+        /**
+         * Starts PostgreSQL on the data directory (kept across restarts) and {@code port} on
+         * loopback, or a free port when {@code port} is 0.
+         */
+        static EmbeddedDatabase start(Path dataDir, int port) {
             if (runningAsRoot()) {
                 throw new IllegalStateException(ROOT_MESSAGE);
             }
+            if (port != 0) {
+                requirePortFree(port);
+            }
             try {
                 Files.createDirectories(dataDir);
-                EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                        .setDataDirectory(dataDir)
-                        .setCleanDataDirectory(false)
-                        .start();
+                EmbeddedPostgres pg = builder(dataDir, port).start();
                 log.info("started embedded PostgreSQL in {} on port {}", dataDir, pg.getPort());
                 return new EmbeddedDatabase(pg, new DatabaseEndpoint(pg.getJdbcUrl("postgres", "postgres"),
                         "postgres", "", true));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDir
+                        + (port != 0 ? " on port " + port + " (gmtls.db.embedded-port)" : "") + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The zonky builder for a data directory and a port (0: zonky picks a free one). Without
+         * zonky's own JVM shutdown hook: that hook would stop PostgreSQL at the same time as Spring
+         * closes the context (JVM hooks run concurrently), under the change listener and the pool.
+         * {@link #close()}, the bean's destroy method, stops it after everything that uses it.
+         */
+        static EmbeddedPostgres.Builder builder(Path dataDir, int port) {
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setRegisterShutdownHook(false)
+                    .setPort(port);
+        }
+
+        /**
+         * Refuses a fixed port something already listens on. PostgreSQL starts as long as one of
+         * its listen addresses binds, so without this check it could come up on ::1 only while the
+         * JDBC URL reaches another server on 127.0.0.1.
+         */
+        static void requirePortFree(int port) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot start embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+                throw new PkiConfigException("gmtls.db.embedded-port", "port " + port
+                        + " on the loopback address is in use (" + e.getMessage() + "); choose another, or 0 for a free one");
             }
         }
 

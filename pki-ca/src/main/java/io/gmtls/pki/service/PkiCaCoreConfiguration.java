@@ -93,7 +93,7 @@ public class PkiCaCoreConfiguration {
         JdbcVehicleRegistry vehicles = new JdbcVehicleRegistry(jdbc, template);
         return new PkiStores(certificates, vehicles, new JdbcAuditLog(jdbc, template, pkiClock),
                 new JdbcCaRepository(jdbc), new JdbcCrlStore(jdbc), new JdbcEnrollmentCredentialStore(jdbc),
-                new JdbcProfileRegistry(jdbc), new JdbcAuthnDirectory(jdbc, vehicles, certificates),
+                new JdbcProfileRegistry(jdbc), new JdbcAuthnDirectory(jdbc, vehicles),
                 new SpringTransactions(new DataSourceTransactionManager(dataSource)));
     }
 

@@ -37,6 +37,7 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
      * @param user        user name (env GMTLS_JDBC_USER)
      * @param password    password (env GMTLS_JDBC_PASSWORD); empty for trust authentication
      * @param embeddedDir data directory of the embedded PostgreSQL
+     * @param embeddedPort TCP port of the embedded PostgreSQL on loopback; 0 picks a free one
      * @param poolSize    connection pool size
      */
     public record Db(@DefaultValue("auto") String mode,
@@ -44,6 +45,7 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
             @DefaultValue("postgres") String user,
             @DefaultValue("") String password,
             @DefaultValue("pki-ca-data/postgres") Path embeddedDir,
+            @DefaultValue("0") int embeddedPort,
             @DefaultValue("16") int poolSize) {
 
         public Db {
@@ -52,6 +54,10 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
             }
             if (url == null || !url.startsWith("jdbc:postgresql:")) {
                 throw new PkiConfigException("gmtls.db.url", "must be a jdbc:postgresql: URL");
+            }
+            if (embeddedPort < 0 || embeddedPort > 65535) {
+                throw new PkiConfigException("gmtls.db.embedded-port",
+                        "must be between 0 and 65535 (0: a free port), was " + embeddedPort);
             }
             modeEnum(mode);
         }

@@ -148,7 +148,7 @@ public final class CaBench {
         md.append("## Broker authn (`POST /api/v1/broker/authn`, EMQX 5 body) with wrk, 64 connections, 2 threads, ")
                 .append(duration).append(" each\n\n")
                 .append("Uncached: a second node on the same database with `gmtls.broker.cache-ttl=0s`, random VIN of 1,000 enrolled ones per request ")
-                .append("(each request reads the certificate, vehicle rows).\n\n")
+                .append("(each request: one query reading the certificate, the client id's vehicle row and the CN's model row).\n\n")
                 .append("| endpoint | requests/s | p50 | p99 | ratio to baseline |\n|---|---|---|---|---|\n");
         wrk("http://127.0.0.1:" + portCached + "/api/v1/broker/ping", null, "2s"); // warm-up
         wrk("http://127.0.0.1:" + portCached + "/api/v1/broker/authn", lua.resolve("cached.lua"), "3s");

@@ -49,6 +49,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -199,6 +201,30 @@ class BootstrapImportIT {
         assertThat(count("SELECT count(*) FROM vehicle WHERE model_code = '" + pki.modelCode() + "'")).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'certificate.import'")).isEqualTo(expected.size());
         assertThat(node.getBean(PkiCaCoreConfiguration.PkiStores.class).audit().verify().intact()).isTrue();
+    }
+
+    /**
+     * An uncached authn (this node runs with cache-ttl 0s) reads everything it decides on in one
+     * query: one pooled connection per request, for a vehicle certificate by serial or by CN only,
+     * and for a per-model certificate (certificate, model and vehicle).
+     */
+    @Test
+    @Order(1)
+    void anUncachedAuthnTakesOnePooledConnection() throws Exception {
+        Timer usage = node.getBean(MeterRegistry.class).find("hikaricp.connections.usage").tag("pool", "pki-ca").timer();
+        assertThat(usage).as("HikariCP usage timer").isNotNull();
+        Vehicle v = pki.vehicles().get(0);
+        for (boolean withSerial : new boolean[] {true, false}) {
+            long before = usage.count();
+            assertThat(authn(v.vin(), v.sign().certificate(), withSerial)).isEqualTo("allow");
+            assertThat(usage.count() - before).as("connections, serial=" + withSerial).isEqualTo(1);
+        }
+        long before = usage.count();
+        assertThat(authn(pki.vehicles().get(1).vin(), pki.modelSign().certificate(), true)).isEqualTo("allow");
+        assertThat(usage.count() - before).as("connections, per-model").isEqualTo(1);
+        before = usage.count();
+        assertThat(authn(pki.revokedVehicle().vin(), pki.revokedVehicle().sign().certificate(), true)).isEqualTo("deny");
+        assertThat(usage.count() - before).as("connections, revoked").isEqualTo(1);
     }
 
     @Test
