@@ -68,6 +68,8 @@ final class GatewayFixture {
         String tlsCertChain = "pki/ecdsa/gateway-chain.pem";
         String tlsCertKey = "pki/ecdsa/gateway.key";
         String drain = "5s";
+        /** TLCP ticket key file, relative to the fixture folder; null = a random key per gateway. */
+        String ticketKeys;
         /** When set, connections with this SNI go to the group "other" on {@link #routePort}. */
         String routeSni;
         int routePort;
@@ -99,14 +101,15 @@ final class GatewayFixture {
                       encCert: pki/sm2/gateway-enc.crt
                       encKey: pki/sm2/gateway-enc.key
                       trust: pki/sm2/trust.pem
-                    tls:
+                %s    tls:
                       certificates:
                         - chain: %s
                           key: %s
                         - chain: pki/sm2/gateway-tls13-chain.pem
                           key: pki/sm2/gateway-tls13.key
                       trust: [pki/ecdsa/trust.pem, pki/sm2/trust.pem]
-                """.formatted(s.clientAuth, s.tlsCertChain, s.tlsCertKey);
+                """.formatted(s.clientAuth, s.ticketKeys == null ? "" : "      ticketKeys: " + s.ticketKeys + "\n",
+                s.tlsCertChain, s.tlsCertKey);
         String routes = s.routeSni == null ? "" : """
                     routes:
                       - sni: %s

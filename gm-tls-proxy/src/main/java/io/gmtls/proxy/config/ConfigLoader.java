@@ -208,8 +208,14 @@ public final class ConfigLoader {
         }
         int cacheSize = node.integer("sessionCacheSize", 10_000, 0, 10_000_000);
         Duration sessionTimeout = node.duration("sessionTimeout", Duration.ofHours(1), Duration.ofSeconds(1));
+        boolean sessionTickets = node.bool("sessionTickets", true);
+        Optional<Path> ticketKeys = node.optionalExistingFile("ticketKeys");
+        if (!sessionTickets && ticketKeys.isPresent()) {
+            throw node.error("ticketKeys", "is set but sessionTickets is false");
+        }
         node.checkNoUnknownKeys();
-        return new TlcpConfig(signCert, signKey, encCert, encKey, trust, suites, cacheSize, sessionTimeout);
+        return new TlcpConfig(signCert, signKey, encCert, encKey, trust, suites, cacheSize, sessionTimeout,
+                sessionTickets, ticketKeys);
     }
 
     /** Accepts the OpenSSL name ({@code ECC-SM2-SM4-GCM-SM3}) or the Java name ({@code ECC_SM4_GCM_SM3}). */

@@ -71,6 +71,7 @@ public record ListenerConfig(
         List<Path> files = new ArrayList<>();
         tlcp.ifPresent(t -> files.addAll(List.of(t.signCert(), t.signKey(), t.encCert(), t.encKey())));
         tlcp.flatMap(TlcpConfig::trust).ifPresent(files::add);
+        tlcp.flatMap(TlcpConfig::ticketKeys).ifPresent(files::add);
         tls.ifPresent(t -> {
             t.certificates().forEach(c -> files.addAll(List.of(c.chain(), c.key())));
             files.addAll(t.trust());

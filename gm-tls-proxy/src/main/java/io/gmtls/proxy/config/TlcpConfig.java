@@ -17,7 +17,10 @@ import io.gmtls.tlcp.TlcpCipherSuite;
  * @param trust            CA bundle for client certificates (required unless clientAuth is none)
  * @param cipherSuites     suites in preference order
  * @param sessionCacheSize server session cache entries (0 = no session resumption by id)
- * @param sessionTimeout   lifetime of cached sessions
+ * @param sessionTimeout   lifetime of cached sessions (and of session tickets)
+ * @param sessionTickets   whether to issue and accept session tickets (RFC 5077)
+ * @param ticketKeys       file of ticket keys shared by a fleet of gateways ({@code TicketKeySet} format,
+ *                         newest first), reloaded when it changes; empty = one random key per start/reload
  */
 public record TlcpConfig(
         Path signCert,
@@ -27,9 +30,14 @@ public record TlcpConfig(
         Optional<Path> trust,
         List<TlcpCipherSuite> cipherSuites,
         int sessionCacheSize,
-        Duration sessionTimeout) {
+        Duration sessionTimeout,
+        boolean sessionTickets,
+        Optional<Path> ticketKeys) {
 
     public TlcpConfig {
         cipherSuites = List.copyOf(cipherSuites);
+        if (!sessionTickets && ticketKeys.isPresent()) {
+            throw new IllegalArgumentException("ticketKeys is set but sessionTickets is off");
+        }
     }
 }

@@ -33,6 +33,7 @@ import io.gmtls.proxy.tls.Tls13EngineSelector;
 import io.gmtls.proxy.tls.Tls13ServerContexts;
 import io.gmtls.proxy.tls.Tls13ServerCredentials;
 import io.gmtls.tlcp.ClientAuth;
+import io.gmtls.tlcp.TicketKeySet;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.handler.ssl.SslHandler;
 
@@ -74,6 +75,9 @@ public final class Terminations {
         if (tlcp.trust().isPresent()) {
             builder.trustAnchors(certificates(config, key + "trust", tlcp.trust().get()));
         }
+        if (tlcp.sessionTickets()) {
+            builder.ticketKeys(ticketKeys(config, key + "ticketKeys", tlcp.ticketKeys()));
+        }
         TlcpContext context;
         try {
             context = builder.build();
@@ -86,6 +90,19 @@ public final class Terminations {
             handler.setHandshakeTimeoutMillis(0);
             return handler;
         };
+    }
+
+    /** The shared ticket keys from the file, or one random key when there is no file. */
+    private static TicketKeySet ticketKeys(GatewayConfig config, String key, Optional<Path> file)
+            throws ConfigException {
+        if (file.isEmpty()) {
+            return TicketKeySet.generate();
+        }
+        try {
+            return TicketKeySet.load(file.get());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(config.file(), key, file.get() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The TLS 1.3 termination of listener {@code index}. */
