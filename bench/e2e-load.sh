@@ -36,7 +36,7 @@ for tool in python3 curl psql /usr/sbin/mosquitto; do command -v "$tool" >/dev/n
 ulimit -n 20000 2>/dev/null || true
 [ "$(ulimit -n)" -ge $((2 * N + 500)) ] || die "open-file limit $(ulimit -n) is too low for $N vehicles"
 
-# ---- a quiet machine first (other engineers' builds and benchmarks share these 2 cores)
+# ---- a quiet machine first (other jobs on these 2 cores would distort the figures)
 load1() { cut -d' ' -f1 /proc/loadavg; }
 waited=0
 while python3 -c "import sys; sys.exit(0 if float('$(load1)') > float('$MAX_LOAD') else 1)"; do
@@ -167,7 +167,8 @@ rss = {}
 for line in (work / "rss.log").read_text().split("\n"):
     for part in line.split()[1:]:
         k, v = part.split("=")
-        rss.setdefault(k, []).append(int(v) // 1024)
+        if v.isdigit():  # empty while a process is exiting
+            rss.setdefault(k, []).append(int(v) // 1024)
 sub = (work / "subscriber.out").read_text()
 got = re.search(r"received (\d+) messages", sub)
 received = int(got.group(1)) if got else None
@@ -202,8 +203,8 @@ rss_rows = "\n".join(f"| {k} | {max(rss[k])} | {[v for v in rss[k] if v][-1]} |"
 text = f"""# End-to-end load: {int(n):,} vehicles over TLCP through the whole stack
 
 `bench/e2e-load.sh` ({datetime.date.today().isoformat()}): N={n}, RAMP={ramp}/s, HOLD={hold}s,
-PUBLISH_RATE={rate}/s per vehicle, source addresses {bind}. One 2-core machine (shared with other
-engineers' work) runs everything:
+PUBLISH_RATE={rate}/s per vehicle, source addresses {bind}. One 2-core machine runs everything,
+the load client included:
 
 ```
 tbox-sim ──TLCP ECC-SM2-SM4-GCM-SM3──▶ gm-tls-proxy :28883 ──PPv2──▶ auth gate (broker-adapter)
@@ -259,9 +260,9 @@ PostgreSQL is the machine's shared server (not counted above).
 - {keep_up}
   Every connect costs a full TLCP handshake with client certificates on both ends (client and
   gateway share the 2 cores), a PPv2 header, an HTTP authn call to pki-ca and a database lookup.
-- The latency tails (p99/max) come from moments when the 2 cores were saturated — the vehicles'
-  own handshakes run on the same machine, and so did other engineers' jobs (load average after the
-  run above).
+- The latency tails (p99/max) come from moments when the 2 cores were saturated: the vehicles'
+  own handshakes (client-side SM2) run on the same machine as the whole stack, and any other job
+  there counts too (see the load averages above).
 - The gate counted {int(probes)} probe connections (closed by the peer before sending a byte: the
   gateway's TCP health checks of the gate, one per interval), and refused {int(refused_error)} connections
   with an error and {int(refused_closed)} closed before CONNECT.
