@@ -26,6 +26,7 @@ import org.bouncycastle.crypto.params.ParametersWithID;
 import org.bouncycastle.crypto.params.SM2KeyExchangePrivateParameters;
 import org.bouncycastle.crypto.params.SM2KeyExchangePublicParameters;
 import org.bouncycastle.crypto.signers.SM2Signer;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.util.BigIntegers;
@@ -66,6 +67,38 @@ class BcTlcpCryptoTest {
     }
     assertThat(CRYPTO.sm2Verify(key.publicKey(), message, new byte[] {0x30, 0x00})).isFalse();
     assertThat(key.toString()).doesNotContain(((ECPrivateKeyParameters) pair.getPrivate()).getD().toString(16));
+  }
+
+  @Test
+  void verificationAgreesWithSm2Signer() throws Exception {
+    AsymmetricCipherKeyPair pair = keyPair();
+    Sm2PublicKey pub = CRYPTO.sm2PublicKey(org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory
+        .createSubjectPublicKeyInfo(pair.getPublic()).getEncoded());
+    byte[] message = "certificate tbs".getBytes(StandardCharsets.US_ASCII);
+    BigInteger n = SM2.getN();
+    for (int i = 0; i < 20; i++) {
+      SM2Signer signer = new SM2Signer();
+      signer.init(true, new ParametersWithID(pair.getPrivate(), ID));
+      signer.update(message, 0, message.length);
+      byte[] sig = signer.generateSignature();
+      // the same key handle every time: BouncyCastle switches to cached tables after a few uses
+      assertThat(CRYPTO.sm2Verify(pub, message, sig)).isTrue();
+      BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(n, sig);
+      for (BigInteger[] bad : new BigInteger[][] {
+          {rs[0].add(BigInteger.ONE), rs[1]}, {rs[0], rs[1].add(BigInteger.ONE)},
+          {BigInteger.ZERO, rs[1]}, {rs[0], BigInteger.ZERO}, {rs[0].add(n), rs[1]},
+          {rs[0], rs[1].add(n)}, {rs[0], n.subtract(rs[0])}}) {
+        byte[] forged = StandardDSAEncoding.INSTANCE.encode(n.add(n), bad[0], bad[1]);
+        SM2Signer v = new SM2Signer();
+        v.init(false, new ParametersWithID(pair.getPublic(), ID));
+        v.update(message, 0, message.length);
+        assertThat(v.verifySignature(forged)).isFalse();
+        assertThat(CRYPTO.sm2Verify(pub, message, forged)).isFalse();
+      }
+      // not DER: trailing byte
+      byte[] trailing = Arrays.copyOf(sig, sig.length + 1);
+      assertThat(CRYPTO.sm2Verify(pub, message, trailing)).isFalse();
+    }
   }
 
   @Test

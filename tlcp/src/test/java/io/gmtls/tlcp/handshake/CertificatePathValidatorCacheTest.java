@@ -35,6 +35,7 @@ class CertificatePathValidatorCacheTest {
   private static final class CountingCrypto implements TlcpCrypto {
     private final TlcpCrypto bc = new BcTlcpCrypto();
     int verifies;
+    int decodes;
 
     @Override
     public boolean sm2Verify(Sm2PublicKey key, byte[] message, byte[] derSignature) {
@@ -54,6 +55,7 @@ class CertificatePathValidatorCacheTest {
 
     @Override
     public Sm2PublicKey sm2PublicKey(byte[] spki) throws InvalidKeyException {
+      decodes++;
       return bc.sm2PublicKey(spki);
     }
 
@@ -140,6 +142,43 @@ class CertificatePathValidatorCacheTest {
     every.validate(presented, CertificatePathValidator.PeerRole.CLIENT, now, null);
     every.validate(presented, CertificatePathValidator.PeerRole.CLIENT, now, null);
     assertThat(uncached.verifies).isEqualTo(4);
+  }
+
+  @Test
+  void intermediateCaKeyIsDecodedOnceAndOnlyAfterAValidPath() throws Exception {
+    CountingCrypto crypto = new CountingCrypto();
+    // Only the root is trusted: the peer's issuing CA is an intermediate; signature cache off, so
+    // every validation verifies every signature (a vehicle seen for the first time).
+    CertificatePathValidator validator = new CertificatePathValidator(crypto,
+        List.of(PKI.sm2Root().certificate()), 0);
+    int anchorDecodes = crypto.decodes;
+    Vehicle v = PKI.vehicles().get(0);
+    byte[] issuing = PKI.sm2Issuing().certificate().getEncoded();
+    List<byte[]> presented = List.of(v.sign().certificate().getEncoded(), v.enc().certificate().getEncoded(), issuing);
+    Instant now = Instant.now();
+
+    // A forged leaf under the real issuing CA: refused, and the CA is not remembered from it.
+    byte[] forged = v.sign().certificate().getEncoded().clone();
+    byte[] serial = v.sign().certificate().getSerialNumber().toByteArray();
+    forged[indexOf(forged, serial) + serial.length - 1] ^= 1;
+    assertThatThrownBy(() -> validator.validate(List.of(forged, issuing), CertificatePathValidator.PeerRole.CLIENT, now, null))
+        .isInstanceOf(TlcpAlertException.class)
+        .satisfies(e -> assertThat(((TlcpAlertException) e).alert()).isEqualTo(Alert.UNKNOWN_CA));
+    int afterForged = crypto.decodes;
+    assertThat(afterForged - anchorDecodes).as("forged leaf + issuing CA").isEqualTo(2);
+
+    validator.validate(presented, CertificatePathValidator.PeerRole.CLIENT, now, null);
+    // 2 leaves, the issuing CA once for the signing path, then kept for the encryption path
+    assertThat(crypto.decodes - afterForged).isEqualTo(3);
+    assertThat(crypto.verifies).as("forged: 1; then leaf + CA per path").isEqualTo(5);
+
+    int before = crypto.decodes;
+    CertificatePathValidator.Result r =
+        validator.validate(presented, CertificatePathValidator.PeerRole.CLIENT, now, null);
+    assertThat(crypto.decodes - before).as("leaves only; the CA key is kept").isEqualTo(2);
+    assertThat(crypto.verifies).as("still verified every time").isEqualTo(9);
+    assertThat(r.signingKey().encodedPoint()).isEqualTo(
+        crypto.sm2PublicKey(v.sign().certificate().getPublicKey().getEncoded()).encodedPoint());
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
