@@ -130,7 +130,7 @@ http() {
     } >&3
     cat <&3' "$1" "$2" "$3" "${4:-}" "${5:-}"
 }
-http_status() { http "$@" 2>/dev/null | head -n 1 | awk '{print $2}'; }
+http_status() { http "$@" 2>/dev/null | awk 'NR == 1 { print $2 }'; }  # awk reads everything: no SIGPIPE under pipefail
 
 wait_until() { # NAME PID LOG SECONDS CHECK...
   local name="$1" pid="$2" log="$3" seconds="$4"
