@@ -43,11 +43,13 @@ final class Recorder extends ChannelInboundHandlerAdapter {
         closed.countDown();
     }
 
+    /** Everything read so far; one snapshot of {@link #reads}, which the event loop may still grow. */
     byte[] payload() {
-        int size = reads.stream().mapToInt(b -> b.length).sum();
+        List<byte[]> snapshot = List.copyOf(reads);
+        int size = snapshot.stream().mapToInt(b -> b.length).sum();
         byte[] all = new byte[size];
         int pos = 0;
-        for (byte[] b : reads) {
+        for (byte[] b : snapshot) {
             System.arraycopy(b, 0, all, pos, b.length);
             pos += b.length;
         }
