@@ -265,6 +265,20 @@ final class WholeStack implements AutoCloseable {
         return counter == null ? 0 : counter.count();
     }
 
+    /**
+     * The gate's counter once it reached {@code atLeast}, or its value after 5 s. The gate counts on
+     * its event loop, which may run just after the client has already seen the connection close.
+     */
+    double awaitGateCount(String name, String tagKey, String tagValue, double atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        double count = gateCount(name, tagKey, tagValue);
+        while (count < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            count = gateCount(name, tagKey, tagValue);
+        }
+        return count;
+    }
+
     private static int port(ConfigurableApplicationContext ctx) {
         return ((WebServerApplicationContext) ctx).getWebServer().getPort();
     }

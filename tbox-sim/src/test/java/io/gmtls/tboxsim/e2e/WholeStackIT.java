@@ -171,7 +171,8 @@ class WholeStackIT {
         // At the gate: a forged, otherwise perfect header and CONNECT get no CONNACK, just a close.
         byte[] connect = mqttConnect(vehicle.vin());
         assertThat(sendFrom(notAGateway, stack.gateAddress(), concat(header, connect))).isEmpty();
-        assertThat(stack.gateCount("gate.connections.refused", "reason", "not_gateway")).isEqualTo(before + 1);
+        assertThat(stack.awaitGateCount("gate.connections.refused", "reason", "not_gateway", before + 1))
+                .isEqualTo(before + 1);
 
         // At the enrollment service: the same, with an HTTP request behind the header.
         byte[] request = ("GET /.well-known/est/cacerts HTTP/1.1\r\nHost: localhost\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
