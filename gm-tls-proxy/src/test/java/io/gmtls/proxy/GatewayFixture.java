@@ -211,20 +211,28 @@ final class GatewayFixture {
     static String awaitAccessLine(ListAppender<ILoggingEvent> appender, String... fragments) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() - deadline < 0) {
-            synchronized (appender.list) {
-                for (ILoggingEvent event : appender.list) {
-                    String line = event.getFormattedMessage();
-                    boolean all = true;
-                    for (String f : fragments) {
-                        all &= line.contains(f);
-                    }
-                    if (all) {
-                        return line;
-                    }
+            for (ILoggingEvent event : accessLines(appender)) {
+                String line = event.getFormattedMessage();
+                boolean all = true;
+                for (String f : fragments) {
+                    all &= line.contains(f);
+                }
+                if (all) {
+                    return line;
                 }
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("no access-log line with " + List.of(fragments) + " in " + appender.list);
+        throw new AssertionError("no access-log line with " + List.of(fragments) + " in " + accessLines(appender));
+    }
+
+    /**
+     * A snapshot of the captured lines. The gateway's event loops append under the appender's own lock
+     * (AppenderBase.doAppend is synchronized on the appender), not the list's: copy under that lock.
+     */
+    static List<ILoggingEvent> accessLines(ListAppender<ILoggingEvent> appender) {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 }

@@ -144,15 +144,15 @@ class LoadThroughGatewayIT {
             run.assertAllDelivered(VEHICLES, VEHICLES * 3);
             assertThat(run.summary.at("/cipherSuites/0").asString()).isEqualTo("ECDHE_SM4_CBC_SM3");
             assertThat(run.summary.at("/connections/fullHandshakes").asLong()).isEqualTo(VEHICLES);
-            // The gateway logs each connection as it closes: half came from each source address.
+            // The gateway logs each connection as it closes: half came from each source address. Its event
+            // loops append under the appender's lock (AppenderBase.doAppend), so read under that lock.
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (lines.list.size() < VEHICLES && System.nanoTime() - deadline < 0) {
+            List<ILoggingEvent> seen = snapshot(lines);
+            while (seen.size() < VEHICLES && System.nanoTime() - deadline < 0) {
                 Thread.sleep(20);
+                seen = snapshot(lines);
             }
-            List<String> text;
-            synchronized (lines.list) {
-                text = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-            }
+            List<String> text = seen.stream().map(ILoggingEvent::getFormattedMessage).toList();
             assertThat(text.stream().filter(l -> l.contains("client=127.0.0.2:"))).hasSize(VEHICLES / 2);
             assertThat(text.stream().filter(l -> l.contains("client=127.0.0.3:"))).hasSize(VEHICLES / 2);
         } finally {
@@ -244,6 +244,12 @@ class LoadThroughGatewayIT {
 
     private String port() {
         return String.valueOf(gateway.port());
+    }
+
+    private static List<ILoggingEvent> snapshot(ListAppender<ILoggingEvent> appender) {
+        synchronized (appender) {
+            return List.copyOf(appender.list);
+        }
     }
 
     /** A connect run with a subscriber on the broker counting what arrives on its topics. */

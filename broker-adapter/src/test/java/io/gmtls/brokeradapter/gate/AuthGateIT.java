@@ -274,11 +274,15 @@ class AuthGateIT {
 
     @Test
     void caServerErrorAndTimeoutAnswerServerUnavailable() throws Exception {
-        startGate(toMosquitto().caTimeout(Duration.ofMillis(700)));
+        // The fixture's CA timeout (2 s): the 503 must arrive in time even on a loaded machine, or it
+        // would be logged as a timeout instead.
+        startGate(toMosquitto());
         ca.policy(body -> Answer.status(503));
         try (TestMqttClient v3 = vehicle(Ppv2.verified(VIN), MqttVersion.MQTT_3_1_1, VIN)) {
             assertThat(reasonOf(v3.awaitConnAck(WAIT))).isEqualTo(3);
         }
+        gate.close();
+        startGate(toMosquitto().caTimeout(Duration.ofMillis(700)));
         ca.policy(body -> Answer.hang());
         long started = System.nanoTime();
         try (TestMqttClient v5 = vehicle(Ppv2.verified(VIN), MqttVersion.MQTT_5, VIN)) {
@@ -332,7 +336,9 @@ class AuthGateIT {
 
     @Test
     void malformedOversizeAndLateInputIsClosedWithoutAConnAck() throws Exception {
-        startGate(toMosquitto().handshakeTimeout(Duration.ofMillis(600)));
+        // Long enough that the gate reads every malformed input below before its timer could fire, even
+        // on a loaded machine; only the last connection (header, then silence) is to end by the timeout.
+        startGate(toMosquitto().handshakeTimeout(Duration.ofSeconds(2)));
         int before = ca.requests().size();
         byte[] header = Ppv2.verified(VIN);
         // Garbage where the CONNECT should be: type 0 is reserved.

@@ -46,8 +46,12 @@ public final class LogCapture implements AutoCloseable {
                 .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).collect(Collectors.toList());
     }
 
+    /**
+     * A snapshot of the events. Appending happens under the appender's own lock (AppenderBase.doAppend
+     * is synchronized on the appender), so the copy is taken under that lock, not the list's.
+     */
     private List<ILoggingEvent> events() {
-        synchronized (appender.list) {
+        synchronized (appender) {
             return List.copyOf(appender.list);
         }
     }
