@@ -84,6 +84,30 @@ class BootstrapImportIT {
         pki = DevPkiGenerator.write(work.resolve("dev-pki"), DevPkiOptions.defaults().withVehicles(2));
         node = node();
         url = "http://127.0.0.1:" + ((WebServerApplicationContext) node).getWebServer().getPort();
+        awaitStartupCrls();
+    }
+
+    /**
+     * Waits for the CRL scheduler's first run (full + delta CRL of every issuing CA), which starts with
+     * the node and shares its connection pool: the pool-usage test must not count its connections.
+     */
+    private void awaitStartupCrls() throws Exception {
+        String published = "SELECT (SELECT count(*) FROM ca WHERE role = 'ISSUING') * 2 <= (SELECT count(*) FROM crl)";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = st.executeQuery(published)) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the startup CRLs were not published within 30 s");
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 
     private ConfigurableApplicationContext node() {
