@@ -14,21 +14,19 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.gmtls.certsdev.EncryptedPrivateKeys;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
-import org.bouncycastle.operator.InputDecryptorProvider;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Reads PEM certificate lists (chains, trust bundles) and private keys (PKCS#8, encrypted PKCS#8, or the
- * traditional "EC/RSA PRIVATE KEY" forms). Certificates are parsed by BouncyCastle so that SM2 keys come
- * out usable. Errors name the file, never the key material.
+ * traditional "EC/RSA PRIVATE KEY" forms). Encrypted keys go through {@link EncryptedPrivateKeys}, so keys
+ * written by GmSSL (PBKDF2 with HMAC-SM3, SM4-CBC) load as well as OpenSSL's. Certificates are parsed by
+ * BouncyCastle so that SM2 keys come out usable. Errors name the file, never the key material.
  */
 public final class PemFiles {
 
@@ -94,12 +92,12 @@ public final class PemFiles {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BouncyCastle.PROVIDER);
             PrivateKeyInfo info;
             if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                if (passphrase == null) {
-                    throw new IOException(source + ": the private key is encrypted and no passphrase was given");
+                try {
+                    info = EncryptedPrivateKeys.decrypt(encrypted, passphrase, source);
+                } catch (EncryptedPrivateKeys.KeyDecryptionException e) {
+                    // The message is complete and meant for the operator; no library stack trace behind it.
+                    throw new IOException(e.getMessage());
                 }
-                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                        .setProvider(BouncyCastle.PROVIDER).build(passphrase);
-                info = encrypted.decryptPrivateKeyInfo(decryptor);
             } else if (object instanceof PrivateKeyInfo plain) {
                 info = plain;
             } else if (object instanceof PEMKeyPair pair) {
@@ -108,8 +106,6 @@ public final class PemFiles {
                 throw new IOException(source + ": expected a private key, found " + object.getClass().getSimpleName());
             }
             return converter.getPrivateKey(info);
-        } catch (OperatorCreationException | PKCSException e) {
-            throw new IOException(source + ": cannot decrypt the private key (wrong passphrase?)", e);
         } catch (RuntimeException e) {
             throw new IOException(source + ": unreadable private key", e);
         }

@@ -1,5 +1,6 @@
 package io.gmtls.pki.core;
 
+import io.gmtls.certsdev.EncryptedPrivateKeys;
 import io.gmtls.pki.core.CaRepository.OcspSignerRecord;
 import io.gmtls.pki.core.crypto.CaKeyStore;
 import io.gmtls.pki.core.crypto.CaSigner;
@@ -48,7 +49,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -294,16 +294,19 @@ public final class CaHierarchy {
                 if (passphrase == null || passphrase.length == 0) {
                     throw new PkiConfigException("gmtls.ca.bootstrap.import-passphrase", path + " is encrypted");
                 }
-                info = encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                        .setProvider(GmCrypto.provider()).build(passphrase));
+                try {
+                    // OpenSSL's and GmSSL's forms; the message names the file and the problem, never the passphrase.
+                    info = EncryptedPrivateKeys.decrypt(encrypted, passphrase, path.toString());
+                } catch (EncryptedPrivateKeys.KeyDecryptionException e) {
+                    throw new PkiConfigException("gmtls.ca.bootstrap.import-passphrase", e.getMessage());
+                }
             } else if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
                 info = pair.getPrivateKeyInfo();
             } else {
                 throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", path + " is not a PKCS#8 private key");
             }
             return KeyFactory.getInstance("EC", GmCrypto.provider()).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
-        } catch (IOException | GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
-                | org.bouncycastle.pkcs.PKCSException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", "cannot read private key " + path);
         }
     }

@@ -1,5 +1,6 @@
 package io.gmtls.pki.core.crypto;
 
+import io.gmtls.certsdev.EncryptedPrivateKeys;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -25,7 +26,6 @@ import org.bouncycastle.jce.spec.ECPublicKeySpec;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
@@ -33,7 +33,9 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 /**
  * CA keys as encrypted PKCS#8 PEM files ({@code <alias>.key}, PBES2 with PBKDF2-HMAC-SHA256 and
  * AES-256-CBC, readable by {@code openssl pkey}) in one directory, all under one passphrase.
- * Decrypted keys are kept in memory after first use.
+ * Decrypted keys are kept in memory after first use. Reads other encrypted PKCS#8 forms too (through
+ * {@link EncryptedPrivateKeys}: OpenSSL's, GmSSL's PBKDF2-HMAC-SM3 with SM4-CBC), so an operator can place a
+ * key written by another tool.
  */
 public final class EncryptedPkcs8KeyStore implements CaKeyStore {
 
@@ -80,17 +82,19 @@ public final class EncryptedPkcs8KeyStore implements CaKeyStore {
             Object object = parser.readObject();
             PrivateKeyInfo info;
             if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                info = encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                        .setProvider(GmCrypto.provider()).build(passphrase));
+                info = EncryptedPrivateKeys.decrypt(encrypted, passphrase, path.toString());
             } else {
                 throw new IllegalStateException("CA key '" + alias + "' is not an encrypted PKCS#8 key");
             }
             PrivateKey key = KeyFactory.getInstance("EC", GmCrypto.provider())
                     .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
             return new JcaCaSigner(publicKeyOf(key), key);
-        } catch (IOException | java.security.GeneralSecurityException
-                | org.bouncycastle.pkcs.PKCSException | org.bouncycastle.operator.OperatorCreationException e) {
-            // The cause can name a wrong passphrase; it never contains key material.
+        } catch (EncryptedPrivateKeys.KeyDecryptionException e) {
+            // Wrong passphrase, unsupported scheme or refused iteration count: the message says which, and
+            // carries no library stack trace.
+            throw new IllegalStateException("cannot read CA key '" + alias + "': " + e.getMessage());
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            // The cause never contains key material.
             throw new IllegalStateException("cannot read CA key '" + alias + "' from " + path
                     + " (wrong passphrase or damaged file)", e);
         }
