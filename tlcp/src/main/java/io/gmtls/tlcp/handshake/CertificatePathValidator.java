@@ -12,10 +12,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateRevokedException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +55,9 @@ import org.bouncycastle.asn1.x509.Time;
  * unknown critical extension), certificate_revoked / certificate_unknown (revocation hook).
  *
  * <p>Cost before authentication is bounded: the certificates are the peer's own, sent before it
- * proved anything, so each SM2 verification is work an anonymous client can ask for. Per
- * {@link #validate} call a certificate already on the path is never tried again as its own
+ * proved anything, so each SM2 verification is work an anonymous client can ask for. A leaf
+ * whose issuer names cannot lead to an anchor's name through the CA certificates sent costs
+ * none. Per {@link #validate} call a certificate already on the path is never tried again as its own
  * issuer, a (certificate, issuer key) pair is verified at most once, and at most
  * {@value #MAX_FAILED_VERIFICATIONS} verifications may fail (then unknown_ca): the SM2
  * verifications of one handshake are at most the signatures on the paths walked plus
@@ -371,6 +374,11 @@ public final class CertificatePathValidator {
       List<Certificate> pathCas) throws TlcpAlertException {
     String what = signing ? "signing certificate" : "encryption certificate";
     checkCommon(leaf, what, now, notAfter);
+    if (!reachesAnchorByName(leaf, pool)) {
+      // Names cost nothing to compare: certificates that cannot lead to an anchor whatever
+      // their signatures say cost no SM2 verification either.
+      throw new TlcpAlertException(Alert.UNKNOWN_CA, what + " does not chain to a trusted CA");
+    }
     KeyUsage ku = keyUsage(leaf, what);
     if (ku != null) {
       boolean ok = signing ? ku.hasUsages(KeyUsage.digitalSignature)
@@ -439,6 +447,31 @@ public final class CertificatePathValidator {
       current = issuer;
     }
     throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " chain longer than " + MAX_DEPTH);
+  }
+
+  /**
+   * Whether issuer names alone lead from {@code leaf} to an anchor's name through CA
+   * certificates of {@code pool} (a breadth-first walk over at most the pool's names).
+   */
+  private boolean reachesAnchorByName(Certificate leaf, List<Certificate> pool) {
+    Set<X500Name> seen = new HashSet<>();
+    ArrayDeque<X500Name> todo = new ArrayDeque<>();
+    todo.add(leaf.getIssuer());
+    while (!todo.isEmpty()) {
+      X500Name name = todo.poll();
+      if (anchors.containsKey(name)) {
+        return true;
+      }
+      if (!seen.add(name)) {
+        continue;
+      }
+      for (Certificate c : pool) {
+        if (c != leaf && c.getSubject().equals(name) && isCa(c)) {
+          todo.add(c.getIssuer());
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -29,12 +29,14 @@ class CertificatePathCostTest {
   private static final int LONGEST_PATH = 9;
 
   /**
-   * A leaf and nine CA certificates, all named like the real issuing CA (a trust anchor), each
-   * signed by the key of the one after it in the list ({@code reverse}: before it), the last by
-   * a stranger. The names make every level try the anchor too.
+   * A leaf and nine CA certificates, each signed by the key of the one after it in the list
+   * ({@code reverse}: before it), the last by a stranger. Named like the real issuing CA (a trust
+   * anchor: every level tries the anchor too) or ({@code anchorNamed} false) all alike under a
+   * name of their own (the chain of valid signatures goes as deep as the depth limit).
    */
-  private static List<byte[]> craftedChain(boolean reverse) throws Exception {
-    String anchorName = PKI.sm2Issuing().certificate().getSubjectX500Principal().getName();
+  private static List<byte[]> craftedChain(boolean reverse, boolean anchorNamed) throws Exception {
+    String anchorName = anchorNamed ? PKI.sm2Issuing().certificate().getSubjectX500Principal().getName()
+        : "CN=Crafted CA";
     List<KeyPair> keys = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       keys.add(CraftedCertificates.sm2KeyPair());
@@ -63,10 +65,11 @@ class CertificatePathCostTest {
   @Test
   void tenCraftedCaFlaggedCertificatesCostAtMostThePathLengthPlusTwoVerifications() throws Exception {
     for (boolean reverse : new boolean[] {false, true}) {
+      for (boolean anchorNamed : new boolean[] {true, false}) {
       for (int cacheSize : new int[] {0, CertificatePathValidator.DEFAULT_CACHE_SIZE}) {
         CountingCrypto crypto = new CountingCrypto();
         CertificatePathValidator validator = new CertificatePathValidator(crypto, PKI.sm2Trust(), cacheSize);
-        List<byte[]> presented = craftedChain(reverse);
+        List<byte[]> presented = craftedChain(reverse, anchorNamed);
         assertThat(presented).hasSize(10);
 
         assertThatThrownBy(() -> validator.validate(presented, CertificatePathValidator.PeerRole.CLIENT,
@@ -74,15 +77,21 @@ class CertificatePathCostTest {
             .satisfies(e -> assertThat(((TlcpAlertException) e).alert())
                 .isIn(Alert.UNKNOWN_CA, Alert.BAD_CERTIFICATE));
         assertThat(crypto.verifies())
-            .as("SM2 verifications of one handshake (reverse=%s, cache=%d)", reverse, cacheSize)
+            .as("SM2 verifications of one handshake (reverse=%s, anchorNamed=%s, cache=%d)", reverse,
+                anchorNamed, cacheSize)
             .isLessThanOrEqualTo(LONGEST_PATH + CertificatePathValidator.MAX_FAILED_VERIFICATIONS);
+        if (!anchorNamed) {
+          assertThat(crypto.verifies()).as("no name leads to an anchor: nothing to verify").isZero();
+        }
 
         // The same certificates again: nothing more is learnt, nothing more may be spent.
         int before = crypto.verifies();
         assertThatThrownBy(() -> validator.validate(presented, CertificatePathValidator.PeerRole.CLIENT,
             Instant.now(), null)).isInstanceOf(TlcpAlertException.class);
-        assertThat(crypto.verifies() - before).as("repeated (reverse=%s, cache=%d)", reverse, cacheSize)
+        assertThat(crypto.verifies() - before).as("repeated (reverse=%s, anchorNamed=%s, cache=%d)",
+            reverse, anchorNamed, cacheSize)
             .isLessThanOrEqualTo(LONGEST_PATH + CertificatePathValidator.MAX_FAILED_VERIFICATIONS);
+      }
       }
     }
   }
