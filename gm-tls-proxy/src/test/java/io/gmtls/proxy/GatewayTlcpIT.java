@@ -82,6 +82,40 @@ class GatewayTlcpIT {
     }
 
     @Test
+    void clientAppendingAnUnparsableCertificateIsForwardedWithItsVerifiedIdentityNeverAsAnonymous()
+            throws Exception {
+        // Issue 11 item 1: a valid chain completes mutual authentication; the extra certificate after it
+        // must neither hide the client's identity upstream nor keep it out of revocation closing.
+        Vehicle vehicle = fixture.vehicle(1);
+        UnparsableCertificate extra = UnparsableCertificate.create(vehicle.sign().certificate());
+        UnparsableCertificate.requireUnparsable(extra.getEncoded());
+        java.util.List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>(vehicle.sign().chain());
+        chain.add(extra);
+        TlcpContext client = TlcpContext.builder()
+                .signing(vehicle.sign().privateKey(), chain)
+                .encryption(vehicle.enc().privateKey(), vehicle.enc().certificate())
+                .trustAnchors(fixture.pki.sm2Trust())
+                .cipherSuites(java.util.List.of(TlcpCipherSuite.ECDHE_SM4_GCM_SM3))
+                .build();
+        try (TestClient c = TestClient.connect(port, () -> GatewayFixture.tlcpHandler(client, port))) {
+            assertThat(c.handshakeFailure()).isNull();
+            c.send("extra certificate");
+            c.awaitReceived("extra certificate", Duration.ofSeconds(10));
+
+            ConnectionFacts facts = upstream.nextFacts();
+            CertificateFacts expected = CertificateFacts.of(vehicle.sign().certificate());
+            assertThat(facts.tls().orElseThrow().commonName()).contains(vehicle.vin());
+            assertThat(facts.tls().orElseThrow().verifyResult()).as("PPv2 verify: 0 = verified").isZero();
+            assertThat(facts.clientCertificateVerified()).isTrue();
+            assertThat(facts.certificateSerial()).contains(expected.serialHex());
+            String id = facts.uniqueId().orElseThrow().asText();
+            c.channel().close().sync();
+            assertThat(GatewayFixture.awaitAccessLine(access, "conn=" + id + " "))
+                    .contains("cn=" + vehicle.vin(), "serial=" + expected.serialHex());
+        }
+    }
+
+    @Test
     void halfCloseFromTheClientIsForwardedAndTheUpstreamsAnswerComesBack() throws Exception {
         TlcpContext client = fixture.tlcpClient(fixture.vehicle(1), TlcpCipherSuite.ECC_SM4_GCM_SM3);
         try (TestClient c = TestClient.connect(port, () -> GatewayFixture.tlcpHandler(client, port))) {

@@ -67,6 +67,10 @@ final class ClientHandshaker extends Handshaker {
     if (cached != null && !offered.contains(cached.suite())) {
       cached = null;
     }
+    if (cached != null && !stillValid(cached)) {
+      context.sessionCache().removeClient(peerKey, cached);
+      cached = null;
+    }
     boolean tickets = context.clientSessionTickets();
     offeredSessionId = new byte[0];
     if (cached != null) {
@@ -91,6 +95,23 @@ final class ClientHandshaker extends Handshaker {
     send(new ClientHello(ContentType.VERSION, clientRandom, offeredSessionId, ids, new byte[] {0},
         extensions));
     moveTo(HandshakeState.CLIENT_WAIT_SERVER_HELLO);
+  }
+
+  /**
+   * Whether a cached session may be offered: with a revocation checker, the server's path is
+   * checked again, as in a full handshake (a revoked server is not resumed).
+   */
+  private boolean stillValid(SessionState s) {
+    if (context.revocationChecker() == null || s.peerCertificates().isEmpty()) {
+      return true;
+    }
+    try {
+      context.validator().validate(s.peerCertificates(), CertificatePathValidator.PeerRole.SERVER,
+          context.clock().instant(), context.revocationChecker());
+      return true;
+    } catch (TlcpAlertException e) {
+      return false;
+    }
   }
 
   @Override
@@ -133,6 +154,7 @@ final class ClientHandshaker extends Handshaker {
       if (suite != cached.suite()) {
         throw new TlcpAlertException(Alert.ILLEGAL_PARAMETER, "resumed session with a different suite");
       }
+      notifyListenerOnResumption(cached);
       resumed = true;
       masterSecret = cached.masterSecret().clone();
       keysFromMaster();
@@ -170,7 +192,7 @@ final class ClientHandshaker extends Handshaker {
       serverPoint = m.ecdhPoint();
       params = EcdhParams.encode(serverPoint);
     } else {
-      params = ServerKeyExchange.eccParams(server.presented().get(1));
+      params = ServerKeyExchange.eccParams(server.path().get(1));
     }
     if (!crypto.sm2Verify(server.signingKey(),
         ServerKeyExchange.signedData(clientRandom, serverRandom, params), m.signature())) {
@@ -235,7 +257,7 @@ final class ClientHandshaker extends Handshaker {
       sendChangeCipherSpecAndFinished(true);
       s = ticket != null ? cached.withTicket(ticket, ticketLifetime) : cached;
     } else {
-      s = new SessionState(serverSessionId, suite, masterSecret, server.presented(),
+      s = new SessionState(serverSessionId, suite, masterSecret, server.path(),
           context.clock().millis(), server.notAfterMillis(), ticket, ticketLifetime);
     }
     if (engine.sessionCreation() && (s.id().length > 0 || s.ticket() != null)) {

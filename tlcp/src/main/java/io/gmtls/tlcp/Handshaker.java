@@ -11,7 +11,9 @@ import io.gmtls.tlcp.message.HandshakeMessage;
 import io.gmtls.tlcp.message.HandshakeType;
 import java.security.MessageDigest;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What both handshake roles share: the state machine, the transcript, the randoms and secrets of
@@ -107,12 +109,34 @@ abstract class Handshaker {
 
   /** Calls the application's hook with the verified certificates (access_denied if it refuses). */
   void notifyListener(CertificatePathValidator.Result verified) throws TlcpAlertException {
+    notifyListener(verified.certificates());
+  }
+
+  /**
+   * Resumption: the same hook with the verified path the session kept, so that a peer the
+   * application now refuses does not come back through an old session. Nothing for a session
+   * without peer certificates (as in a full handshake without them).
+   */
+  void notifyListenerOnResumption(SessionState resumed) throws TlcpAlertException {
+    if (context.listener() == null || resumed.peerCertificates().isEmpty()) {
+      return;
+    }
+    List<X509Certificate> path;
+    try {
+      path = Certificates.fromDer(resumed.peerCertificates());
+    } catch (CertificateException e) {
+      throw new TlcpAlertException(Alert.ACCESS_DENIED, "resumed session's certificates cannot be parsed", e);
+    }
+    notifyListener(path);
+  }
+
+  private void notifyListener(List<X509Certificate> path) throws TlcpAlertException {
     PeerCertificateListener listener = context.listener();
     if (listener == null) {
       return;
     }
     try {
-      listener.peerVerified(Certificates.fromDer(verified.presented()));
+      listener.peerVerified(List.copyOf(path));
     } catch (CertificateException e) {
       throw new TlcpAlertException(Alert.ACCESS_DENIED, "peer refused by the application: " + e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -83,7 +83,8 @@ final class ServerHandshaker extends Handshaker {
     SessionState candidate = null;
     boolean renew = false;
     if (keys != null && ticketExtension != null && ticketExtension.data().length > 0) {
-      TicketCodec.Opened opened = TicketCodec.open(crypto, keys, ticketExtension.data());
+      TicketCodec.Opened opened = TicketCodec.open(crypto, keys, ticketExtension.data(),
+          context.anchorsFingerprint());
       if (opened != null && usable(opened.state(), hello)) {
         candidate = opened.state();
         renew = opened.renew();
@@ -96,6 +97,7 @@ final class ServerHandshaker extends Handshaker {
       }
     }
     if (candidate != null) {
+      notifyListenerOnResumption(candidate);
       resumeSession(hello, candidate, renew && ticketsWanted);
     } else {
       fullHandshake(hello, ticketsWanted);
@@ -253,7 +255,7 @@ final class ServerHandshaker extends Handshaker {
       return;
     }
     SessionState s = new SessionState(sessionId, suite, masterSecret,
-        peer == null ? List.of() : peer.presented(), context.clock().millis(),
+        peer == null ? List.of() : peer.path(), context.clock().millis(),
         peer == null ? Long.MAX_VALUE : peer.notAfterMillis(), null, 0);
     if (issueTicket) {
       sendTicket(s);
@@ -264,7 +266,7 @@ final class ServerHandshaker extends Handshaker {
   }
 
   private void sendTicket(SessionState s) {
-    byte[] ticket = TicketCodec.seal(crypto, context.ticketKeys(), s);
+    byte[] ticket = TicketCodec.seal(crypto, context.ticketKeys(), s, context.anchorsFingerprint());
     // A state too large for a ticket gets an empty one: RFC 5077 3.3 lets the client go on.
     send(new NewSessionTicket(ticket == null ? 0 : context.sessionTimeout().toSeconds(),
         ticket == null ? new byte[0] : ticket));

@@ -8,7 +8,8 @@ import java.util.List;
  * request, so an idle connection holds a few hundred bytes per certificate). Immutable.
  *
  * @param id session ID (empty when only a ticket identifies the session)
- * @param peerCertificates as the peer sent them (signing first), empty if none
+ * @param peerCertificates the peer's verified path (signing first, then encryption, then the
+ *     CAs below the anchor), empty if none; never the certificates the peer sent beside it
  * @param notAfterMillis earliest notAfter of the verified peer chains, MAX_VALUE without peer certs
  * @param ticket the ticket the server gave a client (client side only), or null
  */

@@ -4,6 +4,7 @@ import io.gmtls.tlcp.crypto.Sm4Gcm;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.message.MessageReader;
 import io.gmtls.tlcp.message.MessageWriter;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,18 +19,23 @@ import javax.crypto.AEADBadTagException;
  *   opaque encrypted_state&lt;..&gt;;       -- SM4-GCM(key, nonce, aad = key_name), tag appended
  * } ticket;
  * struct {
- *   uint8 format;                       -- 1
+ *   uint8 format;                       -- 2
+ *   opaque trust_anchors[32];           -- SM3 fingerprint of the issuing context's anchor set
  *   uint16 cipher_suite;
  *   opaque master_secret[48];
  *   uint64 creation_time_ms;
  *   uint64 not_after_ms;                -- earliest notAfter of the verified peer chains
- *   ASN.1Cert peer_certificates&lt;0..2^24-1&gt;;
+ *   ASN.1Cert peer_certificates&lt;0..2^24-1&gt;;   -- the verified path only
  * } state;
  * </pre>
+ * A ticket opens only in a context with the same trust anchors: ticket keys may be shared by
+ * contexts that trust different CAs, and a peer verified under one must not resume under another.
+ * Format 1 tickets (no anchors) no longer open; their clients make a full handshake.
  */
 final class TicketCodec {
 
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  private static final int FINGERPRINT = 32;
   private static final int NAME = 16;
   private static final int NONCE = 12;
   /** Tickets travel in a uint16 vector. */
@@ -41,10 +47,13 @@ final class TicketCodec {
   record Opened(SessionState state, boolean renew) {
   }
 
-  /** The ticket for {@code s}, or null if the state would not fit in a ticket. */
-  static byte[] seal(TlcpCrypto crypto, TicketKeySet keys, SessionState s) {
+  /**
+   * The ticket for {@code s}, made under the anchors {@code anchorsFingerprint}, or null if the
+   * state would not fit in a ticket.
+   */
+  static byte[] seal(TlcpCrypto crypto, TicketKeySet keys, SessionState s, byte[] anchorsFingerprint) {
     MessageWriter w = new MessageWriter(128);
-    w.u8(FORMAT).u16(s.suite().id()).bytes(s.masterSecret());
+    w.u8(FORMAT).bytes(anchorsFingerprint).u16(s.suite().id()).bytes(s.masterSecret());
     w.u32(s.creationMillis() >>> 32).u32(s.creationMillis());
     w.u32(s.notAfterMillis() >>> 32).u32(s.notAfterMillis());
     MessageWriter certs = new MessageWriter(1024);
@@ -68,8 +77,11 @@ final class TicketCodec {
     return ticket;
   }
 
-  /** The state in {@code ticket}, or null if no current key opens it or it is malformed. */
-  static Opened open(TlcpCrypto crypto, TicketKeySet keys, byte[] ticket) {
+  /**
+   * The state in {@code ticket}, or null if no current key opens it, it is malformed, or it was
+   * made under other trust anchors than {@code anchorsFingerprint}.
+   */
+  static Opened open(TlcpCrypto crypto, TicketKeySet keys, byte[] ticket, byte[] anchorsFingerprint) {
     if (ticket.length < NAME + NONCE + Sm4Gcm.TAG) {
       return null;
     }
@@ -91,6 +103,9 @@ final class TicketCodec {
     try {
       MessageReader r = new MessageReader(state, "ticket");
       if (r.u8() != FORMAT) {
+        return null;
+      }
+      if (!MessageDigest.isEqual(r.bytes(FINGERPRINT), anchorsFingerprint)) {
         return null;
       }
       TlcpCipherSuite suite = TlcpCipherSuite.of(r.u16());

@@ -54,6 +54,8 @@ public final class TlcpContext {
   private final boolean clientSessionTickets;
   private final TlcpSessionCache sessionCache;
   private final byte[] certificateRequest;
+  private final byte[] anchorsFingerprint;
+  private final boolean allowNoHostname;
 
   private TlcpContext(Builder b) {
     this.crypto = b.crypto;
@@ -70,6 +72,8 @@ public final class TlcpContext {
     this.hostnameVerification = b.hostnameVerification;
     this.clientSessionTickets = b.clientSessionTickets;
     this.sessionCache = new TlcpSessionCache(b.sessionCacheSize, b.sessionTimeout, b.clock);
+    this.anchorsFingerprint = validator.anchorsFingerprint();
+    this.allowNoHostname = b.allowNoHostname;
     this.certificateRequest = new CertificateRequest(
         new byte[] {CertificateRequest.RSA_SIGN, CertificateRequest.ECDSA_SIGN},
         validator.anchorNames()).encode();
@@ -95,13 +99,19 @@ public final class TlcpContext {
   /**
    * A client engine for the server at {@code peerHost:peerPort}; the pair keys the client session
    * cache, and {@code peerHost} is checked against the server certificate's SAN unless host name
-   * verification is off. Either may be null / -1 (no resumption, no host name check).
+   * verification is off. A null host (no resumption, no host name check, -1 as port) needs
+   * {@link Builder#allowNoHostname(boolean)}.
    *
    * @throws IllegalStateException if the context has no trust anchors
+   * @throws IllegalArgumentException if {@code peerHost} is null and the context does not allow it
    */
   public SSLEngine newClientEngine(String peerHost, int peerPort) {
     if (!validator.hasAnchors()) {
       throw new IllegalStateException("a TLCP client needs trust anchors to verify the server");
+    }
+    if (peerHost == null && !allowNoHostname) {
+      throw new IllegalArgumentException("peerHost: a TLCP client engine needs the server's host name"
+          + " (or a context built with allowNoHostname(true))");
     }
     return new TlcpEngine(this, true, peerHost, peerPort);
   }
@@ -189,6 +199,15 @@ public final class TlcpContext {
     return certificateRequest;
   }
 
+  /** SM3 fingerprint of the trust anchors, recorded in tickets (not to be modified). */
+  byte[] anchorsFingerprint() {
+    return anchorsFingerprint;
+  }
+
+  boolean allowNoHostname() {
+    return allowNoHostname;
+  }
+
   List<X509Certificate> localCertificates() {
     return identity == null ? List.of() : identity.localCertificates();
   }
@@ -216,6 +235,7 @@ public final class TlcpContext {
     private TicketKeySet ticketKeys;
     private Clock clock = Clock.systemUTC();
     private boolean hostnameVerification = true;
+    private boolean allowNoHostname;
     private boolean clientSessionTickets = true;
     private int certificateCacheSize = CertificatePathValidator.DEFAULT_CACHE_SIZE;
 
@@ -299,6 +319,19 @@ public final class TlcpContext {
     /** Client: check the server's signing certificate SAN against the peer host. Default true. */
     public Builder hostnameVerification(boolean on) {
       this.hostnameVerification = on;
+      return this;
+    }
+
+    /**
+     * Client: allow client engines made without the server's host name
+     * ({@code newClientEngine(null, -1)}, JSSE {@code createSSLEngine()}). Such an engine cannot
+     * check whom the server certificate names, so it accepts any certificate that chains to the
+     * trust anchors with a key usage fit for a server, another vehicle's included when the PKI's
+     * certificates carry no extendedKeyUsage. Default false: {@code newClientEngine} refuses a
+     * null host, and a host-less engine fails its handshake before sending a ClientHello.
+     */
+    public Builder allowNoHostname(boolean allow) {
+      this.allowNoHostname = allow;
       return this;
     }
 

@@ -256,6 +256,13 @@ public final class TlcpEngine extends SSLEngine {
       return;
     }
     handshakeStarted = true;
+    if (clientMode && getPeerHost() == null && !context.allowNoHostname()) {
+      // Without the host name nothing ties the server certificate to the server meant: any
+      // certificate of the PKI (another vehicle's) would do. Fail before the ClientHello.
+      throw fail(new TlcpAlertException(Alert.INTERNAL_ERROR,
+          "client engine without the server's host name (make it with a host,"
+          + " or build the context with allowNoHostname(true))"));
+    }
     handshaker = clientMode ? new ClientHandshaker(this) : new ServerHandshaker(this);
     try {
       handshaker.start();

@@ -176,8 +176,18 @@ public final class TlcpSession implements SSLSession {
   }
 
   /**
-   * The peer's certificates as sent: signing certificate first, then the encryption certificate
-   * if the peer sent one, then CA certificates.
+   * Whether the peer authenticated with certificates that verified (a server always does; a
+   * client when client authentication took place). When true, {@link #getPeerCertificates()}
+   * returns them: the handshake refuses a path whose certificates cannot be parsed.
+   */
+  public boolean peerAuthenticated() {
+    return state != null && !state.peerCertificates().isEmpty();
+  }
+
+  /**
+   * The peer's verified certificates: signing certificate first, then the encryption certificate
+   * if the peer sent one, then the CA certificates on their paths to the trust anchor (the anchor
+   * itself left out). Certificates the peer sent that are on no verified path are not kept.
    */
   @Override
   public Certificate[] getPeerCertificates() throws SSLPeerUnverifiedException {

@@ -41,23 +41,27 @@ class TicketKeySetTest {
     TicketKeySet keys = TicketKeySet.generate();
     SessionState s = new SessionState(new byte[0], TlcpCipherSuite.ECC_SM4_GCM_SM3, new byte[48],
         List.of(new byte[] {1, 2, 3}), 1000, 5000, null, 0);
-    byte[] ticket = TicketCodec.seal(crypto, keys, s);
-    TicketCodec.Opened opened = TicketCodec.open(crypto, keys, ticket);
+    byte[] anchors = new byte[32];
+    byte[] ticket = TicketCodec.seal(crypto, keys, s, anchors);
+    TicketCodec.Opened opened = TicketCodec.open(crypto, keys, ticket, anchors);
     assertThat(opened.renew()).isFalse();
     assertThat(opened.state().suite()).isEqualTo(TlcpCipherSuite.ECC_SM4_GCM_SM3);
     assertThat(opened.state().peerCertificates().get(0)).containsExactly(1, 2, 3);
     assertThat(opened.state().notAfterMillis()).isEqualTo(5000);
+    byte[] otherAnchors = new byte[32];
+    otherAnchors[31] = 1;
+    assertThat(TicketCodec.open(crypto, keys, ticket, otherAnchors)).as("made under other anchors").isNull();
 
     byte[] tampered = ticket.clone();
     tampered[40] ^= 1;
-    assertThat(TicketCodec.open(crypto, keys, tampered)).isNull();
-    assertThat(TicketCodec.open(crypto, keys, new byte[10])).isNull();
+    assertThat(TicketCodec.open(crypto, keys, tampered, anchors)).isNull();
+    assertThat(TicketCodec.open(crypto, keys, new byte[10], anchors)).isNull();
     keys.rotate();
-    assertThat(TicketCodec.open(crypto, keys, ticket).renew()).isTrue();
+    assertThat(TicketCodec.open(crypto, keys, ticket, anchors).renew()).isTrue();
     keys.rotate();
     keys.rotate();
-    assertThat(TicketCodec.open(crypto, keys, ticket)).isNull();
-    assertThat(TicketCodec.open(crypto, TicketKeySet.generate(), ticket)).isNull();
+    assertThat(TicketCodec.open(crypto, keys, ticket, anchors)).isNull();
+    assertThat(TicketCodec.open(crypto, TicketKeySet.generate(), ticket, anchors)).isNull();
   }
 
   @Test

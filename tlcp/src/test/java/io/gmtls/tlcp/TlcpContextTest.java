@@ -32,6 +32,32 @@ class TlcpContextTest {
   }
 
   @Test
+  void trustAnchorThatIsNotACaIsRefusedAtBuild() {
+    var vehicle = TestPki.PKI.vehicles().get(0).sign().certificate();
+    assertThatThrownBy(() -> TestPki.clientTrusting(TestPki.PKI)
+        .trustAnchors(List.of(TestPki.PKI.sm2Root().certificate(), vehicle)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("trustAnchors[1]")
+        .hasMessageContaining("not a CA certificate");
+  }
+
+  @Test
+  void trustAnchorWhoseKeyUsageLacksKeyCertSignIsRefusedAtBuild() {
+    java.security.KeyPair k = io.gmtls.tlcp.handshake.CraftedCertificates.sm2KeyPair();
+    var noKeyCertSign = io.gmtls.tlcp.handshake.CraftedCertificates.issue("CN=odd CA", "CN=odd CA",
+        k.getPublic(), k.getPrivate(), b -> {
+          b.addExtension(org.bouncycastle.asn1.x509.Extension.basicConstraints, true,
+              new org.bouncycastle.asn1.x509.BasicConstraints(true));
+          b.addExtension(org.bouncycastle.asn1.x509.Extension.keyUsage, true,
+              new org.bouncycastle.asn1.x509.KeyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature));
+        });
+    assertThatThrownBy(() -> TestPki.clientTrusting(TestPki.PKI).trustAnchors(List.of(noKeyCertSign)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("trustAnchors[0]")
+        .hasMessageContaining("keyCertSign");
+  }
+
+  @Test
   void rolesNeedTheirKeys() {
     TlcpContext clientOnly = TestPki.clientTrusting(TestPki.PKI).build();
     assertThatThrownBy(clientOnly::newServerEngine).isInstanceOf(IllegalStateException.class);

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,7 +146,14 @@ public final class FrontendHandler extends ChannelInboundHandlerAdapter implemen
     private void handshakeSucceeded(ChannelHandlerContext ctx) {
         cancelHandshakeTimer();
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        HandshakeFacts facts = HandshakeFacts.of(front, ssl.engine().getSession());
+        HandshakeFacts facts;
+        try {
+            facts = HandshakeFacts.of(front, ssl.engine().getSession());
+        } catch (SSLPeerUnverifiedException unreadable) {
+            // An authenticated client whose identity cannot be read is closed, never relayed as anonymous.
+            handshakeFailed(unreadable);
+            return;
+        }
         protocol = facts.protocol();
         suite = facts.suite();
         serverName = facts.serverName();

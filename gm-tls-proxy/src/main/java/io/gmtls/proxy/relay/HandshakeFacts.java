@@ -15,6 +15,7 @@ import io.gmtls.proxy.tls.CertificateRejectedException;
 import io.gmtls.proxy.tls.Tls13Selection;
 import io.gmtls.tlcp.TlcpAlertException;
 import io.gmtls.tlcp.TlcpCipherSuite;
+import io.gmtls.tlcp.TlcpSession;
 import io.netty.channel.Channel;
 
 /**
@@ -25,11 +26,16 @@ import io.netty.channel.Channel;
  * @param protocol     e.g. {@code TLCPv1.1}, {@code TLSv1.3}
  * @param suite        e.g. {@code ECC-SM2-SM4-GCM-SM3}, {@code TLS_SM4_GCM_SM3}
  * @param serverName   SNI host name, or null
- * @param peerChain    the client's certificates as sent (TLCP: signing first, then encryption), empty if none
+ * @param peerChain    the client's verified certificates (TLCP: the verified path, signing first, then
+ *                     encryption; certificates sent beside it are not there), empty if none
  */
 record HandshakeFacts(String protocol, String suite, String serverName, List<X509Certificate> peerChain) {
 
-    static HandshakeFacts of(Channel channel, SSLSession session) {
+    /**
+     * @throws SSLPeerUnverifiedException if the client authenticated but its certificates cannot be read:
+     *     such a connection must be closed, never forwarded as anonymous
+     */
+    static HandshakeFacts of(Channel channel, SSLSession session) throws SSLPeerUnverifiedException {
         String protocol = session.getProtocol();
         String suite = session.getCipherSuite();
         if (protocol != null && protocol.startsWith("TLCP")) {
@@ -43,6 +49,11 @@ record HandshakeFacts(String protocol, String suite, String serverName, List<X50
                 }
             }
         } catch (SSLPeerUnverifiedException none) {
+            if (session instanceof TlcpSession tlcp && tlcp.peerAuthenticated()) {
+                // Client authentication took place: "no certificate" here would forward the client as
+                // anonymous (no CN or serial upstream, never closed on revocation).
+                throw new SSLPeerUnverifiedException("client authenticated but its certificates cannot be read");
+            }
             // no client certificate: chain stays empty
         }
         return new HandshakeFacts(protocol, suite, serverName(channel, session), List.copyOf(chain));

@@ -12,10 +12,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateRevokedException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,20 @@ import org.bouncycastle.asn1.x509.Time;
  * Alerts: unknown_ca (no path to an anchor: no issuer of that name, or none whose key verifies
  * the signature), bad_certificate (unparsable, not a CA, not yet valid, chain too long), certificate_expired, unsupported_certificate (wrong key usage, not SM2,
  * unknown critical extension), certificate_revoked / certificate_unknown (revocation hook).
+ *
+ * <p>Cost before authentication is bounded: the certificates are the peer's own, sent before it
+ * proved anything, so each SM2 verification is work an anonymous client can ask for. A leaf
+ * whose issuer names cannot lead to an anchor's name through the CA certificates sent costs
+ * none. Per {@link #validate} call a certificate already on the path is never tried again as its own
+ * issuer, a (certificate, issuer key) pair is verified at most once, and at most
+ * {@value #MAX_FAILED_VERIFICATIONS} verifications may fail (then unknown_ca): the SM2
+ * verifications of one handshake are at most the signatures on the paths walked plus
+ * {@value #MAX_FAILED_VERIFICATIONS}. Failed verifications are remembered across handshakes
+ * (LRU), successes only once their path reached an anchor, so a peer cannot fill the cache with
+ * signatures of its own making.
+ *
+ * <p>Trust anchors must be CA certificates (basicConstraints cA, and keyCertSign when keyUsage is
+ * present); anything else is refused when the validator is built.
  * Thread-safe; built once per context.
  */
 public final class CertificatePathValidator {
@@ -58,10 +74,23 @@ public final class CertificatePathValidator {
   /** The role of the peer whose certificates are checked. */
   public enum PeerRole { SERVER, CLIENT }
 
-  /** What a verified peer presented. */
-  public record Result(List<byte[]> presented, Sm2PublicKey signingKey, Sm2PublicKey encryptionKey,
-      Certificate signingCertificate, long notAfterMillis) {
+  /**
+   * What a verified peer proved.
+   *
+   * @param path the peer's certificates on the verified paths, DER as sent: the signing
+   *     certificate, the encryption certificate if sent, then the CA certificates of those paths
+   *     below the trust anchor, each once; certificates the peer sent that are on no path are
+   *     left out
+   * @param certificates {@code path} parsed (every one of them parses: checked here)
+   * @param notAfterMillis earliest notAfter on the paths
+   */
+  public record Result(List<byte[]> path, List<X509Certificate> certificates,
+      Sm2PublicKey signingKey, Sm2PublicKey encryptionKey, Certificate signingCertificate,
+      long notAfterMillis) {
   }
+
+  /** Verifications that may fail in one {@link #validate} call before the peer is refused. */
+  public static final int MAX_FAILED_VERIFICATIONS = 2;
 
   private static final int MAX_DEPTH = 8;
   private static final Set<ASN1ObjectIdentifier> UNDERSTOOD_CRITICAL = Set.of(
@@ -115,6 +144,29 @@ public final class CertificatePathValidator {
   /** Distinct intermediate CAs whose keys are kept; a fleet has a handful of issuing CAs. */
   static final int KNOWN_CA_KEYS = 64;
 
+  /**
+   * SM3(issuer public point || certificate DER) of signatures that did not verify, LRU-bounded
+   * like {@link #verified} but apart from it, so that failures cannot evict successes. A
+   * signature that failed over identical bytes under the same key fails forever.
+   */
+  private final Map<Digest, Boolean> rejected = new LinkedHashMap<>(256, 0.75f, true) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Digest, Boolean> eldest) {
+      return size() > cacheSize;
+    }
+  };
+
+  /** What one {@link #validate} call has spent and learnt; never shared between calls. */
+  private static final class Attempt {
+    /** Pairs verified (or found in a cache) in this call, with the result. */
+    final Map<Digest, Boolean> seen = new HashMap<>();
+    /** Successes to remember across handshakes once their path reaches an anchor. */
+    final List<Digest> unconfirmed = new ArrayList<>();
+    int failures;
+  }
+
   /** A byte string compared by value (a digest or an encoded key). */
   private record Digest(byte[] value) {
     @Override
@@ -128,6 +180,7 @@ public final class CertificatePathValidator {
     }
   }
   private final List<byte[]> anchorNames = new ArrayList<>();
+  private final byte[] anchorsFingerprint;
 
   /**
    * @throws IllegalArgumentException if an anchor does not hold an SM2 key
@@ -148,6 +201,7 @@ public final class CertificatePathValidator {
     for (X509Certificate x : trustAnchors) {
       byte[] der = Certificates.der(x, "trustAnchors[" + i + "]");
       Certificate c = Certificate.getInstance(der);
+      checkAnchorIsCa(c, "trustAnchors[" + i + "] (" + x.getSubjectX500Principal().getName() + ")");
       Sm2PublicKey key;
       try {
         key = crypto.sm2PublicKey(c.getSubjectPublicKeyInfo().getEncoded());
@@ -163,6 +217,52 @@ public final class CertificatePathValidator {
       }
       i++;
     }
+    this.anchorsFingerprint = fingerprint(crypto, anchors.values());
+  }
+
+  /**
+   * A trust anchor signs the paths it ends: it must be a CA. A leaf configured as an anchor would
+   * make every certificate its key ever signed (or it is, for a self-signed one) a trusted path.
+   */
+  private static void checkAnchorIsCa(Certificate c, String field) {
+    BasicConstraints bc;
+    KeyUsage ku;
+    try {
+      bc = BasicConstraints.fromExtensions(c.getTBSCertificate().getExtensions());
+      ku = KeyUsage.fromExtensions(c.getTBSCertificate().getExtensions());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(field + ": malformed basicConstraints or keyUsage", e);
+    }
+    if (bc == null || !bc.isCA()) {
+      throw new IllegalArgumentException(field
+          + ": not a CA certificate (basicConstraints cA is not set); a trust anchor must be a CA");
+    }
+    if (ku != null && !ku.hasUsages(KeyUsage.keyCertSign)) {
+      throw new IllegalArgumentException(field
+          + ": keyUsage lacks keyCertSign; a trust anchor must be allowed to sign certificates");
+    }
+  }
+
+  /** SM3 over the anchors' DER, sorted, each length-prefixed: the same set gives the same value. */
+  private static byte[] fingerprint(TlcpCrypto crypto, Collection<List<Anchor>> anchors) {
+    List<byte[]> ders = new ArrayList<>();
+    anchors.forEach(list -> list.forEach(a -> ders.add(a.der)));
+    ders.sort(Arrays::compare);
+    Sm3 h = crypto.sm3();
+    for (byte[] d : ders) {
+      h.update(new byte[] {(byte) (d.length >>> 24), (byte) (d.length >>> 16), (byte) (d.length >>> 8),
+          (byte) d.length});
+      h.update(d);
+    }
+    return h.digest();
+  }
+
+  /**
+   * SM3 fingerprint of the set of trust anchors. A session records it, so that a session made
+   * under other anchors (a ticket from another context sharing the ticket keys) never resumes.
+   */
+  public byte[] anchorsFingerprint() {
+    return anchorsFingerprint.clone();
   }
 
   /** DER subject names of the anchors, for CertificateRequest.certificate_authorities. */
@@ -200,13 +300,27 @@ public final class CertificatePathValidator {
     }
     long now0 = now.toEpochMilli();
     long[] notAfter = {Long.MAX_VALUE};
+    Attempt attempt = new Attempt();
     try {
-      Sm2PublicKey signingKey = checkLeaf(signing, parsed, role, true, now0, notAfter, checker);
+      List<Certificate> onPath = new ArrayList<>();
+      Sm2PublicKey signingKey = checkLeaf(signing, parsed, role, true, now0, notAfter, checker,
+          attempt, onPath);
       Sm2PublicKey encryptionKey = null;
       if (encryption != null) {
-        encryptionKey = checkLeaf(encryption, parsed, role, false, now0, notAfter, checker);
+        encryptionKey = checkLeaf(encryption, parsed, role, false, now0, notAfter, checker,
+            attempt, onPath);
       }
-      return new Result(List.copyOf(presented), signingKey, encryptionKey, signing, notAfter[0]);
+      List<byte[]> path = verifiedPath(presented, parsed, onPath, signing, encryption);
+      List<X509Certificate> certificates;
+      try {
+        certificates = List.copyOf(Certificates.fromDer(path));
+      } catch (CertificateException e) {
+        // The application reads the peer's identity from these: one it could not read would
+        // make an authenticated peer look anonymous.
+        throw new TlcpAlertException(Alert.BAD_CERTIFICATE,
+            "a certificate on the verified path cannot be parsed", e);
+      }
+      return new Result(path, certificates, signingKey, encryptionKey, signing, notAfter[0]);
     } catch (RuntimeException e) {
       // BouncyCastle decodes certificate fields lazily: whatever else a hostile certificate
       // makes it throw is a bad certificate, not an internal error.
@@ -214,12 +328,57 @@ public final class CertificatePathValidator {
     }
   }
 
-  /** Checks one leaf and its path; returns the leaf's key (decoded once per handshake). */
+  /**
+   * The presented DER of the leaves and of the CAs on their paths (in path order, each once),
+   * matched by identity to what the peer sent.
+   */
+  private static List<byte[]> verifiedPath(List<byte[]> presented, List<Certificate> parsed,
+      List<Certificate> cas, Certificate signing, Certificate encryption) {
+    List<Certificate> order = new ArrayList<>(cas.size() + 2);
+    order.add(signing);
+    if (encryption != null) {
+      order.add(encryption);
+    }
+    for (Certificate ca : cas) {
+      if (!containsSame(order, ca)) {
+        order.add(ca);
+      }
+    }
+    List<byte[]> out = new ArrayList<>(order.size());
+    for (Certificate c : order) {
+      for (int i = 0; i < parsed.size(); i++) {
+        if (parsed.get(i) == c) {
+          out.add(presented.get(i));
+          break;
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static boolean containsSame(List<Certificate> list, Certificate c) {
+    for (Certificate x : list) {
+      if (x == c) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Checks one leaf and its path; returns the leaf's key (decoded once per handshake) and adds
+   * the CA certificates of the path (below the anchor) to {@code pathCas}.
+   */
   private Sm2PublicKey checkLeaf(Certificate leaf, List<Certificate> pool, PeerRole role,
-      boolean signing, long now, long[] notAfter, RevocationChecker checker)
-      throws TlcpAlertException {
+      boolean signing, long now, long[] notAfter, RevocationChecker checker, Attempt attempt,
+      List<Certificate> pathCas) throws TlcpAlertException {
     String what = signing ? "signing certificate" : "encryption certificate";
     checkCommon(leaf, what, now, notAfter);
+    if (!reachesAnchorByName(leaf, pool)) {
+      // Names cost nothing to compare: certificates that cannot lead to an anchor whatever
+      // their signatures say cost no SM2 verification either.
+      throw new TlcpAlertException(Alert.UNKNOWN_CA, what + " does not chain to a trusted CA");
+    }
     KeyUsage ku = keyUsage(leaf, what);
     if (ku != null) {
       boolean ok = signing ? ku.hasUsages(KeyUsage.digitalSignature)
@@ -248,21 +407,31 @@ public final class CertificatePathValidator {
     path.add(leaf);
     Certificate current = leaf;
     for (int depth = 0; depth <= MAX_DEPTH; depth++) {
-      Anchor anchor = anchorFor(current);
+      Anchor anchor = anchorFor(current, attempt);
       if (anchor != null) {
         if (checker != null) {
           revocation(checker, path, anchor, what);
         }
         remember(path, caKeys);
+        confirm(attempt);
+        pathCas.addAll(path.subList(1, path.size()));
         return leafKey;
       }
       Certificate issuer = null;
       Sm2PublicKey issuerKey = null;
-      for (Certificate candidate : pool) {
-        if (candidate != current && candidate.getSubject().equals(current.getIssuer())
-            && isCa(candidate)) {
+      // CAs already on the other leaf's verified path first: the encryption certificate is
+      // almost always issued by the signing certificate's CA, and trying a same-named stranger
+      // first would spend the failure budget.
+      for (int pass = 0; pass < 2 && issuer == null; pass++) {
+        for (Certificate candidate : pass == 0 ? pathCas : pool) {
+          // A certificate already on the path cannot issue it again: a loop only costs
+          // verifications and never reaches an anchor.
+          if ((pass == 1 && containsSame(pathCas, candidate)) || containsSame(path, candidate)
+              || !candidate.getSubject().equals(current.getIssuer()) || !isCa(candidate)) {
+            continue;
+          }
           Sm2PublicKey k = caKey(candidate);
-          if (signedBy(current, k)) {
+          if (signedBy(current, k, attempt)) {
             issuer = candidate;
             issuerKey = k;
             break;
@@ -281,17 +450,42 @@ public final class CertificatePathValidator {
   }
 
   /**
+   * Whether issuer names alone lead from {@code leaf} to an anchor's name through CA
+   * certificates of {@code pool} (a breadth-first walk over at most the pool's names).
+   */
+  private boolean reachesAnchorByName(Certificate leaf, List<Certificate> pool) {
+    Set<X500Name> seen = new HashSet<>();
+    ArrayDeque<X500Name> todo = new ArrayDeque<>();
+    todo.add(leaf.getIssuer());
+    while (!todo.isEmpty()) {
+      X500Name name = todo.poll();
+      if (anchors.containsKey(name)) {
+        return true;
+      }
+      if (!seen.add(name)) {
+        continue;
+      }
+      for (Certificate c : pool) {
+        if (c != leaf && c.getSubject().equals(name) && isCa(c)) {
+          todo.add(c.getIssuer());
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * The anchor that issued {@code c} (or is {@code c}), or null. An anchor with the right name
    * whose key does not verify the signature is no issuer: another CA of the same name (a
    * foreign PKI) leads to unknown_ca, not to a path.
    */
-  private Anchor anchorFor(Certificate c) {
+  private Anchor anchorFor(Certificate c, Attempt attempt) throws TlcpAlertException {
     List<Anchor> named = anchors.get(c.getIssuer());
     if (named == null) {
       return null;
     }
     for (Anchor a : named) {
-      if (a.certificate.equals(c) || signedBy(c, a.key)) {
+      if (a.certificate.equals(c) || signedBy(c, a.key, attempt)) {
         return a;
       }
     }
@@ -408,31 +602,80 @@ public final class CertificatePathValidator {
     }
   }
 
-  private boolean signedBy(Certificate c, Sm2PublicKey issuerKey) {
+  /**
+   * Whether {@code issuerKey} signed {@code c}: from this call's memo, the caches, or one SM2
+   * verification — refused with unknown_ca once this call had its share of failures.
+   */
+  private boolean signedBy(Certificate c, Sm2PublicKey issuerKey, Attempt attempt)
+      throws TlcpAlertException {
+    Digest key;
     try {
-      Digest key = null;
-      if (cacheSize > 0) {
-        Sm3 h = crypto.sm3();
-        h.update(issuerKey.encodedPoint());
-        h.update(c.getEncoded(ASN1Encoding.DER));
-        key = new Digest(h.digest());
-        synchronized (verified) {
-          if (verified.get(key) != null) {
-            return true;
-          }
-        }
-      }
-      boolean ok = crypto.sm2Verify(issuerKey, c.getTBSCertificate().getEncoded(ASN1Encoding.DER),
-          c.getSignature().getOctets());
-      if (ok && key != null) {
-        synchronized (verified) {
-          verified.put(key, Boolean.TRUE);
-        }
-      }
-      return ok;
+      Sm3 h = crypto.sm3();
+      h.update(issuerKey.encodedPoint());
+      h.update(c.getEncoded(ASN1Encoding.DER));
+      key = new Digest(h.digest());
     } catch (IOException | RuntimeException e) {
-      return false;
+      return failed(attempt);
     }
+    Boolean known = attempt.seen.get(key);
+    if (known != null) {
+      return known;
+    }
+    if (cacheSize > 0) {
+      synchronized (verified) {
+        if (verified.get(key) != null) {
+          attempt.seen.put(key, Boolean.TRUE);
+          return true;
+        }
+      }
+      boolean failedBefore;
+      synchronized (rejected) {
+        failedBefore = rejected.get(key) != null;
+      }
+      if (failedBefore) {
+        attempt.seen.put(key, Boolean.FALSE);
+        return failed(attempt);
+      }
+    }
+    if (attempt.failures >= MAX_FAILED_VERIFICATIONS) {
+      throw new TlcpAlertException(Alert.UNKNOWN_CA,
+          "too many candidate issuers whose signatures do not verify");
+    }
+    boolean ok;
+    try {
+      ok = crypto.sm2Verify(issuerKey, c.getTBSCertificate().getEncoded(ASN1Encoding.DER),
+          c.getSignature().getOctets());
+    } catch (IOException | RuntimeException e) {
+      ok = false;
+    }
+    attempt.seen.put(key, ok);
+    if (ok) {
+      attempt.unconfirmed.add(key);
+      return true;
+    }
+    if (cacheSize > 0) {
+      synchronized (rejected) {
+        rejected.put(key, Boolean.TRUE);
+      }
+    }
+    return failed(attempt);
+  }
+
+  private static boolean failed(Attempt attempt) {
+    attempt.failures++;
+    return false;
+  }
+
+  /** A path reached an anchor: remember the signatures verified so far across handshakes. */
+  private void confirm(Attempt attempt) {
+    if (cacheSize > 0 && !attempt.unconfirmed.isEmpty()) {
+      synchronized (verified) {
+        for (Digest d : attempt.unconfirmed) {
+          verified.put(d, Boolean.TRUE);
+        }
+      }
+    }
+    attempt.unconfirmed.clear();
   }
 
   private static void revocation(RevocationChecker checker, List<Certificate> path, Anchor anchor,
