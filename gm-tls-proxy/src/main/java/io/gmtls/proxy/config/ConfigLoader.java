@@ -329,11 +329,23 @@ public final class ConfigLoader {
 
     private static RevocationConfig revocation(ConfigNode root) throws ConfigException {
         if (!root.has("revocation")) {
-            return new RevocationConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), List.of());
+            return new RevocationConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
+                    Duration.ofSeconds(10), RevocationConfig.ExpiredCrl.FAIL_CLOSED, List.of());
         }
         ConfigNode node = root.child("revocation");
         Duration refresh = node.duration("refreshInterval", Duration.ofMinutes(5), Duration.ofMillis(50));
         Duration fetchTimeout = node.duration("fetchTimeout", Duration.ofSeconds(10), Duration.ofMillis(50));
+        Duration connectTimeout = node.duration("connectTimeout", min(Duration.ofSeconds(5), fetchTimeout),
+                Duration.ofMillis(10));
+        if (connectTimeout.compareTo(fetchTimeout) > 0) {
+            throw node.error("connectTimeout", "must not exceed fetchTimeout (" + fetchTimeout.toMillis() + " ms)");
+        }
+        Duration readTimeout = node.duration("readTimeout", fetchTimeout, Duration.ofMillis(10));
+        if (readTimeout.compareTo(fetchTimeout) > 0) {
+            throw node.error("readTimeout", "must not exceed fetchTimeout (" + fetchTimeout.toMillis() + " ms)");
+        }
+        RevocationConfig.ExpiredCrl expired = enumValue(node, "expiredCrl", RevocationConfig.ExpiredCrl.class,
+                RevocationConfig.ExpiredCrl.FAIL_CLOSED);
         List<CrlConfig> crls = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode crl : node.children("crls")) {
@@ -363,7 +375,11 @@ public final class ConfigLoader {
             crls.add(new CrlConfig(name, file, url, issuer));
         }
         node.checkNoUnknownKeys();
-        return new RevocationConfig(refresh, fetchTimeout, crls);
+        return new RevocationConfig(refresh, fetchTimeout, connectTimeout, readTimeout, expired, crls);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static <E extends Enum<E>> E enumValue(ConfigNode node, String name, Class<E> type, E fallback)

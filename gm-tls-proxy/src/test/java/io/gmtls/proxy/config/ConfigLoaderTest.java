@@ -154,4 +154,29 @@ class ConfigLoaderTest {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(missing)).hasMessage(missing + ": file not found");
     }
+
+    @Test
+    void crlFetchBoundsAndTheExpiredCrlPolicyAreReadAndChecked() throws Exception {
+        RevocationConfig defaults = load(VALID).revocation();
+        assertThat(defaults.fetchTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.expired()).isEqualTo(RevocationConfig.ExpiredCrl.FAIL_CLOSED);
+        RevocationConfig set = load(VALID.replace("  refreshInterval: 30s\n", """
+                  refreshInterval: 30s
+                  fetchTimeout: 4s
+                  connectTimeout: 1s
+                  readTimeout: 2s
+                  expiredCrl: keep-using
+                """)).revocation();
+        assertThat(set.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(set.readTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.expired()).isEqualTo(RevocationConfig.ExpiredCrl.KEEP_USING);
+        assertError(VALID.replace("  refreshInterval: 30s\n", "  refreshInterval: 30s\n  fetchTimeout: 2s\n  readTimeout: 3s\n"),
+                "revocation.readTimeout: must not exceed fetchTimeout (2000 ms)");
+        assertError(VALID.replace("  refreshInterval: 30s\n", "  refreshInterval: 30s\n  fetchTimeout: 2s\n  connectTimeout: 3s\n"),
+                "revocation.connectTimeout: must not exceed fetchTimeout (2000 ms)");
+        assertError(VALID.replace("  refreshInterval: 30s\n", "  refreshInterval: 30s\n  expiredCrl: ignore\n"),
+                "revocation.expiredCrl: unknown value 'ignore' (known: fail-closed, keep-using)");
+    }
 }
