@@ -2,6 +2,7 @@ package io.gmtls.proxy.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -118,7 +119,7 @@ public final class ConfigLoader {
         Optional<AdminConfig> admin = Optional.empty();
         if (root.has("admin")) {
             ConfigNode node = root.child("admin");
-            InetSocketAddress bind = node.socketAddress("bind", true);
+            InetSocketAddress bind = adminBind(node);
             Optional<Secret> token = node.has("tokenFile") ? Optional.of(readSecret(node, "tokenFile")) : Optional.empty();
             node.checkNoUnknownKeys();
             admin = Optional.of(new AdminConfig(bind, token));
@@ -139,6 +140,23 @@ public final class ConfigLoader {
         root.checkNoUnknownKeys();
         return new GatewayConfig(root.file(), nodeId, transport, ioThreads, listeners, upstreams, revocation,
                 admin, reload, drain, passphrase);
+    }
+
+    /**
+     * The admin address: loopback unless a host is named. Missing means {@code 127.0.0.1:9090}; a bare
+     * {@code :port} means that port on loopback (an all-interfaces bind must be written out,
+     * {@code 0.0.0.0:port}).
+     */
+    private static InetSocketAddress adminBind(ConfigNode node) throws ConfigException {
+        if (!node.has("bind")) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), AdminConfig.DEFAULT_PORT);
+        }
+        String text = node.string("bind").trim();
+        if (text.startsWith(":")) {
+            InetSocketAddress port = node.parseSocketAddress("bind", text, true);
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port.getPort());
+        }
+        return node.socketAddress("bind", true);
     }
 
     private static ListenerConfig listener(ConfigNode node, Map<String, UpstreamGroupConfig> upstreams)

@@ -179,4 +179,17 @@ class ConfigLoaderTest {
         assertError(VALID.replace("  refreshInterval: 30s\n", "  refreshInterval: 30s\n  expiredCrl: ignore\n"),
                 "revocation.expiredCrl: unknown value 'ignore' (known: fail-closed, keep-using)");
     }
+
+    @Test
+    void theAdminEndpointBindsToLoopbackUnlessAHostIsWrittenOut() throws Exception {
+        AdminConfig defaulted = load(VALID + "admin: {}\n").admin().orElseThrow();
+        assertThat(defaulted.bind().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(defaulted.bind().getPort()).isEqualTo(AdminConfig.DEFAULT_PORT);
+        assertThat(defaulted.token()).isEmpty();
+        AdminConfig portOnly = load(VALID + "admin: {bind: \":9191\"}\n").admin().orElseThrow();
+        assertThat(portOnly.bind().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(portOnly.bind().getPort()).isEqualTo(9191);
+        AdminConfig everywhere = load(VALID + "admin: {bind: \"0.0.0.0:9191\"}\n").admin().orElseThrow();
+        assertThat(everywhere.bind().getAddress().isAnyLocalAddress()).isTrue();
+    }
 }
