@@ -55,6 +55,9 @@ final class GatewayFixture {
         int maxConnections = 1000;
         int maxPerSource = 1000;
         int acceptRate = 0;
+        /** limits.maxHandshakes and maxHandshakesPerSource; null = the defaults. */
+        Integer maxHandshakes;
+        Integer maxHandshakesPerSource;
         String healthInterval = "100ms";
         String connectTimeout = "1s";
         int rise = 1;
@@ -139,7 +142,7 @@ final class GatewayFixture {
                       acceptRate: %d
                       handshakeTimeout: %s
                       idleTimeout: %s
-                upstreams:
+                %supstreams:
                   brokers:
                     balance: %s
                     servers: [%s]
@@ -165,11 +168,22 @@ final class GatewayFixture {
                 shutdown:
                   drainTimeout: %s
                 """.formatted(listener, routes, s.maxConnections, s.maxPerSource, s.acceptRate, s.handshakeTimeout,
-                s.idleTimeout, s.balance, servers, s.connectTimeout, s.healthInterval, s.rise, s.fall, s.ppv2,
+                s.idleTimeout, handshakeLimits(s), s.balance, servers, s.connectTimeout, s.healthInterval, s.rise, s.fall, s.ppv2,
                 other, s.crlRefresh, tokenLine, s.watch, s.pollInterval, s.drain);
         Path file = dir.resolve("gateway.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         return file;
+    }
+
+    private static String handshakeLimits(Settings s) {
+        String out = "";
+        if (s.maxHandshakes != null) {
+            out += "      maxHandshakes: " + s.maxHandshakes + "\n";
+        }
+        if (s.maxHandshakesPerSource != null) {
+            out += "      maxHandshakesPerSource: " + s.maxHandshakesPerSource + "\n";
+        }
+        return out;
     }
 
     Vehicle vehicle(int i) {

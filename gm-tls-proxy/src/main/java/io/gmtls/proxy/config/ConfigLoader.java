@@ -291,8 +291,17 @@ public final class ConfigLoader {
         int burst = node.integer("acceptBurst", Math.max(rate, 1), 1, 10_000_000);
         Duration handshake = node.duration("handshakeTimeout", Duration.ofSeconds(10), Duration.ofMillis(10));
         Duration idle = node.duration("idleTimeout", Duration.ofMinutes(5), Duration.ZERO);
+        int handshakes = node.integer("maxHandshakes", Math.min(max, LimitsConfig.DEFAULT_MAX_HANDSHAKES), 1, 10_000_000);
+        if (handshakes > max) {
+            throw node.error("maxHandshakes", "must not exceed maxConnections (" + max + "), was " + handshakes);
+        }
+        int handshakesPerSource = node.integer("maxHandshakesPerSource", Math.min(perSource, handshakes), 1, 10_000_000);
+        if (handshakesPerSource > handshakes) {
+            throw node.error("maxHandshakesPerSource", "must not exceed maxHandshakes (" + handshakes + "), was "
+                    + handshakesPerSource);
+        }
         node.checkNoUnknownKeys();
-        return new LimitsConfig(max, perSource, rate, burst, handshake, idle);
+        return new LimitsConfig(max, perSource, rate, burst, handshake, idle, handshakes, handshakesPerSource);
     }
 
     private static UpstreamGroupConfig upstreamGroup(String name, ConfigNode node) throws ConfigException {

@@ -192,4 +192,24 @@ class ConfigLoaderTest {
         AdminConfig everywhere = load(VALID + "admin: {bind: \"0.0.0.0:9191\"}\n").admin().orElseThrow();
         assertThat(everywhere.bind().getAddress().isAnyLocalAddress()).isTrue();
     }
+
+    @Test
+    void handshakeLimitsHaveSmallerDefaultsAndAreChecked() throws Exception {
+        LimitsConfig defaults = load(VALID).listeners().get(0).limits();
+        assertThat(defaults.maxHandshakes()).isEqualTo(100);
+        assertThat(defaults.maxHandshakesPerSource()).isEqualTo(100);
+        LimitsConfig big = load(VALID.replace("maxConnections: 100", "maxConnections: 50000")).listeners().get(0).limits();
+        assertThat(big.maxHandshakes()).isEqualTo(LimitsConfig.DEFAULT_MAX_HANDSHAKES);
+        LimitsConfig set = load(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 20\n"
+                + "      maxHandshakesPerSource: 5")).listeners().get(0).limits();
+        assertThat(set.maxHandshakes()).isEqualTo(20);
+        assertThat(set.maxHandshakesPerSource()).isEqualTo(5);
+        assertError(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 101"),
+                "listeners[0].limits.maxHandshakes: must not exceed maxConnections (100), was 101");
+        assertError(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 20\n"
+                + "      maxHandshakesPerSource: 21"),
+                "listeners[0].limits.maxHandshakesPerSource: must not exceed maxHandshakes (20), was 21");
+        assertError(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 0"),
+                "listeners[0].limits.maxHandshakes: must be between 1 and 10000000, was 0");
+    }
 }
