@@ -3,8 +3,6 @@ package io.gmtls.brokeradapter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.slf4j.LoggerFactory;
-
 import io.gmtls.brokeradapter.authn.ConcurrencyLimitedAuthenticator;
 import io.gmtls.brokeradapter.authn.HttpCaAuthenticator;
 import io.gmtls.brokeradapter.config.ConfigException;
@@ -62,8 +60,6 @@ public final class BrokerAdapterCommand implements Callable<Integer> {
             System.err.println("--io-threads must be 0 or more");
             return 2;
         }
-        LoggerFactory.getLogger(BrokerAdapterCommand.class).info("CA authn endpoint {}: {}",
-                gateConfig.ca().authnUrl(), gateConfig.ca().transportDescription());
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GateMetrics metrics = new GateMetrics(registry);
         ConcurrencyLimitedAuthenticator authenticator = new ConcurrencyLimitedAuthenticator(

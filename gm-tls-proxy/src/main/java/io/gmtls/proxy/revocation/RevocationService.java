@@ -55,10 +55,10 @@ public final class RevocationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RevocationService.class);
 
-    private final Provider bc = new BouncyCastleProvider();
     /** Slack on top of the fetch timeout for a caller waiting on fetches (parsing, verification). */
     private static final Duration WAIT_MARGIN = Duration.ofSeconds(2);
 
+    private final Provider bc = new BouncyCastleProvider();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "crl-refresh");
         t.setDaemon(true);
