@@ -99,7 +99,7 @@ class CrlFetchHardeningTest {
         Thread refresh = new Thread(service::refreshAll, "test-refresh");
         refresh.start();
 
-        awaitStatus(pki.vehicles().get(0).ecdsa().chain(), RevocationStatus.REVOKED, Duration.ofMillis(1_500));
+        awaitStatus(pki.vehicles().get(0).ecdsa().chain(), RevocationStatus.REVOKED, Duration.ofMillis(2_000));
         assertThat(refresh.isAlive()).as("the trickling fetch is still running while the file CRL is in").isTrue();
 
         refresh.join(10_000);
