@@ -20,6 +20,7 @@ import io.gmtls.proxy.config.GatewayConfig;
 import io.gmtls.proxy.config.ListenerConfig;
 import io.gmtls.proxy.config.UpstreamGroupConfig;
 import io.gmtls.proxy.listener.ListenerServer;
+import io.gmtls.proxy.listener.TerminationInputs;
 import io.gmtls.proxy.listener.Terminations;
 import io.gmtls.proxy.listener.TlcpTermination;
 import io.gmtls.proxy.listener.TlsTermination;
@@ -65,6 +66,8 @@ public final class Gateway implements AutoCloseable {
     private final ConnectionIds ids;
     private volatile GatewayConfig config;
     private Map<String, UpstreamGroup> groups = Map.of();
+    /** The terminations in force per listener, with what they were built from, for reuse by reloads. */
+    private Map<String, Built> built = Map.of();
     private HealthChecker health;
     private GatewayMetrics.Registration upstreamGauges;
     private AdminServer admin;
@@ -165,7 +168,16 @@ public final class Gateway implements AutoCloseable {
 
     /** Everything one configuration generation needs, built before anything is swapped. */
     private record Generation(GatewayConfig config, RevocationService.Prepared revocation,
-            Map<String, UpstreamGroup> groups, Map<String, ListenerServer.Generation> listeners) {
+            Map<String, UpstreamGroup> groups, Map<String, ListenerServer.Generation> listeners,
+            Map<String, Built> built) {
+    }
+
+    /**
+     * A listener's terminations and their inputs (null inputs: a file could not be read when digesting,
+     * so the next reload builds anew).
+     */
+    private record Built(TerminationInputs tlcpInputs, TlcpTermination tlcp, TerminationInputs tlsInputs,
+            TlsTermination tls) {
     }
 
     private Generation prepare(GatewayConfig next) throws ConfigException {
@@ -176,17 +188,31 @@ public final class Gateway implements AutoCloseable {
             nextGroups.put(gc.name(), new UpstreamGroup(gc, groups));
         }
         Map<String, ListenerServer.Generation> gens = new LinkedHashMap<>();
+        Map<String, Built> nextBuilt = new LinkedHashMap<>();
         for (int i = 0; i < next.listeners().size(); i++) {
             ListenerConfig lc = next.listeners().get(i);
-            TlcpTermination tlcp = lc.tlcp().isPresent()
-                    ? Terminations.tlcp(next, i, lc.tlcp().get(), lc, revocation) : null;
-            TlsTermination tls = lc.tls().isPresent()
-                    ? Terminations.tls(next, i, lc.tls().get(), lc, revocation) : null;
+            Built previous = built.get(lc.name());
+            TerminationInputs tlcpInputs = null;
+            TlcpTermination tlcp = null;
+            if (lc.tlcp().isPresent()) {
+                // Digest before building: a file changing in between makes the next reload build again.
+                tlcpInputs = TerminationInputs.tlcp(next, lc).orElse(null);
+                tlcp = previous != null && tlcpInputs != null && tlcpInputs.equals(previous.tlcpInputs())
+                        ? previous.tlcp() : Terminations.tlcp(next, i, lc.tlcp().get(), lc, revocation);
+            }
+            TerminationInputs tlsInputs = null;
+            TlsTermination tls = null;
+            if (lc.tls().isPresent()) {
+                tlsInputs = TerminationInputs.tls(next, lc).orElse(null);
+                tls = previous != null && tlsInputs != null && tlsInputs.equals(previous.tlsInputs())
+                        ? previous.tls() : Terminations.tls(next, i, lc.tls().get(), lc, revocation);
+            }
             ListenerServer server = listeners.get(lc.name());
             RelayContext relay = new RelayContext(lc, nextGroups, server.meters(), metrics, revocation, transport, warnings);
             gens.put(lc.name(), new ListenerServer.Generation(relay, tlcp, tls));
+            nextBuilt.put(lc.name(), new Built(tlcpInputs, tlcp, tlsInputs, tls));
         }
-        return new Generation(next, rev, nextGroups, gens);
+        return new Generation(next, rev, nextGroups, gens, Map.copyOf(nextBuilt));
     }
 
     /** Addresses, ports and socket options are bound once: changing them needs a restart. */
@@ -223,6 +249,17 @@ public final class Gateway implements AutoCloseable {
         health.start();
         registerUpstreamGauges();
         next.listeners().forEach((name, gen) -> listeners.get(name).update(gen));
+        int kept = 0;
+        for (Map.Entry<String, Built> entry : next.built().entrySet()) {
+            Built before = built.get(entry.getKey());
+            if (before != null && before.tlcp() != null && before.tlcp() == entry.getValue().tlcp()) {
+                kept++;
+            }
+        }
+        if (kept > 0) {
+            LOG.info("TLCP contexts of {} listener(s) unchanged: kept with their sessions and ticket keys", kept);
+        }
+        built = next.built();
         config = next.config();
     }
 

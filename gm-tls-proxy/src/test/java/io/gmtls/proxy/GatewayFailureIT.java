@@ -261,7 +261,8 @@ class GatewayFailureIT {
             Files.writeString(chain, "-----BEGIN CERTIFICATE-----\nbroken\n-----END CERTIFICATE-----\n");
             HttpResponse<String> reload = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + gateway.adminAddress().getPort() + "/admin/reload")).POST(HttpRequest.BodyPublishers.noBody())
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + GatewayFixture.ADMIN_TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(reload.statusCode()).isEqualTo(422);
             assertThat(reload.body()).contains("gateway.yaml: listeners[0].tls.certificates[0]", "tls-chain.pem");
 

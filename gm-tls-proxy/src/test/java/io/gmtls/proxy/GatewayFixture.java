@@ -55,6 +55,9 @@ final class GatewayFixture {
         int maxConnections = 1000;
         int maxPerSource = 1000;
         int acceptRate = 0;
+        /** limits.maxHandshakes and maxHandshakesPerSource; null = the defaults. */
+        Integer maxHandshakes;
+        Integer maxHandshakesPerSource;
         String healthInterval = "100ms";
         String connectTimeout = "1s";
         int rise = 1;
@@ -73,6 +76,8 @@ final class GatewayFixture {
         /** When set, connections with this SNI go to the group "other" on {@link #routePort}. */
         String routeSni;
         int routePort;
+        /** The admin bearer token (written to {@code admin.token}); null = no admin.tokenFile. */
+        String adminToken = ADMIN_TOKEN;
 
         Settings upstreams(int... ports) {
             for (int p : ports) {
@@ -82,8 +87,16 @@ final class GatewayFixture {
         }
     }
 
+    /** The admin token test configurations use unless told otherwise. */
+    static final String ADMIN_TOKEN = "test-admin-token-5f1c";
+
     /** Writes {@code gateway.yaml} for the settings and returns its path. */
     Path write(Settings s) throws IOException {
+        String tokenLine = "";
+        if (s.adminToken != null) {
+            Files.writeString(dir.resolve("admin.token"), s.adminToken + "\n", StandardCharsets.UTF_8);
+            tokenLine = "  tokenFile: admin.token\n";
+        }
         String servers = s.upstreamPorts.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
         String listener = s.plaintext ? """
                   - name: plain
@@ -129,7 +142,7 @@ final class GatewayFixture {
                       acceptRate: %d
                       handshakeTimeout: %s
                       idleTimeout: %s
-                upstreams:
+                %supstreams:
                   brokers:
                     balance: %s
                     servers: [%s]
@@ -149,17 +162,28 @@ final class GatewayFixture {
                       issuer: pki/ecdsa/issuing-ca.crt
                 admin:
                   bind: "127.0.0.1:0"
-                reload:
+                %sreload:
                   watch: %s
                   pollInterval: %s
                 shutdown:
                   drainTimeout: %s
                 """.formatted(listener, routes, s.maxConnections, s.maxPerSource, s.acceptRate, s.handshakeTimeout,
-                s.idleTimeout, s.balance, servers, s.connectTimeout, s.healthInterval, s.rise, s.fall, s.ppv2,
-                other, s.crlRefresh, s.watch, s.pollInterval, s.drain);
+                s.idleTimeout, handshakeLimits(s), s.balance, servers, s.connectTimeout, s.healthInterval, s.rise, s.fall, s.ppv2,
+                other, s.crlRefresh, tokenLine, s.watch, s.pollInterval, s.drain);
         Path file = dir.resolve("gateway.yaml");
         Files.writeString(file, yaml, StandardCharsets.UTF_8);
         return file;
+    }
+
+    private static String handshakeLimits(Settings s) {
+        String out = "";
+        if (s.maxHandshakes != null) {
+            out += "      maxHandshakes: " + s.maxHandshakes + "\n";
+        }
+        if (s.maxHandshakesPerSource != null) {
+            out += "      maxHandshakesPerSource: " + s.maxHandshakesPerSource + "\n";
+        }
+        return out;
     }
 
     Vehicle vehicle(int i) {

@@ -1,15 +1,23 @@
 package io.gmtls.brokeradapter.authn;
 
 import java.net.ConnectException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 import io.gmtls.brokeradapter.config.CaSettings;
 
@@ -28,13 +36,41 @@ public final class HttpCaAuthenticator implements BrokerAuthenticator {
     private final HttpClient client;
     private final Clock clock;
 
-    /** Makes an authenticator with its own HTTP client (connection pool). */
+    /**
+     * Makes an authenticator with its own HTTP client (connection pool); for {@code https} with the
+     * configured trust anchors, if any.
+     */
     public HttpCaAuthenticator(CaSettings settings) {
-        this(settings, HttpClient.newBuilder()
+        this(settings, client(settings), Clock.systemUTC());
+    }
+
+    private static HttpClient client(CaSettings settings) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build(), Clock.systemUTC());
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (settings.tls() && !settings.trustAnchors().isEmpty()) {
+            builder.sslContext(sslContext(settings.trustAnchors()));
+        }
+        return builder.build();
+    }
+
+    /** A TLS context that trusts exactly the given CA certificates. */
+    static SSLContext sslContext(List<X509Certificate> anchors) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < anchors.size(); i++) {
+                store.setCertificateEntry("ca-" + i, anchors.get(i));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build the TLS context for the CA's trust anchors", e);
+        }
     }
 
     HttpCaAuthenticator(CaSettings settings, HttpClient client, Clock clock) {
@@ -83,6 +119,9 @@ public final class HttpCaAuthenticator implements BrokerAuthenticator {
             }
             if (e instanceof BoundedBodySubscriber.BodyTooLongException) {
                 return "CA answer too long";
+            }
+            if (e instanceof SSLException) {
+                return "CA TLS handshake failed (certificate not trusted?)";
             }
             root = e;
         }

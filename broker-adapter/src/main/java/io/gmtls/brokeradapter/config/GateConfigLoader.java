@@ -1,6 +1,7 @@
 package io.gmtls.brokeradapter.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.StringReader;
 import java.net.InetSocketAddress;
@@ -9,7 +10,13 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -101,8 +108,12 @@ public final class GateConfigLoader {
         int maxResponse = caSection.integer("max-response-bytes", 64 * 1024, 256, 16 * 1024 * 1024);
         int maxConcurrent = caSection.integer("max-concurrent-requests", 256, 1, 100_000);
         Optional<String> apiKey = apiKey(caSection);
+        List<X509Certificate> trust = caTrust(caSection);
+        if (!trust.isEmpty() && !"https".equalsIgnoreCase(url.getScheme())) {
+            throw caSection.error("trust", "is only for an https authn-url");
+        }
         CaSettings ca = build(caSection, "authn-url",
-                () -> new CaSettings(url, caTimeout, maxResponse, maxConcurrent, apiKey));
+                () -> new CaSettings(url, caTimeout, maxResponse, maxConcurrent, apiKey, trust));
         caSection.rejectUnknownKeys();
 
         YamlSection policySection = top.section("policy");
@@ -120,6 +131,28 @@ public final class GateConfigLoader {
 
         top.rejectUnknownKeys();
         return new GateConfig(listen, gateways, proxyProtocol, broker, ca, limits, policy, metricsListen, embedded);
+    }
+
+    /** {@code ca.trust}: a PEM file of the CA certificates the HTTPS endpoint's certificate must chain to. */
+    private static List<X509Certificate> caTrust(YamlSection s) {
+        Optional<String> file = s.optionalString("trust");
+        if (file.isEmpty()) {
+            return List.of();
+        }
+        List<X509Certificate> certificates = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(Path.of(file.get()))) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                certificates.add((X509Certificate) c);
+            }
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw s.error("trust", "cannot read " + file.get());
+        } catch (CertificateException | RuntimeException e) {
+            throw s.error("trust", file.get() + " is not a PEM file of certificates");
+        }
+        if (certificates.isEmpty()) {
+            throw s.error("trust", file.get() + " holds no certificate");
+        }
+        return List.copyOf(certificates);
     }
 
     /** {@code broker.embedded}: {@code bind} (required) and {@code max-message-bytes}. */

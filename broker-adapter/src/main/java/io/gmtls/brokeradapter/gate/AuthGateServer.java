@@ -75,8 +75,9 @@ public final class AuthGateServer implements AutoCloseable {
                     .bind(config.listen())
                     .sync()
                     .channel();
-            LOG.info("auth gate listening on {} for gateways {}; broker {}; CA {}", channel.localAddress(),
-                    config.gateways().entries(), config.broker(), config.ca().authnUrl());
+            LOG.info("auth gate listening on {} for gateways {}; broker {}; CA {} over {}", channel.localAddress(),
+                    config.gateways().entries(), config.broker(), config.ca().authnUrl(),
+                    config.ca().transportDescription());
             return new AuthGateServer(config, metrics, brokers, boss, workers, channel);
         } catch (InterruptedException | RuntimeException e) {
             brokers.close();

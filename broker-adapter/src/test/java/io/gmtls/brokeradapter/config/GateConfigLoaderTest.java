@@ -77,4 +77,52 @@ class GateConfigLoaderTest {
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("authn-url: http://", "authn-url: http://user:pw@")))
                 .hasMessageStartingWith("gate.yaml: ca.authn-url: ").hasMessageNotContaining("pw");
     }
+
+    @Test
+    void plainHttpToTheCaIsRefusedUnlessTheCaIsOnLoopback() {
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("127.0.0.1:8080", "ca.example.com:8080")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("gate.yaml: ca.authn-url: plain http is allowed only to a loopback address");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("127.0.0.1:8080", "10.0.0.5:8080")))
+                .hasMessageStartingWith("gate.yaml: ca.authn-url: plain http is allowed only to a loopback address");
+        for (String host : new String[] {"127.0.0.1", "127.3.4.5", "[::1]", "localhost", "LOCALHOST"}) {
+            GateConfig c = GateConfigLoader.parse("gate.yaml", MINIMAL.replace("127.0.0.1:8080", host + ":8080"));
+            assertThat(c.ca().tls()).isFalse();
+            assertThat(c.ca().transportDescription()).startsWith("plain HTTP to loopback");
+        }
+        GateConfig https = GateConfigLoader.parse("gate.yaml", MINIMAL.replace("http://127.0.0.1:8080", "https://ca.example.com"));
+        assertThat(https.ca().tls()).isTrue();
+        assertThat(https.ca().transportDescription()).contains("the JVM's default CAs");
+    }
+
+    @Test
+    void theCaTrustIsReadForHttpsAndRefusedOtherwise(@TempDir Path dir) throws Exception {
+        Path pem = dir.resolve("ca.pem");
+        Files.writeString(pem, TEST_CA_PEM);
+        String https = MINIMAL.replace("http://127.0.0.1:8080", "https://ca.example.com") + "  trust: " + pem + "\n";
+        GateConfig c = GateConfigLoader.parse("gate.yaml", https);
+        assertThat(c.ca().trustAnchors()).hasSize(1);
+        assertThat(c.ca().transportDescription()).contains("1 CA certificate(s) from ca.trust");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "  trust: " + pem + "\n"))
+                .hasMessage("gate.yaml: ca.trust: is only for an https authn-url");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", https.replace(pem.toString(), dir.resolve("nope.pem").toString())))
+                .hasMessageStartingWith("gate.yaml: ca.trust: cannot read");
+        Files.writeString(pem, "not a certificate\n");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", https)).hasMessageStartingWith("gate.yaml: ca.trust: ");
+    }
+
+    /** A self-signed P-256 certificate (CN=gate test CA), for parsing only. */
+    private static final String TEST_CA_PEM = """
+            -----BEGIN CERTIFICATE-----
+            MIIBgjCCASmgAwIBAgIUBaNeuSEMEoJWN7JKACwhvnP3epYwCgYIKoZIzj0EAwIw
+            FzEVMBMGA1UEAwwMZ2F0ZSB0ZXN0IENBMB4XDTI2MTIwNzAwMjY0MloXDTM2MTIw
+            NDAwMjY0MlowFzEVMBMGA1UEAwwMZ2F0ZSB0ZXN0IENBMFkwEwYHKoZIzj0CAQYI
+            KoZIzj0DAQcDQgAEznjD8DbGncV4o03Z8zXzYQea45Wu0Bsle0tYtLlk7yxRNDB8
+            2afRH3VDdChZfottJOSdvzgQbxvo4wjQneUSPqNTMFEwHQYDVR0OBBYEFM89i8mC
+            i97ztyypA8Z8MTargldwMB8GA1UdIwQYMBaAFM89i8mCi97ztyypA8Z8MTargldw
+            MA8GA1UdEwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDRwAwRAIgfyrUeLmxS0IF1NN1
+            IJEeTBVITnN5TuOy9u1t8rDGWF4CIDvwQLC9YQWJX1Xb0J6ZvBfCT6OtkGAWpaUJ
+            fa8nCaVU
+            -----END CERTIFICATE-----
+            """;
 }

@@ -64,9 +64,16 @@ public final class FakeCa implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Function<JsonNode, Answer> policy;
 
-    private FakeCa(Function<JsonNode, Answer> policy) throws IOException {
+    private FakeCa(Function<JsonNode, Answer> policy, javax.net.ssl.SSLContext tls) throws IOException {
         this.policy = policy;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                    new InetSocketAddress("127.0.0.1", 0), 64);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -102,7 +109,12 @@ public final class FakeCa implements AutoCloseable {
 
     /** Starts a CA answering with {@code policy}. */
     public static FakeCa start(Function<JsonNode, Answer> policy) throws IOException {
-        return new FakeCa(policy);
+        return new FakeCa(policy, null);
+    }
+
+    /** Starts a CA answering over HTTPS with the server credentials of {@code tls}. */
+    public static FakeCa startHttps(Function<JsonNode, Answer> policy, javax.net.ssl.SSLContext tls) throws IOException {
+        return new FakeCa(policy, tls);
     }
 
     /** Changes the answers. */
@@ -110,9 +122,10 @@ public final class FakeCa implements AutoCloseable {
         this.policy = policy;
     }
 
-    /** {@code http://127.0.0.1:PORT/api/v1/broker/authn}. */
+    /** {@code http://127.0.0.1:PORT/api/v1/broker/authn} ({@code https} for {@link #startHttps}). */
     public URI authnUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/broker/authn");
+        String scheme = server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http";
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/broker/authn");
     }
 
     /** The requests received so far. */

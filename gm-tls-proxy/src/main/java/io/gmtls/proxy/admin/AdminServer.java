@@ -35,8 +35,10 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 
 /**
  * The admin HTTP endpoint: {@code GET /metrics} (Prometheus text), {@code GET /health} (JSON, 200 or
- * 503), {@code POST /admin/reload} (bearer token when configured; 200 or 422 with the error). One
- * request per connection; reloads run off the event loop.
+ * 503), {@code POST /admin/reload} (200 or 422 with the error). Reading is open; every other method (a
+ * mutating call) needs the configured bearer token — 401 without it or with a wrong one — and is refused
+ * with 403 when no token is configured, whatever the address the endpoint is bound to. One request per
+ * connection; reloads run off the event loop.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -82,6 +84,16 @@ public final class AdminServer implements AutoCloseable {
                     + future.cause().getMessage(), future.cause());
         }
         channel = future.channel();
+        InetSocketAddress bound = localAddress();
+        boolean loopback = bound.getAddress().isLoopbackAddress();
+        String mutating = config.token().isPresent() ? "mutating calls need the bearer token of admin.tokenFile"
+                : "mutating calls (POST /admin/reload) are refused: no admin.tokenFile";
+        if (loopback) {
+            LOG.info("admin endpoint on {} (loopback); {}", bound, mutating);
+        } else {
+            LOG.warn("admin endpoint on {}, reachable beyond this host: /health and /metrics are open to it; {}",
+                    bound, mutating);
+        }
     }
 
     /** The bound address. */
@@ -115,6 +127,19 @@ public final class AdminServer implements AutoCloseable {
                 path = path.substring(0, q);
             }
             HttpMethod method = request.method();
+            if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+                // Every mutating call is authenticated before anything else looks at it.
+                if (config.token().isEmpty()) {
+                    respond(ctx, HttpResponseStatus.FORBIDDEN, "application/json",
+                            "{\"error\":\"mutating admin calls are disabled: no admin.tokenFile is configured\"}");
+                    return;
+                }
+                if (!authorized(request)) {
+                    respond(ctx, HttpResponseStatus.UNAUTHORIZED, "application/json",
+                            "{\"error\":\"missing or wrong bearer token\"}");
+                    return;
+                }
+            }
             switch (path) {
                 case "/metrics" -> {
                     if (!HttpMethod.GET.equals(method)) {
@@ -135,9 +160,6 @@ public final class AdminServer implements AutoCloseable {
                 case "/admin/reload" -> {
                     if (!HttpMethod.POST.equals(method)) {
                         respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "POST only\n");
-                    } else if (!authorized(request)) {
-                        respond(ctx, HttpResponseStatus.UNAUTHORIZED, "application/json",
-                                "{\"error\":\"missing or wrong bearer token\"}");
                     } else {
                         blocking.execute(() -> {
                             String error;
@@ -159,17 +181,22 @@ public final class AdminServer implements AutoCloseable {
             }
         }
 
+        /** True when the request carries the configured token (compared in constant time); false without a token. */
         private boolean authorized(FullHttpRequest request) {
             if (config.token().isEmpty()) {
-                return true;
+                return false;
             }
             String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
             if (header == null || !header.startsWith("Bearer ")) {
                 return false;
             }
             byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-            byte[] expected = new String(config.token().get().chars()).getBytes(StandardCharsets.UTF_8);
-            return MessageDigest.isEqual(given, expected);
+            char[] chars = config.token().get().chars();
+            byte[] expected = new String(chars).getBytes(StandardCharsets.UTF_8);
+            java.util.Arrays.fill(chars, '\0');
+            boolean equal = MessageDigest.isEqual(given, expected);
+            java.util.Arrays.fill(expected, (byte) 0);
+            return equal;
         }
 
         @Override

@@ -5,9 +5,15 @@ import java.util.Optional;
 
 /**
  * The admin HTTP endpoint: {@code GET /metrics}, {@code GET /health}, {@code POST /admin/reload}.
+ * Reading ({@code GET}) is open; every mutating call needs the bearer token, and without a configured
+ * token mutating calls are refused.
  *
- * @param bind  address and port (keep it on loopback or a management network)
- * @param token bearer token required by {@code POST /admin/reload}, if set
+ * @param bind  address and port (loopback unless a host is named; keep it on a management network)
+ * @param token bearer token every mutating call (such as {@code POST /admin/reload}) must carry; when
+ *              empty, mutating calls are refused
  */
 public record AdminConfig(InetSocketAddress bind, Optional<Secret> token) {
+
+    /** The admin port when {@code admin.bind} is left out. */
+    public static final int DEFAULT_PORT = 9090;
 }

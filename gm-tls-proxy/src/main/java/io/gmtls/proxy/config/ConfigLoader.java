@@ -2,6 +2,7 @@ package io.gmtls.proxy.config;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -118,7 +119,7 @@ public final class ConfigLoader {
         Optional<AdminConfig> admin = Optional.empty();
         if (root.has("admin")) {
             ConfigNode node = root.child("admin");
-            InetSocketAddress bind = node.socketAddress("bind", true);
+            InetSocketAddress bind = adminBind(node);
             Optional<Secret> token = node.has("tokenFile") ? Optional.of(readSecret(node, "tokenFile")) : Optional.empty();
             node.checkNoUnknownKeys();
             admin = Optional.of(new AdminConfig(bind, token));
@@ -139,6 +140,23 @@ public final class ConfigLoader {
         root.checkNoUnknownKeys();
         return new GatewayConfig(root.file(), nodeId, transport, ioThreads, listeners, upstreams, revocation,
                 admin, reload, drain, passphrase);
+    }
+
+    /**
+     * The admin address: loopback unless a host is named. Missing means {@code 127.0.0.1:9090}; a bare
+     * {@code :port} means that port on loopback (an all-interfaces bind must be written out,
+     * {@code 0.0.0.0:port}).
+     */
+    private static InetSocketAddress adminBind(ConfigNode node) throws ConfigException {
+        if (!node.has("bind")) {
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), AdminConfig.DEFAULT_PORT);
+        }
+        String text = node.string("bind").trim();
+        if (text.startsWith(":")) {
+            InetSocketAddress port = node.parseSocketAddress("bind", text, true);
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), port.getPort());
+        }
+        return node.socketAddress("bind", true);
     }
 
     private static ListenerConfig listener(ConfigNode node, Map<String, UpstreamGroupConfig> upstreams)
@@ -273,8 +291,17 @@ public final class ConfigLoader {
         int burst = node.integer("acceptBurst", Math.max(rate, 1), 1, 10_000_000);
         Duration handshake = node.duration("handshakeTimeout", Duration.ofSeconds(10), Duration.ofMillis(10));
         Duration idle = node.duration("idleTimeout", Duration.ofMinutes(5), Duration.ZERO);
+        int handshakes = node.integer("maxHandshakes", Math.min(max, LimitsConfig.DEFAULT_MAX_HANDSHAKES), 1, 10_000_000);
+        if (handshakes > max) {
+            throw node.error("maxHandshakes", "must not exceed maxConnections (" + max + "), was " + handshakes);
+        }
+        int handshakesPerSource = node.integer("maxHandshakesPerSource", Math.min(perSource, handshakes), 1, 10_000_000);
+        if (handshakesPerSource > handshakes) {
+            throw node.error("maxHandshakesPerSource", "must not exceed maxHandshakes (" + handshakes + "), was "
+                    + handshakesPerSource);
+        }
         node.checkNoUnknownKeys();
-        return new LimitsConfig(max, perSource, rate, burst, handshake, idle);
+        return new LimitsConfig(max, perSource, rate, burst, handshake, idle, handshakes, handshakesPerSource);
     }
 
     private static UpstreamGroupConfig upstreamGroup(String name, ConfigNode node) throws ConfigException {
@@ -329,11 +356,23 @@ public final class ConfigLoader {
 
     private static RevocationConfig revocation(ConfigNode root) throws ConfigException {
         if (!root.has("revocation")) {
-            return new RevocationConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), List.of());
+            return new RevocationConfig(Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofSeconds(5),
+                    Duration.ofSeconds(10), RevocationConfig.ExpiredCrl.FAIL_CLOSED, List.of());
         }
         ConfigNode node = root.child("revocation");
         Duration refresh = node.duration("refreshInterval", Duration.ofMinutes(5), Duration.ofMillis(50));
         Duration fetchTimeout = node.duration("fetchTimeout", Duration.ofSeconds(10), Duration.ofMillis(50));
+        Duration connectTimeout = node.duration("connectTimeout", min(Duration.ofSeconds(5), fetchTimeout),
+                Duration.ofMillis(10));
+        if (connectTimeout.compareTo(fetchTimeout) > 0) {
+            throw node.error("connectTimeout", "must not exceed fetchTimeout (" + fetchTimeout.toMillis() + " ms)");
+        }
+        Duration readTimeout = node.duration("readTimeout", fetchTimeout, Duration.ofMillis(10));
+        if (readTimeout.compareTo(fetchTimeout) > 0) {
+            throw node.error("readTimeout", "must not exceed fetchTimeout (" + fetchTimeout.toMillis() + " ms)");
+        }
+        RevocationConfig.ExpiredCrl expired = enumValue(node, "expiredCrl", RevocationConfig.ExpiredCrl.class,
+                RevocationConfig.ExpiredCrl.FAIL_CLOSED);
         List<CrlConfig> crls = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (ConfigNode crl : node.children("crls")) {
@@ -363,7 +402,11 @@ public final class ConfigLoader {
             crls.add(new CrlConfig(name, file, url, issuer));
         }
         node.checkNoUnknownKeys();
-        return new RevocationConfig(refresh, fetchTimeout, crls);
+        return new RevocationConfig(refresh, fetchTimeout, connectTimeout, readTimeout, expired, crls);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static <E extends Enum<E>> E enumValue(ConfigNode node, String name, Class<E> type, E fallback)

@@ -11,6 +11,10 @@ import java.time.Duration;
  * @param acceptBurst             token bucket size
  * @param handshakeTimeout        from accept to the end of the TLS/TLCP handshake
  * @param idleTimeout             no bytes either way for this long closes the connection
+ * @param maxHandshakes           connections still in their handshake (they hold far more memory than
+ *                                established ones); at most {@code maxConnections}
+ * @param maxHandshakesPerSource  connections in their handshake from one client IP address; at most
+ *                                {@code maxHandshakes}
  */
 public record LimitsConfig(
         int maxConnections,
@@ -18,5 +22,19 @@ public record LimitsConfig(
         int acceptRate,
         int acceptBurst,
         Duration handshakeTimeout,
-        Duration idleTimeout) {
+        Duration idleTimeout,
+        int maxHandshakes,
+        int maxHandshakesPerSource) {
+
+    /** Default of {@code maxHandshakes}: about 190 MiB of handshake state at ~190 KiB each. */
+    public static final int DEFAULT_MAX_HANDSHAKES = 1000;
+
+    public LimitsConfig {
+        if (maxHandshakes < 1 || maxHandshakes > maxConnections) {
+            throw new IllegalArgumentException("maxHandshakes must be 1..maxConnections");
+        }
+        if (maxHandshakesPerSource < 1 || maxHandshakesPerSource > maxHandshakes) {
+            throw new IllegalArgumentException("maxHandshakesPerSource must be 1..maxHandshakes");
+        }
+    }
 }

@@ -2,17 +2,40 @@ package io.gmtls.proxy.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Certificate revocation lists the gateway keeps in memory.
  *
  * @param refreshInterval how often every CRL source is read again
- * @param fetchTimeout    timeout of one HTTP fetch
+ * @param fetchTimeout    total time one HTTP fetch may take (connect, headers and body); past it the
+ *                        fetch is abandoned and counted as a failure
+ * @param connectTimeout  time to open the connection of one HTTP fetch (at most {@code fetchTimeout})
+ * @param readTimeout     longest wait for the next bytes of an HTTP answer (at most {@code fetchTimeout})
+ * @param expired         what a CRL whose nextUpdate has passed (and no newer one could be fetched) means
  * @param crls            the sources
  */
-public record RevocationConfig(Duration refreshInterval, Duration fetchTimeout, List<CrlConfig> crls) {
+public record RevocationConfig(Duration refreshInterval, Duration fetchTimeout, Duration connectTimeout,
+        Duration readTimeout, ExpiredCrl expired, List<CrlConfig> crls) {
+
+    /** What to do with a CRL past its nextUpdate. */
+    public enum ExpiredCrl {
+        /** Its issuer's clients are refused (status UNKNOWN) until a current CRL loads. */
+        FAIL_CLOSED,
+        /** It is still used (availability over freshness); a warning is logged when it is loaded. */
+        KEEP_USING
+    }
 
     public RevocationConfig {
         crls = List.copyOf(crls);
+        Objects.requireNonNull(expired, "expired");
+        if (connectTimeout.compareTo(fetchTimeout) > 0 || readTimeout.compareTo(fetchTimeout) > 0) {
+            throw new IllegalArgumentException("connectTimeout and readTimeout must not exceed fetchTimeout");
+        }
+    }
+
+    /** With connect and read timeouts equal to the fetch timeout, failing closed on expired CRLs. */
+    public RevocationConfig(Duration refreshInterval, Duration fetchTimeout, List<CrlConfig> crls) {
+        this(refreshInterval, fetchTimeout, fetchTimeout, fetchTimeout, ExpiredCrl.FAIL_CLOSED, crls);
     }
 }

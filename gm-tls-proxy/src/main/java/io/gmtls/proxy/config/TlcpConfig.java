@@ -20,7 +20,8 @@ import io.gmtls.tlcp.TlcpCipherSuite;
  * @param sessionTimeout   lifetime of cached sessions (and of session tickets)
  * @param sessionTickets   whether to issue and accept session tickets (RFC 5077)
  * @param ticketKeys       file of ticket keys shared by a fleet of gateways ({@code TicketKeySet} format,
- *                         newest first), reloaded when it changes; empty = one random key per start/reload
+ *                         newest first), reloaded when it changes; empty = one random key per start and
+ *                         per rebuild of the termination (a reload that changes its inputs)
  */
 public record TlcpConfig(
         Path signCert,

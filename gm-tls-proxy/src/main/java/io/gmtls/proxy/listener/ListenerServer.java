@@ -59,6 +59,9 @@ public final class ListenerServer {
         this.clients = clients;
         this.warnings = warnings;
         this.meters = metrics.listener(config.name(), admission::open);
+        metrics.gauge("gateway.connections.handshaking", "Client connections still in their TLS/TLCP handshake",
+                io.micrometer.core.instrument.Tags.of("listener", config.name()), admission,
+                AdmissionControl::handshaking);
     }
 
     /** The listener's meters. */
@@ -137,7 +140,8 @@ public final class ListenerServer {
         @Override
         protected void initChannel(Channel ch) {
             Generation g = generation;
-            String refusal = admission.tryAdmit(ch);
+            ListenerConfig config = g.relay().listener();
+            String refusal = admission.tryAdmit(ch, !config.plaintext());
             if (refusal != null) {
                 refused(refusal, ch);
                 ch.close();
@@ -145,7 +149,6 @@ public final class ListenerServer {
             }
             meters.accepted();
             clients.add(ch);
-            ListenerConfig config = g.relay().listener();
             ChannelPipeline p = ch.pipeline();
             long idle = config.limits().idleTimeout().toMillis();
             if (idle > 0) {
@@ -153,6 +156,7 @@ public final class ListenerServer {
             }
             if (!config.plaintext()) {
                 p.addLast("sniffer", new ProtocolSniffer(g.tlcp(), g.tls(), reason -> refused(reason, ch)));
+                p.addLast("handshake-slot", new HandshakeSlotRelease(admission));
             }
             p.addLast("relay", new FrontendHandler(g.relay(), ids.next()));
         }

@@ -1,32 +1,58 @@
 package io.gmtls.proxy.revocation;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URLConnection;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.gmtls.proxy.config.CrlConfig;
 
 /**
  * Reads the bytes of a CRL from a file or an HTTP(S) URL, bounded in size and time. Blocking: called
- * from the CRL refresh thread only, never from an event loop.
+ * from a CRL fetch thread only, never from an event loop.
+ *
+ * <p>An HTTP fetch has three bounds: the connect timeout, the read timeout (the longest silence while
+ * waiting for headers or body bytes) and the total time. The JDK's {@code HttpClient} on Java 17 bounds
+ * only the wait for the response headers, so a server that sends headers and then stalls or trickles
+ * the body would hold the fetch forever; here a watchdog closes the connection when the total time is
+ * up, which makes the blocked read fail.
  */
 final class CrlSource {
 
     /** Far above any CRL of a vehicle CA; a bigger answer is refused, not buffered. */
     static final int MAX_CRL_BYTES = 64 * 1024 * 1024;
 
-    private final CrlConfig config;
-    private final Duration timeout;
-    private final HttpClient http;
+    /**
+     * Bounds of one HTTP fetch.
+     *
+     * @param connect opening the connection
+     * @param read    the longest wait for the next bytes
+     * @param total   the whole fetch
+     */
+    record Timeouts(Duration connect, Duration read, Duration total) {
+    }
 
-    CrlSource(CrlConfig config, Duration timeout, HttpClient http) {
+    private final CrlConfig config;
+    private final Timeouts timeouts;
+    private final ScheduledExecutorService watchdog;
+
+    CrlSource(CrlConfig config, Timeouts timeouts, ScheduledExecutorService watchdog) {
         this.config = config;
-        this.timeout = timeout;
-        this.http = http;
+        this.timeouts = timeouts;
+        this.watchdog = watchdog;
+    }
+
+    /** The total time an HTTP fetch may take. */
+    Duration totalTimeout() {
+        return timeouts.total();
     }
 
     byte[] fetch() throws IOException {
@@ -38,23 +64,71 @@ final class CrlSource {
             }
             return Files.readAllBytes(file);
         }
-        HttpRequest request = HttpRequest.newBuilder(config.url().orElseThrow()).timeout(timeout).GET().build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while fetching " + config.source(), e);
+        return fetchHttp();
+    }
+
+    private byte[] fetchHttp() throws IOException {
+        long start = System.nanoTime();
+        URLConnection opened = config.url().orElseThrow().toURL().openConnection();
+        if (!(opened instanceof HttpURLConnection connection)) {
+            throw new IOException(config.source() + " is not an HTTP URL");
         }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException(config.source() + " answered HTTP " + response.statusCode());
+        connection.setInstanceFollowRedirects(false);
+        connection.setUseCaches(false);
+        connection.setConnectTimeout(millis(timeouts.connect()));
+        connection.setReadTimeout(millis(timeouts.read()));
+        connection.setRequestProperty("Accept", "application/pkix-crl, */*");
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+            expired.set(true);
+            connection.disconnect();
+        }, timeouts.total().toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                throw new IOException(config.source() + " answered HTTP " + status);
             }
-            byte[] bytes = body.readNBytes(MAX_CRL_BYTES + 1);
-            if (bytes.length > MAX_CRL_BYTES) {
+            long length = connection.getContentLengthLong();
+            if (length > MAX_CRL_BYTES) {
+                throw new IOException(config.source() + " announced " + length + " bytes, more than " + MAX_CRL_BYTES);
+            }
+            try (InputStream body = connection.getInputStream()) {
+                return readBounded(body, start);
+            }
+        } catch (IOException e) {
+            if (expired.get()) {
+                throw new IOException(config.source() + ": no complete answer within " + timeouts.total().toMillis()
+                        + " ms (total fetch timeout)", e);
+            }
+            if (e instanceof SocketTimeoutException) {
+                throw new IOException(config.source() + ": timed out (" + e.getMessage() + ")", e);
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+            // No keep-alive reuse: one connection per fetch, closed here whatever happened.
+            connection.disconnect();
+        }
+    }
+
+    private byte[] readBounded(InputStream body, long start) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        while ((n = body.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            if (out.size() > MAX_CRL_BYTES) {
                 throw new IOException(config.source() + " sent more than " + MAX_CRL_BYTES + " bytes");
             }
-            return bytes;
+            if (System.nanoTime() - start > timeouts.total().toNanos()) {
+                throw new IOException(config.source() + ": no complete answer within " + timeouts.total().toMillis()
+                        + " ms (total fetch timeout)");
+            }
         }
+        return out.toByteArray();
+    }
+
+    private static int millis(Duration d) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, d.toMillis()));
     }
 }

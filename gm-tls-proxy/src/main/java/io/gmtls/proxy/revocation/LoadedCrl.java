@@ -1,6 +1,7 @@
 package io.gmtls.proxy.revocation;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.Provider;
@@ -14,6 +15,10 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+
 /**
  * A parsed CRL whose signature was verified against its configured CA, with its revoked serials in a
  * hash set (a handshake asks in O(1), whatever the CRL size). Immutable.
@@ -24,13 +29,15 @@ final class LoadedCrl {
     private final Set<BigInteger> revoked;
     private final Instant thisUpdate;
     private final Instant nextUpdate;
+    private final BigInteger number;
 
-    private LoadedCrl(X509CRL crl, Set<BigInteger> revoked) {
+    private LoadedCrl(X509CRL crl, Set<BigInteger> revoked, BigInteger number) {
         this.crl = crl;
         this.revoked = revoked;
         this.thisUpdate = crl.getThisUpdate().toInstant();
         Date next = crl.getNextUpdate();
         this.nextUpdate = next == null ? null : next.toInstant();
+        this.number = number;
     }
 
     /**
@@ -77,7 +84,47 @@ final class LoadedCrl {
                 serials.add(entry.getSerialNumber());
             }
         }
-        return new LoadedCrl(crl, Set.copyOf(serials));
+        return new LoadedCrl(crl, Set.copyOf(serials), crlNumber(crl));
+    }
+
+    /** The cRLNumber extension (RFC 5280 5.2.3), or null when the CRL has none. */
+    private static BigInteger crlNumber(X509CRL crl) throws CRLException {
+        byte[] extension = crl.getExtensionValue(Extension.cRLNumber.getId());
+        if (extension == null) {
+            return null;
+        }
+        try {
+            return CRLNumber.getInstance(JcaX509ExtensionUtils.parseExtensionValue(extension)).getCRLNumber();
+        } catch (IOException | RuntimeException e) {
+            throw new CRLException("malformed cRLNumber extension", e);
+        }
+    }
+
+    /**
+     * Why this CRL must not replace {@code current}, or null when it may: never an older thisUpdate,
+     * never a lower CRL number, and never another CRL under the same number (a number names one CRL).
+     * Without numbers on both, thisUpdate alone decides (equal thisUpdate is accepted: two CRLs issued
+     * in the same second can't be told apart any other way).
+     */
+    String whyNotNewerThan(LoadedCrl current) {
+        if (thisUpdate.isBefore(current.thisUpdate)) {
+            return "thisUpdate " + thisUpdate + " is older than the CRL in use (" + current.thisUpdate + ")";
+        }
+        if (number != null && current.number != null) {
+            int order = number.compareTo(current.number);
+            if (order < 0) {
+                return "CRL number " + number + " is lower than the CRL in use (" + current.number + ")";
+            }
+            if (order == 0 && !crl.equals(current.crl)) {
+                return "CRL number " + number + " is the number of the CRL in use, with other content";
+            }
+        }
+        return null;
+    }
+
+    /** The CRL number, or null. */
+    BigInteger number() {
+        return number;
     }
 
     private static byte[] pemToDer(byte[] bytes) {

@@ -2,7 +2,6 @@ package io.gmtls.proxy.revocation;
 
 import java.io.IOException;
 import java.math.BigInteger;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.Provider;
 import java.security.cert.X509Certificate;
@@ -13,10 +12,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -37,6 +41,12 @@ import io.micrometer.core.instrument.Tags;
  * last good CRL and is logged and counted. When a refresh brings a new CRL, the live connections of
  * certificates it revokes are closed.
  *
+ * <p>Each source is fetched on its own thread, bounded in time ({@link CrlSource}): a stalled URL delays
+ * nothing but its own CRL. A CRL replaces the one in use only when it is newer (thisUpdate, CRL number),
+ * checked and installed atomically, so concurrent refreshes of one source can't install an older CRL.
+ * The last good CRL is used until its nextUpdate; after that its issuer's clients are refused
+ * ({@link RevocationConfig.ExpiredCrl#FAIL_CLOSED}) or it is still used, as configured.
+ *
  * <p>{@link #status} answers from memory (hash lookups) so handshakes can ask on the event loop.
  * Thread-safe; {@link #configure} replaces the sources on reload, keeping the CRLs already loaded for
  * unchanged sources.
@@ -45,11 +55,24 @@ public final class RevocationService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RevocationService.class);
 
+    /** Slack on top of the fetch timeout for a caller waiting on fetches (parsing, verification). */
+    private static final Duration WAIT_MARGIN = Duration.ofSeconds(2);
+
     private final Provider bc = new BouncyCastleProvider();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "crl-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+    /** One thread per fetch in progress: fetches never queue behind each other. */
+    private final ExecutorService fetchers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "crl-fetch");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Closes HTTP fetches that are past their total time. */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "crl-fetch-deadline");
         t.setDaemon(true);
         return t;
     });
@@ -66,13 +89,18 @@ public final class RevocationService implements AutoCloseable {
         final CrlConfig config;
         final X509Certificate issuer;
         final CrlSource source;
+        final RevocationConfig.ExpiredCrl expiredPolicy;
+        /** A scheduled refresh is running: the schedule does not start another one behind it. */
+        final AtomicBoolean scheduledInFlight = new AtomicBoolean();
+        /** Written only under this entry's monitor (compare and install). */
         volatile LoadedCrl current;
         volatile Instant loadedAt;
 
-        Entry(CrlConfig config, X509Certificate issuer, CrlSource source) {
+        Entry(CrlConfig config, X509Certificate issuer, CrlSource source, RevocationConfig.ExpiredCrl expiredPolicy) {
             this.config = config;
             this.issuer = issuer;
             this.source = source;
+            this.expiredPolicy = expiredPolicy;
         }
 
         boolean sameSource(Entry other) {
@@ -107,7 +135,9 @@ public final class RevocationService implements AutoCloseable {
             } catch (IOException e) {
                 throw new ConfigException(file, "revocation.crls[" + i + "].issuer", e.getMessage(), e);
             }
-            list.add(new Entry(crl, issuer, new CrlSource(crl, config.fetchTimeout(), http)));
+            CrlSource.Timeouts timeouts = new CrlSource.Timeouts(config.connectTimeout(), config.readTimeout(),
+                    config.fetchTimeout());
+            list.add(new Entry(crl, issuer, new CrlSource(crl, timeouts, watchdog), config.expired()));
         }
         return new Prepared(config, list);
     }
@@ -142,11 +172,7 @@ public final class RevocationService implements AutoCloseable {
             index.computeIfAbsent(entry.issuer.getSubjectX500Principal(), k -> new ArrayList<>()).add(entry);
         }
         index.replaceAll((k, v) -> List.copyOf(v));
-        for (Entry entry : prepared.entries) {
-            if (entry.current == null) {
-                refresh(entry);
-            }
-        }
+        refreshAndWait(prepared.entries.stream().filter(e -> e.current == null).toList());
         entries = List.copyOf(prepared.entries);
         byIssuer = Map.copyOf(index);
         registerGauges(prepared.entries);
@@ -154,7 +180,7 @@ public final class RevocationService implements AutoCloseable {
             schedule.cancel(false);
         }
         long period = prepared.config.refreshInterval().toMillis();
-        schedule = refresher.scheduleWithFixedDelay(this::refreshAll, period, period, TimeUnit.MILLISECONDS);
+        schedule = refresher.scheduleWithFixedDelay(this::scheduledRefresh, period, period, TimeUnit.MILLISECONDS);
     }
 
     private void registerGauges(List<Entry> list) {
@@ -175,10 +201,64 @@ public final class RevocationService implements AutoCloseable {
         gauges = all;
     }
 
-    /** Reads every source again now (also called by the schedule). */
+    /**
+     * Reads every source again now, each on its own thread, and returns when all are done or when the
+     * longest fetch timeout (plus a small margin) has passed: a stalled URL never holds the caller (a
+     * reload) longer than that, and never delays the other CRLs, which are installed as they arrive.
+     */
     public void refreshAll() {
+        refreshAndWait(entries);
+    }
+
+    /** The schedule's refresh: starts a fetch for every source that has no scheduled fetch running. */
+    private void scheduledRefresh() {
         for (Entry entry : entries) {
-            refresh(entry);
+            if (!entry.scheduledInFlight.compareAndSet(false, true)) {
+                LOG.warn("CRL {} from {}: the previous scheduled fetch is still running; not starting another",
+                        entry.config.name(), entry.config.source());
+                continue;
+            }
+            try {
+                fetchers.execute(() -> {
+                    try {
+                        refresh(entry);
+                    } finally {
+                        entry.scheduledInFlight.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                entry.scheduledInFlight.set(false);
+                return;
+            }
+        }
+    }
+
+    private void refreshAndWait(List<Entry> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        Duration longest = Duration.ZERO;
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        for (Entry entry : list) {
+            if (entry.source.totalTimeout().compareTo(longest) > 0) {
+                longest = entry.source.totalTimeout();
+            }
+            try {
+                running.add(CompletableFuture.runAsync(() -> refresh(entry), fetchers));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                return;
+            }
+        }
+        try {
+            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new))
+                    .get(longest.plus(WAIT_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            LOG.warn("CRL refresh: not all sources answered within {} ms; they go on in the background",
+                    longest.plus(WAIT_MARGIN).toMillis());
+        } catch (ExecutionException e) {
+            LOG.error("CRL refresh failed", e.getCause());
         }
     }
 
@@ -189,27 +269,33 @@ public final class RevocationService implements AutoCloseable {
             loaded = LoadedCrl.parse(bytes, entry.issuer, bc, clock.instant());
         } catch (Exception e) {
             metrics.crlRefreshFailure(entry.config.name());
-            LOG.error("CRL {} from {}: refresh failed, keeping the {}: {}", entry.config.name(), entry.config.source(),
-                    entry.current == null ? "gateway without this CRL (its CA's clients are refused)"
-                            : "CRL of " + entry.current.thisUpdate(), e.getMessage());
+            LOG.error("CRL {} from {}: refresh failed, {}: {}", entry.config.name(), entry.config.source(),
+                    keeping(entry), e.getMessage());
             return;
         }
-        LoadedCrl previous = entry.current;
-        if (previous != null && loaded.thisUpdate().isBefore(previous.thisUpdate())) {
-            metrics.crlRefreshFailure(entry.config.name());
-            LOG.error("CRL {} from {}: thisUpdate {} is older than the CRL in use ({}); keeping the newer one",
-                    entry.config.name(), entry.config.source(), loaded.thisUpdate(), previous.thisUpdate());
-            return;
-        }
-        if (previous != null && previous.crl().equals(loaded.crl())) {
+        // Compare and install under the entry's monitor: a slower concurrent refresh that fetched an
+        // older CRL must not overwrite the newer one installed meanwhile.
+        synchronized (entry) {
+            LoadedCrl previous = entry.current;
+            if (previous != null && previous.crl().equals(loaded.crl())) {
+                entry.loadedAt = clock.instant();
+                return;
+            }
+            String notNewer = previous == null ? null : loaded.whyNotNewerThan(previous);
+            if (notNewer != null) {
+                metrics.crlRefreshFailure(entry.config.name());
+                LOG.error("CRL {} from {}: {}; keeping the newer one", entry.config.name(), entry.config.source(),
+                        notNewer);
+                return;
+            }
+            entry.current = loaded;
             entry.loadedAt = clock.instant();
-            return;
         }
-        entry.current = loaded;
-        entry.loadedAt = clock.instant();
         if (loaded.nextUpdate() != null && loaded.nextUpdate().isBefore(clock.instant())) {
-            LOG.warn("CRL {} from {}: nextUpdate {} has passed; using it until a newer one is published",
-                    entry.config.name(), entry.config.source(), loaded.nextUpdate());
+            LOG.warn("CRL {} from {}: nextUpdate {} has passed; {}", entry.config.name(), entry.config.source(),
+                    loaded.nextUpdate(), entry.expiredPolicy == RevocationConfig.ExpiredCrl.FAIL_CLOSED
+                            ? "its CA's clients are refused until a newer one is published (expiredCrl: fail-closed)"
+                            : "using it until a newer one is published (expiredCrl: keep-using)");
         }
         LOG.info("CRL {} from {}: loaded, {} revoked, thisUpdate {}", entry.config.name(), entry.config.source(),
                 loaded.size(), loaded.thisUpdate());
@@ -221,6 +307,22 @@ public final class RevocationService implements AutoCloseable {
         if (closed > 0) {
             LOG.warn("CRL {}: closed {} live connection(s) of newly revoked certificates", entry.config.name(), closed);
         }
+    }
+
+    /** What a failed refresh leaves in force, for its log line. */
+    private String keeping(Entry entry) {
+        LoadedCrl crl = entry.current;
+        if (crl == null) {
+            return "no CRL loaded (its CA's clients are refused)";
+        }
+        if (crl.nextUpdate() == null || entry.expiredPolicy == RevocationConfig.ExpiredCrl.KEEP_USING) {
+            return "keeping the CRL of " + crl.thisUpdate();
+        }
+        if (crl.nextUpdate().isBefore(clock.instant())) {
+            return "the CRL of " + crl.thisUpdate() + " expired at " + crl.nextUpdate()
+                    + " (its CA's clients are refused)";
+        }
+        return "keeping the CRL of " + crl.thisUpdate() + " until its nextUpdate " + crl.nextUpdate();
     }
 
     /**
@@ -253,10 +355,22 @@ public final class RevocationService implements AutoCloseable {
         return list == null ? RevocationStatus.GOOD : status(list, serial);
     }
 
-    private static RevocationStatus status(List<Entry> list, BigInteger serial) {
+    private RevocationStatus status(List<Entry> list, BigInteger serial) {
         boolean anyLoaded = false;
+        Instant now = null;
         for (Entry entry : list) {
             LoadedCrl crl = entry.current;
+            if (crl != null && entry.expiredPolicy == RevocationConfig.ExpiredCrl.FAIL_CLOSED
+                    && crl.nextUpdate() != null) {
+                now = now == null ? clock.instant() : now;
+                if (crl.nextUpdate().isBefore(now)) {
+                    // Past its nextUpdate the CRL may miss revocations: it still revokes, but no longer vouches.
+                    if (crl.isRevoked(serial)) {
+                        return RevocationStatus.REVOKED;
+                    }
+                    continue;
+                }
+            }
             if (crl != null) {
                 anyLoaded = true;
                 if (crl.isRevoked(serial)) {
@@ -270,6 +384,8 @@ public final class RevocationService implements AutoCloseable {
     @Override
     public synchronized void close() {
         refresher.shutdownNow();
+        fetchers.shutdownNow();
+        watchdog.shutdownNow();
         if (gauges != null) {
             gauges.close();
         }

@@ -154,4 +154,62 @@ class ConfigLoaderTest {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> ConfigLoader.load(missing)).hasMessage(missing + ": file not found");
     }
+
+    @Test
+    void crlFetchBoundsAndTheExpiredCrlPolicyAreReadAndChecked() throws Exception {
+        RevocationConfig defaults = load(VALID).revocation();
+        assertThat(defaults.fetchTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(defaults.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.expired()).isEqualTo(RevocationConfig.ExpiredCrl.FAIL_CLOSED);
+        RevocationConfig set = load(VALID.replace("  refreshInterval: 30s\n", """
+                  refreshInterval: 30s
+                  fetchTimeout: 4s
+                  connectTimeout: 1s
+                  readTimeout: 2s
+                  expiredCrl: keep-using
+                """)).revocation();
+        assertThat(set.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(set.readTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(set.expired()).isEqualTo(RevocationConfig.ExpiredCrl.KEEP_USING);
+        assertError(VALID.replace("  refreshInterval: 30s\n", "  refreshInterval: 30s\n  fetchTimeout: 2s\n  readTimeout: 3s\n"),
+                "revocation.readTimeout: must not exceed fetchTimeout (2000 ms)");
+        assertError(VALID.replace("  refreshInterval: 30s\n", "  refreshInterval: 30s\n  fetchTimeout: 2s\n  connectTimeout: 3s\n"),
+                "revocation.connectTimeout: must not exceed fetchTimeout (2000 ms)");
+        assertError(VALID.replace("  refreshInterval: 30s\n", "  refreshInterval: 30s\n  expiredCrl: ignore\n"),
+                "revocation.expiredCrl: unknown value 'ignore' (known: fail-closed, keep-using)");
+    }
+
+    @Test
+    void theAdminEndpointBindsToLoopbackUnlessAHostIsWrittenOut() throws Exception {
+        AdminConfig defaulted = load(VALID + "admin: {}\n").admin().orElseThrow();
+        assertThat(defaulted.bind().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(defaulted.bind().getPort()).isEqualTo(AdminConfig.DEFAULT_PORT);
+        assertThat(defaulted.token()).isEmpty();
+        AdminConfig portOnly = load(VALID + "admin: {bind: \":9191\"}\n").admin().orElseThrow();
+        assertThat(portOnly.bind().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(portOnly.bind().getPort()).isEqualTo(9191);
+        AdminConfig everywhere = load(VALID + "admin: {bind: \"0.0.0.0:9191\"}\n").admin().orElseThrow();
+        assertThat(everywhere.bind().getAddress().isAnyLocalAddress()).isTrue();
+    }
+
+    @Test
+    void handshakeLimitsHaveSmallerDefaultsAndAreChecked() throws Exception {
+        LimitsConfig defaults = load(VALID).listeners().get(0).limits();
+        assertThat(defaults.maxHandshakes()).isEqualTo(100);
+        assertThat(defaults.maxHandshakesPerSource()).isEqualTo(100);
+        LimitsConfig big = load(VALID.replace("maxConnections: 100", "maxConnections: 50000")).listeners().get(0).limits();
+        assertThat(big.maxHandshakes()).isEqualTo(LimitsConfig.DEFAULT_MAX_HANDSHAKES);
+        LimitsConfig set = load(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 20\n"
+                + "      maxHandshakesPerSource: 5")).listeners().get(0).limits();
+        assertThat(set.maxHandshakes()).isEqualTo(20);
+        assertThat(set.maxHandshakesPerSource()).isEqualTo(5);
+        assertError(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 101"),
+                "listeners[0].limits.maxHandshakes: must not exceed maxConnections (100), was 101");
+        assertError(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 20\n"
+                + "      maxHandshakesPerSource: 21"),
+                "listeners[0].limits.maxHandshakesPerSource: must not exceed maxHandshakes (20), was 21");
+        assertError(VALID.replace("maxConnections: 100", "maxConnections: 100\n      maxHandshakes: 0"),
+                "listeners[0].limits.maxHandshakes: must be between 1 and 10000000, was 0");
+    }
 }
