@@ -18,10 +18,22 @@ import io.gmtls.tlcp.handshake.Certificates;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The recorded Tongsuo transcripts and PKI in {@code ${gmtls.shared.dir}/interop/tlcp}. */
+/**
+ * The recorded peer transcripts and their PKIs, test resources of this module: Tongsuo's in
+ * {@code interop/tlcp}, GmSSL's in {@code interop/tlcp-gmssl} (README in each).
+ */
 final class Interop {
 
-  static final Path DIR = Path.of(System.getProperty("gmtls.shared.dir", "../../shared"), "interop", "tlcp");
+  static final Path DIR = resource("interop/tlcp");
+  static final Path GMSSL_DIR = resource("interop/tlcp-gmssl");
+
+  private static Path resource(String name) {
+    try {
+      return Path.of(Interop.class.getClassLoader().getResource(name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private Interop() {
   }
