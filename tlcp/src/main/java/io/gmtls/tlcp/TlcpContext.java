@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
@@ -54,6 +55,8 @@ public final class TlcpContext {
   private final boolean clientSessionTickets;
   private final TlcpSessionCache sessionCache;
   private final byte[] certificateRequest;
+  private final PeerProfile peerProfile;
+  private final UnaryOperator<byte[]> outgoingHandshakeForTests;
 
   private TlcpContext(Builder b) {
     this.crypto = b.crypto;
@@ -69,6 +72,8 @@ public final class TlcpContext {
     this.clock = b.clock;
     this.hostnameVerification = b.hostnameVerification;
     this.clientSessionTickets = b.clientSessionTickets;
+    this.peerProfile = b.peerProfile;
+    this.outgoingHandshakeForTests = b.outgoingHandshakeForTests;
     this.sessionCache = new TlcpSessionCache(b.sessionCacheSize, b.sessionTimeout, b.clock);
     this.certificateRequest = new CertificateRequest(
         new byte[] {CertificateRequest.RSA_SIGN, CertificateRequest.ECDSA_SIGN},
@@ -189,6 +194,16 @@ public final class TlcpContext {
     return certificateRequest;
   }
 
+  /** Test seam (see {@link Builder#outgoingHandshakeForTests}); the identity everywhere else. */
+  UnaryOperator<byte[]> outgoingHandshakeForTests() {
+    return outgoingHandshakeForTests;
+  }
+
+  /** Client: whose forms of CertificateVerify and ECDHE ClientKeyExchange it sends (a server accepts both). */
+  public PeerProfile peerProfile() {
+    return peerProfile;
+  }
+
   List<X509Certificate> localCertificates() {
     return identity == null ? List.of() : identity.localCertificates();
   }
@@ -217,6 +232,8 @@ public final class TlcpContext {
     private Clock clock = Clock.systemUTC();
     private boolean hostnameVerification = true;
     private boolean clientSessionTickets = true;
+    private PeerProfile peerProfile = PeerProfile.TONGSUO;
+    private UnaryOperator<byte[]> outgoingHandshakeForTests = UnaryOperator.identity();
     private int certificateCacheSize = CertificatePathValidator.DEFAULT_CACHE_SIZE;
 
     private Builder() {
@@ -308,6 +325,31 @@ public final class TlcpContext {
      */
     public Builder clientSessionTickets(boolean on) {
       this.clientSessionTickets = on;
+      return this;
+    }
+
+    /**
+     * Client: whose message forms it sends — {@link PeerProfile#TONGSUO} (CertificateVerify over
+     * the SM3 hash of the handshake messages, bare ECDHE parameters; the default) or
+     * {@link PeerProfile#GMSSL} (CertificateVerify over the messages themselves, ECDHE parameters
+     * in a uint16 vector), for a server that accepts only GmSSL's. A server made from this
+     * context accepts both whatever is set here.
+     */
+    public Builder peerProfile(PeerProfile profile) {
+      this.peerProfile = Objects.requireNonNull(profile, "peerProfile");
+      return this;
+    }
+
+    /**
+     * Test-only seam, package-private so that no application can reach it: replaces each encoded
+     * handshake message this context's engines send (before it is hashed into the transcript and
+     * written). It lets a test replay a recorded server flight whose SM2 signature (random k) and
+     * CertificateRequest bytes an engine cannot reproduce, so that a recorded client flight —
+     * whose CertificateVerify signs that transcript — can be fed to our server engine. With the
+     * server random it takes {@link #crypto} built over a replaying {@code SecureRandom}.
+     */
+    Builder outgoingHandshakeForTests(UnaryOperator<byte[]> replace) {
+      this.outgoingHandshakeForTests = Objects.requireNonNull(replace);
       return this;
     }
 

@@ -39,7 +39,11 @@ final class Interop {
   }
 
   static JsonNode json(String file) throws IOException {
-    return new ObjectMapper().readTree(Files.readString(DIR.resolve(file)));
+    return json(DIR, file);
+  }
+
+  static JsonNode json(Path dir, String file) throws IOException {
+    return new ObjectMapper().readTree(Files.readString(dir.resolve(file)));
   }
 
   static byte[] hex(JsonNode node) {
@@ -47,14 +51,22 @@ final class Interop {
   }
 
   static X509Certificate cert(String name) throws Exception {
-    try (PEMParser p = new PEMParser(new StringReader(Files.readString(DIR.resolve("pki").resolve(name))))) {
+    return cert(DIR, name);
+  }
+
+  static X509Certificate cert(Path dir, String name) throws Exception {
+    try (PEMParser p = new PEMParser(new StringReader(Files.readString(dir.resolve("pki").resolve(name))))) {
       return new JcaX509CertificateConverter().setProvider(Certificates.provider())
           .getCertificate((X509CertificateHolder) p.readObject());
     }
   }
 
   static PrivateKey key(String name) throws Exception {
-    try (PEMParser p = new PEMParser(new StringReader(Files.readString(DIR.resolve("pki").resolve(name))))) {
+    return key(DIR, name);
+  }
+
+  static PrivateKey key(Path dir, String name) throws Exception {
+    try (PEMParser p = new PEMParser(new StringReader(Files.readString(dir.resolve("pki").resolve(name))))) {
       Object o = p.readObject();
       JcaPEMKeyConverter c = new JcaPEMKeyConverter().setProvider(Certificates.provider());
       return o instanceof PEMKeyPair kp ? c.getPrivateKey(kp.getPrivateKeyInfo())

@@ -1,0 +1,27 @@
+package io.gmtls.tlcp;
+
+/**
+ * The TLCP library whose client-side message forms a client reproduces. The two libraries in the
+ * field read GB/T 38636-2020 differently in two places, both seen on recorded sessions (test
+ * resources {@code interop/tlcp} and {@code interop/tlcp-gmssl}):
+ * <ul>
+ *   <li>CertificateVerify: Tongsuo signs SM3(handshake messages), GmSSL signs the raw
+ *       concatenation of the messages (SM2 with Z from the default user ID
+ *       {@code 1234567812345678} and SM3 inside the signature, in both). Both bind the same
+ *       transcript to the same key.
+ *   <li>ECDHE ClientKeyExchange: Tongsuo sends the ECDH parameters as they are (curve type,
+ *       curve, point); GmSSL wraps them in a uint16-length vector.
+ * </ul>
+ * A server built from {@link TlcpContext} accepts both forms of both messages (Tongsuo's
+ * CertificateVerify is tried first, then GmSSL's, with the same alert if neither verifies). A
+ * client sends the forms of the profile its context names, so it can authenticate to a server
+ * that accepts only one of them.
+ */
+public enum PeerProfile {
+
+  /** Tongsuo's forms (also what OpenSSL-derived TLCP stacks send). The default. */
+  TONGSUO,
+
+  /** GmSSL 3's forms. */
+  GMSSL
+}
