@@ -2,12 +2,19 @@ package io.gmtls.tlcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gmtls.tlcp.crypto.BcTlcpCrypto;
 import io.gmtls.tlcp.message.HandshakeType;
 import io.gmtls.tlcp.record.ContentType;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -80,6 +87,56 @@ class RecordFramingTest {
     assertThat(pair.server.error).isNull();
     assertThat(pair.client.finishedCount).isEqualTo(1);
     assertThat(pair.server.finishedCount).isEqualTo(1);
+  }
+
+  /**
+   * wrap() as Netty's SslHandler and the JSSE socket call it: a destination of the session's packet
+   * buffer size takes the whole flight (several records) in one call; a destination with room for one
+   * record takes one record per call, never a cut record; a destination too small for the next record
+   * gets BUFFER_OVERFLOW and nothing.
+   */
+  @Test
+  void wrapHandsOutWholeRecordsAsManyAsFit() throws Exception {
+    // Two servers drawing the same random bytes: the same flight, byte for byte.
+    SSLEngine client = TestPki.client().build().newClientEngine("localhost", 443);
+    SSLEngine first = deterministicServer().newServerEngine();
+    SSLEngine second = deterministicServer().newServerEngine();
+    ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+    client.wrap(ByteBuffer.allocate(0), hello);
+    for (SSLEngine e : List.of(first, second)) {
+      e.unwrap(ByteBuffer.wrap(Arrays.copyOf(hello.array(), hello.position())),
+          ByteBuffer.allocate(e.getSession().getApplicationBufferSize()));
+    }
+    // One call, packet-buffer-sized destination: the five records of the flight.
+    ByteBuffer all = ByteBuffer.allocate(first.getSession().getPacketBufferSize());
+    SSLEngineResult r = first.wrap(ByteBuffer.allocate(0), all);
+    assertThat(r.getStatus()).isEqualTo(Status.OK);
+    byte[] flight = Arrays.copyOf(all.array(), all.position());
+    List<byte[]> records = EnginePair.records(flight);
+    assertThat(records).hasSize(5);
+    assertThat(r.getHandshakeStatus()).isEqualTo(HandshakeStatus.NEED_UNWRAP);
+
+    // Room for exactly one record at a time: the same records, one per call.
+    ByteArrayOutputStream oneByOne = new ByteArrayOutputStream();
+    for (byte[] expected : records) {
+      ByteBuffer small = ByteBuffer.allocate(expected.length - 1);
+      assertThat(second.wrap(ByteBuffer.allocate(0), small).getStatus())
+          .isEqualTo(Status.BUFFER_OVERFLOW);
+      assertThat(small.position()).isZero();
+      ByteBuffer exact = ByteBuffer.allocate(expected.length);
+      SSLEngineResult one = second.wrap(ByteBuffer.allocate(0), exact);
+      assertThat(one.bytesProduced()).isEqualTo(expected.length);
+      assertThat(exact.array()[0]).isEqualTo((byte) ContentType.HANDSHAKE);
+      oneByOne.write(exact.array(), 0, exact.position());
+    }
+    assertThat(oneByOne.toByteArray()).isEqualTo(flight);
+  }
+
+  private static TlcpContext deterministicServer() {
+    FuzzRandom random = new FuzzRandom();
+    random.reset(new byte[0], 42);
+    return TestPki.server().clientAuth(ClientAuth.REQUIRED).sessionCacheSize(0)
+        .crypto(new BcTlcpCrypto(random)).build();
   }
 
   /**
