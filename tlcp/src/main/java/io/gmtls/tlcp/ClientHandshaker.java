@@ -69,7 +69,8 @@ final class ClientHandshaker extends Handshaker {
     if (cached != null && !offered.contains(cached.suite())) {
       cached = null;
     }
-    boolean tickets = context.clientSessionTickets();
+    // A GmSSL 3 server aborts on any ClientHello extension it does not know, session_ticket included.
+    boolean tickets = context.clientSessionTickets() && context.peerProfile() != PeerProfile.GMSSL;
     offeredSessionId = new byte[0];
     if (cached != null) {
       if (cached.id().length > 0) {
@@ -209,7 +210,10 @@ final class ClientHandshaker extends Handshaker {
     boolean authenticate = certificateRequested && identity != null;
     if (certificateRequested) {
       if (authenticate) {
-        sendEncoded(identity.certificateMessage());
+        // ECC suites need no encryption certificate from us; GmSSL's server takes any certificate
+        // after the first for a CA and refuses the encryption certificate's key usage.
+        boolean signingOnly = context.peerProfile() == PeerProfile.GMSSL && suite.keyExchange() == KeyExchange.ECC;
+        sendEncoded(signingOnly ? identity.signingCertificateMessage() : identity.certificateMessage());
       } else {
         send(new CertificateMessage(List.of()));
       }

@@ -2,8 +2,8 @@ package io.gmtls.tlcp;
 
 /**
  * The TLCP library whose client-side message forms a client reproduces. The two libraries in the
- * field read GB/T 38636-2020 differently in two places, both seen on recorded sessions (test
- * resources {@code interop/tlcp} and {@code interop/tlcp-gmssl}):
+ * field read GB/T 38636-2020 differently, as seen on recorded sessions (test resources
+ * {@code interop/tlcp} and {@code interop/tlcp-gmssl}) and against a live GmSSL 3 server:
  * <ul>
  *   <li>CertificateVerify: Tongsuo signs SM3(handshake messages), GmSSL signs the raw
  *       concatenation of the messages (SM2 with Z from the default user ID
@@ -11,6 +11,10 @@ package io.gmtls.tlcp;
  *       transcript to the same key.
  *   <li>ECDHE ClientKeyExchange: Tongsuo sends the ECDH parameters as they are (curve type,
  *       curve, point); GmSSL wraps them in a uint16-length vector.
+ *   <li>Client Certificate on the ECC suites: Tongsuo sends signing and encryption certificates,
+ *       GmSSL the signing certificate alone (its server refuses a second end-entity certificate).
+ *   <li>ClientHello: a GmSSL server aborts on any extension it does not know, so the GmSSL profile
+ *       sends no session_ticket extension (session-ID resumption still works).
  * </ul>
  * A server built from {@link TlcpContext} accepts both forms of both messages (Tongsuo's
  * CertificateVerify is tried first, then GmSSL's, with the same alert if neither verifies). A

@@ -332,8 +332,9 @@ public final class TlcpContext {
      * Client: whose message forms it sends — {@link PeerProfile#TONGSUO} (CertificateVerify over
      * the SM3 hash of the handshake messages, bare ECDHE parameters; the default) or
      * {@link PeerProfile#GMSSL} (CertificateVerify over the messages themselves, ECDHE parameters
-     * in a uint16 vector), for a server that accepts only GmSSL's. A server made from this
-     * context accepts both whatever is set here.
+     * in a uint16 vector, the signing certificate alone on ECC suites, no session_ticket
+     * extension), for a GmSSL server. A server made from this context accepts both whatever is set
+     * here.
      */
     public Builder peerProfile(PeerProfile profile) {
       this.peerProfile = Objects.requireNonNull(profile, "peerProfile");

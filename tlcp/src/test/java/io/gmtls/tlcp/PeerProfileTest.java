@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gmtls.tlcp.crypto.BcTlcpCrypto;
 import io.gmtls.tlcp.handshake.Transcript;
+import io.gmtls.tlcp.message.CertificateMessage;
+import io.gmtls.tlcp.message.ClientHello;
+import io.gmtls.tlcp.message.Extension;
 import io.gmtls.tlcp.message.HandshakeType;
 import io.gmtls.tlcp.record.ContentType;
 import java.io.ByteArrayOutputStream;
@@ -67,6 +70,37 @@ class PeerProfileTest {
       assertThat(Arrays.copyOfRange(cke, 4, 7)).containsExactly(0, 69, 3);
     } else {
       assertThat(cke[4]).isEqualTo((byte) 3);
+    }
+  }
+
+  /** GmSSL's server refuses an encryption certificate on ECC suites and any unknown extension. */
+  @ParameterizedTest
+  @EnumSource(PeerProfile.class)
+  void eccCertificateAndClientHelloTakeTheProfilesForm(PeerProfile profile) throws Exception {
+    TlcpContext server = TestPki.server().clientAuth(ClientAuth.REQUIRED).ticketKeys(TicketKeySet.generate())
+        .cipherSuites(TestPki.only(TlcpCipherSuite.ECC_SM4_GCM_SM3)).build();
+    EnginePair pair = EnginePair.of(TestPki.client().peerProfile(profile).build(), server);
+    ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
+    pair.client.outboundTamper = chunk -> {
+      fromClient.writeBytes(chunk);
+      return chunk;
+    };
+    pair.handshake();
+    assertThat(pair.server.finishedCount).isEqualTo(1);
+    assertThat(pair.server.engine.getSession().getPeerCertificates()[0])
+        .isEqualTo(TestPki.PKI.vehicles().get(0).sign().certificate());
+    List<byte[]> messages = plaintextMessages(fromClient.toByteArray());
+    ClientHello hello = ClientHello.parse(Arrays.copyOfRange(messages.get(0), 4, messages.get(0).length));
+    List<byte[]> certificates = CertificateMessage.parse(Arrays.copyOfRange(messages.get(1), 4, messages.get(1).length))
+        .certificates();
+    byte[] encryption = TestPki.PKI.vehicles().get(0).enc().certificate().getEncoded();
+    assertThat(certificates.get(0)).isEqualTo(TestPki.PKI.vehicles().get(0).sign().certificate().getEncoded());
+    if (profile == PeerProfile.GMSSL) {
+      assertThat(certificates).noneMatch(c -> Arrays.equals(c, encryption));
+      assertThat(hello.extensions()).isEmpty();
+    } else {
+      assertThat(certificates.get(1)).isEqualTo(encryption);
+      assertThat(hello.extensions()).extracting(Extension::type).containsExactly(Extension.SESSION_TICKET);
     }
   }
 
