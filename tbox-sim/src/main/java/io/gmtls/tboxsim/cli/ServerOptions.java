@@ -46,8 +46,9 @@ final class ServerOptions {
 
     @Option(names = "--peer-profile", paramLabel = "tongsuo|gmssl", converter = Converters.Profile.class,
             description = "TLCP: whose message forms to send — tongsuo (CertificateVerify over the SM3 hash of "
-                    + "the handshake) or gmssl (over the messages themselves, as a GmSSL 3 server expects; ECDHE "
-                    + "key exchange in GmSSL's form too). Default: tongsuo.")
+                    + "the handshake) or gmssl (for a GmSSL 3 server: CertificateVerify over the messages "
+                    + "themselves, GmSSL's ECDHE key exchange, signing certificate alone on ECC suites, no "
+                    + "session ticket extension). Default: tongsuo.")
     PeerProfile peerProfile;
 
     @Option(names = "--server-name", paramLabel = "NAME",
