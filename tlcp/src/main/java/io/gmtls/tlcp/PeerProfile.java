@@ -14,16 +14,17 @@ package io.gmtls.tlcp;
  *   <li>Client Certificate on the ECC suites: Tongsuo sends signing and encryption certificates,
  *       GmSSL the signing certificate alone (its server refuses a second end-entity certificate).
  *   <li>ClientHello: a GmSSL server aborts on any extension it does not know, so the GmSSL profile
- *       sends no session_ticket extension (session-ID resumption still works).
+ *       sends no session_ticket extension (a session ID the server gives is still offered again; the
+ *       GmSSL 3 server recorded gave none).
  * </ul>
- * A server built from {@link TlcpContext} accepts both forms of both messages (Tongsuo's
+ * A server built from {@link TlcpContext} accepts both forms of each (Tongsuo's
  * CertificateVerify is tried first, then GmSSL's, with the same alert if neither verifies). A
  * client sends the forms of the profile its context names, so it can authenticate to a server
  * that accepts only one of them.
  */
 public enum PeerProfile {
 
-  /** Tongsuo's forms (also what OpenSSL-derived TLCP stacks send). The default. */
+  /** Tongsuo's forms. The default. */
   TONGSUO,
 
   /** GmSSL 3's forms. */

@@ -21,8 +21,8 @@ import io.netty.handler.ssl.SslProvider;
  * @param tlsProvider      engine for standard TLS 1.3 ({@link SslProvider#OPENSSL} or {@link SslProvider#JDK})
  * @param trust            CA certificates the server chain must lead to (and client chains are completed from)
  * @param handshakeTimeout TLS/TLCP handshake timeout
- * @param peerProfile      TLCP: whose CertificateVerify and ECDHE ClientKeyExchange forms to send (Tongsuo's, or
- *                         GmSSL's for a GmSSL server)
+ * @param peerProfile      TLCP: whose client message forms to send (Tongsuo's, or GmSSL's for a GmSSL server; see
+ *                         {@link PeerProfile})
  */
 public record TransportSettings(TransportKind kind, String serverName, int port, List<TlcpCipherSuite> tlcpSuites,
         SslProvider tlsProvider, List<X509Certificate> trust, Duration handshakeTimeout, PeerProfile peerProfile) {
