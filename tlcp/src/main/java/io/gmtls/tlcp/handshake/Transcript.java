@@ -12,11 +12,12 @@ import java.io.ByteArrayOutputStream;
  * {@link #dropMessages()}.
  *
  * <p>The kept messages are bounded by {@link #MAX_KEPT_MESSAGES}: past it they are dropped (and
- * {@link #messages()} answers null). Up to CertificateVerify a full handshake has at most three
- * peer messages (ClientHello, Certificate, ClientKeyExchange on the server; ServerHello,
- * Certificate, ServerKeyExchange, CertificateRequest, ServerHelloDone on the client, of which only
- * the Certificate can be large), each refused by the engine above 64 KiB, plus our own few-KiB
- * messages: a real handshake stays far below the bound.
+ * {@link #messages()} answers null). Up to CertificateVerify the server has three peer messages
+ * (ClientHello, Certificate, ClientKeyExchange), each refused by the engine above 64 KiB, plus its
+ * own flight of a few KiB, so the bound is never reached by a handshake the engine accepts; the
+ * client's peer messages (ServerHello to ServerHelloDone) are a few KiB in practice. A handshake
+ * over the bound can still use Tongsuo's form; GmSSL's then fails (the server's alert is the same
+ * decrypt_error, the client stops with internal_error).
  */
 public final class Transcript {
 
