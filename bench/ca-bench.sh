@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk" >&2; exit 2; }
-mvn -B -q -f pki-ca/pom.xml test-compile -Dgmtls.shared.dir="$here/../shared" >&2
+mvn -B -q -f pki-ca/pom.xml test-compile >&2
 mvn -B -q -f pki-ca/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
 cp="pki-ca/target/classes:pki-ca/target/test-classes:$(cat pki-ca/target/bench.classpath)"
 exec java -Xmx2g "$@" -cp "$cp" io.gmtls.pki.bench.CaBench bench/results/ca.md

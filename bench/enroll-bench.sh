@@ -15,4 +15,4 @@ mvn -B -q -pl cert-enrollment test-compile >&2
 mvn -B -q -pl cert-enrollment dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/bench.classpath >&2
 cp="cert-enrollment/target/classes:cert-enrollment/target/test-classes:$(cat cert-enrollment/target/bench.classpath)"
-exec java -Xmx1g -Dgmtls.shared.dir="$here/../shared" "$@" -cp "$cp" io.gmtls.enrollment.EnrollBench bench/results/enroll.md
+exec java -Xmx1g "$@" -cp "$cp" io.gmtls.enrollment.EnrollBench bench/results/enroll.md

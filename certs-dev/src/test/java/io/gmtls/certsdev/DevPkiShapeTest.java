@@ -138,7 +138,8 @@ class DevPkiShapeTest {
     /** Same extensions, criticality, key usages and algorithms as the Tongsuo peer certificates. */
     @Test
     void tlcpCertificatesHaveTheShapeOfThePeerCertificates() throws Exception {
-        Path peer = Path.of(System.getProperty("gmtls.shared.dir", "../../shared"), "interop", "tlcp", "pki");
+        // The Tongsuo interop certificates, copied into this module's test resources.
+        Path peer = Path.of(getClass().getClassLoader().getResource("interop/tlcp/pki").toURI());
         assertSameShape(pki.gatewaySign().certificate(), read(peer.resolve("server_sign.crt")));
         assertSameShape(pki.gatewayEnc().certificate(), read(peer.resolve("server_enc.crt")));
         assertSameShape(pki.vehicles().get(0).sign().certificate(), read(peer.resolve("client_sign.crt")));

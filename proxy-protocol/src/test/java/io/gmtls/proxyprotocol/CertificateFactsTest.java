@@ -23,7 +23,7 @@ class CertificateFactsTest {
 
         CertificateFacts facts = CertificateFacts.of(cert);
 
-        String path = TestData.sharedDir().resolve(SM2_CLIENT).toString();
+        String path = TestData.resources().resolve(SM2_CLIENT).toString();
         assertThat(facts.commonName()).contains("LSVTEST0000000001");
         assertThat(facts.signatureAlgorithm()).isEqualTo("SM2-with-SM3");
         assertThat(facts.keyAlgorithm()).isEqualTo("SM2");

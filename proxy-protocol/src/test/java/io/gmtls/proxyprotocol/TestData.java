@@ -33,12 +33,13 @@ final class TestData {
     private TestData() {
     }
 
-    static Path sharedDir() {
-        String dir = System.getProperty("gmtls.shared.dir");
-        if (dir == null) {
-            throw new IllegalStateException("system property gmtls.shared.dir is not set (the root pom sets it)");
+    /** The recorded vectors copied into this module's test resources ({@code interop/...}). */
+    static Path resources() {
+        try {
+            return Path.of(TestData.class.getClassLoader().getResource("interop").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
-        return Path.of(dir);
     }
 
     /** A recorded HAProxy header: its bytes and the payload that followed it. */
@@ -52,7 +53,7 @@ final class TestData {
     }
 
     static Recorded haproxy(String name) throws IOException {
-        String json = Files.readString(sharedDir().resolve("interop/ppv2/" + name), StandardCharsets.UTF_8);
+        String json = Files.readString(resources().resolve("interop/ppv2/" + name), StandardCharsets.UTF_8);
         byte[] header = HexFormat.of().parseHex(jsonString(json, "header_hex"));
         int length = Integer.parseInt(jsonNumber(json, "header_length"));
         String payload = jsonString(json, "payload_after_header").replace("\\n", "\n");
@@ -77,14 +78,14 @@ final class TestData {
 
     /** Loads a certificate with the JDK's own X.509 factory (which cannot parse SM2 keys). */
     static X509Certificate jdkCertificate(String relativePath) throws Exception {
-        try (InputStream in = Files.newInputStream(sharedDir().resolve(relativePath))) {
+        try (InputStream in = Files.newInputStream(resources().resolve(relativePath))) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
         }
     }
 
     /** Loads a certificate with BouncyCastle's factory (SM2 keys become BC EC keys). */
     static X509Certificate bcCertificate(String relativePath) throws Exception {
-        try (InputStream in = Files.newInputStream(sharedDir().resolve(relativePath))) {
+        try (InputStream in = Files.newInputStream(resources().resolve(relativePath))) {
             return (X509Certificate) CertificateFactory.getInstance("X.509", BC).generateCertificate(in);
         }
     }

@@ -45,6 +45,9 @@ class CommandLineTest {
                 Arguments.of(new String[] {"connect", "-t", "tls13", "--suite", "ECC_SM4_GCM_SM3", "-n", "1"},
                         "--suite: only for --transport tlcp"),
                 Arguments.of(new String[] {"connect", "-t", "tlcp", "--suite", "AES128"}, "unknown TLCP suite"),
+                Arguments.of(new String[] {"connect", "-t", "tlcp", "--peer-profile", "wolfssl"}, "unknown peer profile"),
+                Arguments.of(new String[] {"connect", "-t", "tls13", "--peer-profile", "gmssl", "-n", "1"},
+                        "--peer-profile: only for --transport tlcp"),
                 Arguments.of(new String[] {"connect", "-t", "plain", "--port", "70000", "-n", "1"}, "--port: 1..65535"),
                 Arguments.of(new String[] {"subscribe", "-t", "plain", "--count", "0"}, "--count"),
                 Arguments.of(new String[] {"subscribe", "-t", "tlcp", "--trust", "x.pem"}, "--vin"),
@@ -97,7 +100,7 @@ class CommandLineTest {
 
         Cli.Result connect = Cli.run("connect", "--help");
         assertThat(connect.exit()).isZero();
-        assertThat(connect.out()).contains("--transport", "--suite", "--ramp", "--publish-rate", "--qos",
+        assertThat(connect.out()).contains("--transport", "--suite", "--peer-profile", "--ramp", "--publish-rate", "--qos",
                 "--payload-size", "--messages", "--duration", "--reconnect-interval", "--reconnect-fraction", "--bind",
                 "--json", "--quiet", "--mqtt", "--pki", "--credentials", "--tls-provider", "--no-client-cert");
 

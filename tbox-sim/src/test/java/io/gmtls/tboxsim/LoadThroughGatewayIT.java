@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +129,18 @@ class LoadThroughGatewayIT {
         assertThat(run.summary.at("/connections/fullHandshakes").asLong()).isEqualTo(VEHICLES);
         // Every cell change reused the vehicle's TLCP context: the engine resumed the cached session.
         assertThat(run.summary.at("/connections/resumedHandshakes").asLong()).isEqualTo(reconnects);
+    }
+
+    /** GmSSL's CertificateVerify and ECDHE key exchange forms: the gateway accepts them as it does Tongsuo's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"ECC_SM4_CBC_SM3", "ECDHE_SM4_GCM_SM3"})
+    void tlcpWithTheGmsslPeerProfileThroughTheGateway(String suite) throws Exception {
+        Run run = connect(4 * 2, "-t", "tlcp", "--peer-profile", "gmssl", "--suite", suite, "--pki",
+                pkiDir.toString(), "--port", port(), "-n", "4", "--messages", "2", "--publish-rate", "10",
+                "--ramp", "100");
+        run.assertAllDelivered(4, 4 * 2);
+        assertThat(run.summary.at("/cipherSuites/0").asString()).isEqualTo(suite);
+        assertThat(run.summary.at("/connections/fullHandshakes").asLong()).isEqualTo(4);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.gmtls.tlcp.handshake.EccKeyExchange;
 import io.gmtls.tlcp.handshake.EcdheKeyExchange;
 import io.gmtls.tlcp.handshake.HandshakeState;
 import io.gmtls.tlcp.handshake.HostnameChecker;
+import io.gmtls.tlcp.handshake.Transcript;
 import io.gmtls.tlcp.message.CertificateMessage;
 import io.gmtls.tlcp.message.CertificateRequest;
 import io.gmtls.tlcp.message.CertificateVerify;
@@ -49,7 +50,8 @@ final class ClientHandshaker extends Handshaker {
   private long ticketLifetime;
 
   ClientHandshaker(TlcpEngine engine) {
-    super(engine, HandshakeState.CLIENT_START);
+    super(engine, HandshakeState.CLIENT_START,
+        engine.context().peerProfile() == PeerProfile.GMSSL);
     this.identity = engine.context().identity();
     this.peerKey = engine.getPeerHost() == null ? null : engine.getPeerHost() + ":" + engine.getPeerPort();
   }
@@ -71,7 +73,8 @@ final class ClientHandshaker extends Handshaker {
       context.sessionCache().removeClient(peerKey, cached);
       cached = null;
     }
-    boolean tickets = context.clientSessionTickets();
+    // A GmSSL 3 server aborts on any ClientHello extension it does not know, session_ticket included.
+    boolean tickets = context.clientSessionTickets() && context.peerProfile() != PeerProfile.GMSSL;
     offeredSessionId = new byte[0];
     if (cached != null) {
       if (cached.id().length > 0) {
@@ -207,6 +210,19 @@ final class ClientHandshaker extends Handshaker {
     moveTo(HandshakeState.CLIENT_WAIT_HELLO_DONE);
   }
 
+  /** What our CertificateVerify signs, in the form the context names. */
+  private byte[] certificateVerifyInput() throws TlcpAlertException {
+    if (context.peerProfile() == PeerProfile.TONGSUO) {
+      return transcript.hash();
+    }
+    byte[] messages = transcript.messages();
+    if (messages == null) {
+      throw new TlcpAlertException(Alert.INTERNAL_ERROR,
+          "handshake larger than " + Transcript.MAX_KEPT_MESSAGES + " bytes: no GmSSL-form CertificateVerify");
+    }
+    return messages;
+  }
+
   private void consumeServerHelloDone(byte[] body) throws TlcpAlertException {
     ServerHelloDone.parse(body);
     boolean ecdheSuite = suite.keyExchange() == KeyExchange.ECDHE;
@@ -216,7 +232,10 @@ final class ClientHandshaker extends Handshaker {
     boolean authenticate = certificateRequested && identity != null;
     if (certificateRequested) {
       if (authenticate) {
-        sendEncoded(identity.certificateMessage());
+        // ECC suites need no encryption certificate from us; GmSSL's server takes any certificate
+        // after the first for a CA and refuses the encryption certificate's key usage.
+        boolean signingOnly = context.peerProfile() == PeerProfile.GMSSL && suite.keyExchange() == KeyExchange.ECC;
+        sendEncoded(signingOnly ? identity.signingCertificateMessage() : identity.certificateMessage());
       } else {
         send(new CertificateMessage(List.of()));
       }
@@ -225,7 +244,7 @@ final class ClientHandshaker extends Handshaker {
     if (ecdheSuite) {
       EcdheKeyExchange exchange = new EcdheKeyExchange(crypto, false);
       preMaster = exchange.preMasterSecret(identity.encryptionKey(), server.encryptionKey(), serverPoint);
-      send(new ClientKeyExchange(KeyExchange.ECDHE, exchange.point()));
+      send(new ClientKeyExchange(KeyExchange.ECDHE, exchange.point(), context.peerProfile() == PeerProfile.GMSSL));
     } else {
       EccKeyExchange.ClientSide ecc = EccKeyExchange.client(crypto, server.encryptionKey());
       preMaster = ecc.preMasterSecret();
@@ -233,8 +252,9 @@ final class ClientHandshaker extends Handshaker {
     }
     deriveKeys(preMaster);
     if (authenticate) {
-      send(new CertificateVerify(crypto.sm2Sign(identity.signingKey(), transcript.hash())));
+      send(new CertificateVerify(crypto.sm2Sign(identity.signingKey(), certificateVerifyInput())));
     }
+    transcript.dropMessages();
     sendChangeCipherSpecAndFinished(true);
     engine.setPendingRead(protections.serverWrite());
     moveTo(ticketExpected ? HandshakeState.CLIENT_WAIT_TICKET : HandshakeState.CLIENT_WAIT_CHANGE_CIPHER_SPEC);

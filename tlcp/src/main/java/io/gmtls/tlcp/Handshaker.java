@@ -32,12 +32,18 @@ abstract class Handshaker {
   TlcpCipherSuite suite;
   byte[] masterSecret;
   KeySchedule.Protections protections;
+  /** The raw messages before the peer's CertificateVerify, when the transcript keeps them. */
+  byte[] messagesBeforeCertificateVerify;
 
-  Handshaker(TlcpEngine engine, HandshakeState initial) {
+  /**
+   * @param keepMessages whether the transcript keeps the raw messages too (for GmSSL's
+   *                     CertificateVerify form), until {@link Transcript#dropMessages()}
+   */
+  Handshaker(TlcpEngine engine, HandshakeState initial, boolean keepMessages) {
     this.engine = engine;
     this.context = engine.context();
     this.crypto = context.crypto();
-    this.transcript = new Transcript(crypto);
+    this.transcript = new Transcript(crypto, keepMessages);
     this.state = initial;
   }
 
@@ -56,6 +62,10 @@ abstract class Handshaker {
       if (type == HandshakeType.CERTIFICATE_VERIFY || type == HandshakeType.FINISHED) {
         hashBefore = transcript.hash();
       }
+      if (type == HandshakeType.CERTIFICATE_VERIFY) {
+        messagesBeforeCertificateVerify = transcript.messages();
+        transcript.dropMessages();
+      }
       transcript.add(message);
     }
     consume(type, body, hashBefore);
@@ -72,6 +82,7 @@ abstract class Handshaker {
   }
 
   void sendEncoded(byte[] message) {
+    message = context.outgoingHandshakeForTests().apply(message);
     transcript.add(message);
     engine.writeHandshake(message);
   }

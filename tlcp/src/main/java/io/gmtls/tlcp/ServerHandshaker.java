@@ -38,7 +38,8 @@ final class ServerHandshaker extends Handshaker {
   private SessionState resumedState;
 
   ServerHandshaker(TlcpEngine engine) {
-    super(engine, HandshakeState.SERVER_START);
+    // The raw messages are kept for a GmSSL client's CertificateVerify until we know none comes.
+    super(engine, HandshakeState.SERVER_START, true);
     this.identity = engine.context().identity();
   }
 
@@ -137,6 +138,7 @@ final class ServerHandshaker extends Handshaker {
   private void resumeSession(ClientHello hello, SessionState s, boolean renewTicket) {
     resumed = true;
     resumedState = s;
+    transcript.dropMessages();
     suite = s.suite();
     masterSecret = s.masterSecret().clone();
     serverRandom = random32();
@@ -187,6 +189,8 @@ final class ServerHandshaker extends Handshaker {
     certificateRequested = suite.keyExchange() == KeyExchange.ECDHE || engine.clientAuth() != ClientAuth.NONE;
     if (certificateRequested) {
       sendEncoded(context.certificateRequestMessage());
+    } else {
+      transcript.dropMessages();
     }
     send(ServerHelloDone.INSTANCE);
     moveTo(certificateRequested ? HandshakeState.SERVER_WAIT_CERTIFICATE
@@ -206,6 +210,7 @@ final class ServerHandshaker extends Handshaker {
       if (engine.clientAuth() == ClientAuth.REQUIRED) {
         throw new TlcpAlertException(Alert.HANDSHAKE_FAILURE, "client certificate required");
       }
+      transcript.dropMessages();
       moveTo(HandshakeState.SERVER_WAIT_KEY_EXCHANGE);
       return;
     }
@@ -237,9 +242,17 @@ final class ServerHandshaker extends Handshaker {
         : HandshakeState.SERVER_WAIT_CHANGE_CIPHER_SPEC);
   }
 
+  /**
+   * Accepts the client's signature in either {@link PeerProfile}'s form: over the SM3 hash of
+   * the messages (Tongsuo), else over the messages themselves (GmSSL). Both bind the same
+   * transcript to the same key; a signature that fits neither gets the same alert as before.
+   */
   private void consumeCertificateVerify(byte[] body, byte[] hashBefore) throws TlcpAlertException {
     CertificateVerify m = CertificateVerify.parse(body);
-    if (!crypto.sm2Verify(peer.signingKey(), hashBefore, m.signature())) {
+    byte[] messages = messagesBeforeCertificateVerify;
+    messagesBeforeCertificateVerify = null;
+    if (!crypto.sm2Verify(peer.signingKey(), hashBefore, m.signature())
+        && (messages == null || !crypto.sm2Verify(peer.signingKey(), messages, m.signature()))) {
       throw new TlcpAlertException(Alert.DECRYPT_ERROR, "CertificateVerify signature does not verify");
     }
     moveTo(HandshakeState.SERVER_WAIT_CHANGE_CIPHER_SPEC);

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 
@@ -56,6 +57,8 @@ public final class TlcpContext {
   private final byte[] certificateRequest;
   private final byte[] anchorsFingerprint;
   private final boolean allowNoHostname;
+  private final PeerProfile peerProfile;
+  private final UnaryOperator<byte[]> outgoingHandshakeForTests;
 
   private TlcpContext(Builder b) {
     this.crypto = b.crypto;
@@ -71,6 +74,8 @@ public final class TlcpContext {
     this.clock = b.clock;
     this.hostnameVerification = b.hostnameVerification;
     this.clientSessionTickets = b.clientSessionTickets;
+    this.peerProfile = b.peerProfile;
+    this.outgoingHandshakeForTests = b.outgoingHandshakeForTests;
     this.sessionCache = new TlcpSessionCache(b.sessionCacheSize, b.sessionTimeout, b.clock);
     this.anchorsFingerprint = validator.anchorsFingerprint();
     this.allowNoHostname = b.allowNoHostname;
@@ -208,6 +213,16 @@ public final class TlcpContext {
     return allowNoHostname;
   }
 
+  /** Test seam (see {@link Builder#outgoingHandshakeForTests}); the identity everywhere else. */
+  UnaryOperator<byte[]> outgoingHandshakeForTests() {
+    return outgoingHandshakeForTests;
+  }
+
+  /** Client: whose forms of CertificateVerify and ECDHE ClientKeyExchange it sends (a server accepts both). */
+  public PeerProfile peerProfile() {
+    return peerProfile;
+  }
+
   List<X509Certificate> localCertificates() {
     return identity == null ? List.of() : identity.localCertificates();
   }
@@ -237,6 +252,8 @@ public final class TlcpContext {
     private boolean hostnameVerification = true;
     private boolean allowNoHostname;
     private boolean clientSessionTickets = true;
+    private PeerProfile peerProfile = PeerProfile.TONGSUO;
+    private UnaryOperator<byte[]> outgoingHandshakeForTests = UnaryOperator.identity();
     private int certificateCacheSize = CertificatePathValidator.DEFAULT_CACHE_SIZE;
 
     private Builder() {
@@ -341,6 +358,32 @@ public final class TlcpContext {
      */
     public Builder clientSessionTickets(boolean on) {
       this.clientSessionTickets = on;
+      return this;
+    }
+
+    /**
+     * Client: whose message forms it sends — {@link PeerProfile#TONGSUO} (CertificateVerify over
+     * the SM3 hash of the handshake messages, bare ECDHE parameters; the default) or
+     * {@link PeerProfile#GMSSL} (CertificateVerify over the messages themselves, ECDHE parameters
+     * in a uint16 vector, the signing certificate alone on ECC suites, no session_ticket
+     * extension), for a GmSSL server. A server made from this context accepts both whatever is set
+     * here.
+     */
+    public Builder peerProfile(PeerProfile profile) {
+      this.peerProfile = Objects.requireNonNull(profile, "peerProfile");
+      return this;
+    }
+
+    /**
+     * Test-only seam, package-private so that no application can reach it: replaces each encoded
+     * handshake message this context's engines send (before it is hashed into the transcript and
+     * written). It lets a test replay a recorded server flight whose SM2 signature (random k) and
+     * CertificateRequest bytes an engine cannot reproduce, so that a recorded client flight —
+     * whose CertificateVerify signs that transcript — can be fed to our server engine. With the
+     * server random it takes {@link #crypto} built over a replaying {@code SecureRandom}.
+     */
+    Builder outgoingHandshakeForTests(UnaryOperator<byte[]> replace) {
+      this.outgoingHandshakeForTests = Objects.requireNonNull(replace);
       return this;
     }
 

@@ -23,11 +23,16 @@ import javax.net.ssl.SSLSession;
  *
  * <p>SSLEngine contract as Netty's {@code SslHandler} relies on it: one record per
  * {@code unwrap} (empty application-data records are skipped within the call), whole records per
- * {@code wrap}; BUFFER_UNDERFLOW without consuming anything while a record is incomplete;
+ * {@code wrap} (as many queued records as fit in {@code dst}, at least one); BUFFER_UNDERFLOW without consuming anything while a record is incomplete;
  * BUFFER_OVERFLOW when {@code dst} cannot take one record (never asking for more than the
  * session's buffer sizes); FINISHED exactly once, in the result of the call that completes the
  * handshake. SM2 operations run inline (no delegated tasks). A failure throws
  * {@link TlcpAlertException}; the fatal alert is then waiting for the next {@code wrap}.
+ *
+ * <p>Framing: every handshake message we send goes in a record of its own (a message larger than
+ * 2^14 in as many records as it needs, with nothing else in them), as Tongsuo and GmSSL do; GmSSL's
+ * record reader refuses a record holding more than one message. On input, messages may be
+ * coalesced in one record or fragmented across several.
  *
  * <p>Memory: outside a handshake the engine keeps the record protections and the session (DER
  * peer certificates, master secret); buffers exist only while a record or flight is in
@@ -60,8 +65,6 @@ public final class TlcpEngine extends SSLEngine {
   private RecordProtection writeProtection = RecordProtection.none();
   private RecordProtection pendingRead;
   private ArrayDeque<byte[]> outbound;
-  private byte[] handshakeOut;
-  private int handshakeOutLength;
   private byte[] handshakeIn;
   private int handshakeInLength;
   private boolean anyRecordReceived;
@@ -289,7 +292,7 @@ public final class TlcpEngine extends SSLEngine {
   }
 
   private boolean hasPendingOutput() {
-    return (outbound != null && !outbound.isEmpty()) || handshakeOutLength > 0;
+    return outbound != null && !outbound.isEmpty();
   }
 
   private SSLEngineResult result(Status s, int consumed, int produced) {
@@ -316,7 +319,6 @@ public final class TlcpEngine extends SSLEngine {
       startHandshake();
     }
     if (hasPendingOutput()) {
-      flushHandshake();
       int produced = 0;
       while (!outbound.isEmpty() && outbound.peek().length <= dst.remaining()) {
         byte[] r = outbound.poll();
@@ -395,21 +397,19 @@ public final class TlcpEngine extends SSLEngine {
 
   // ---------------------------------------------------------------- output used by handshakers
 
-  /** Queues an encoded handshake message; records are cut when the flight is flushed. */
+  /**
+   * Queues an encoded handshake message in a record of its own (several if it is longer than
+   * 2^14), protected with the current write protection. GmSSL requires the one-message-per-record
+   * framing; Tongsuo writes it too.
+   */
   void writeHandshake(byte[] message) {
-    if (handshakeOut == null) {
-      handshakeOut = new byte[Math.max(1024, message.length)];
-    } else if (handshakeOutLength + message.length > handshakeOut.length) {
-      handshakeOut = Arrays.copyOf(handshakeOut,
-          Math.max(2 * handshakeOut.length, handshakeOutLength + message.length));
+    for (int off = 0; off < message.length; off += ContentType.MAX_PLAINTEXT) {
+      queueRecord(ContentType.HANDSHAKE, message, off, Math.min(ContentType.MAX_PLAINTEXT, message.length - off));
     }
-    System.arraycopy(message, 0, handshakeOut, handshakeOutLength, message.length);
-    handshakeOutLength += message.length;
   }
 
   /** Sends ChangeCipherSpec and protects everything after it with {@code next}. */
   void changeWriteCipher(RecordProtection next) {
-    flushHandshake();
     queueRecord(ContentType.CHANGE_CIPHER_SPEC, new byte[] {1}, 0, 1);
     writeProtection = next;
   }
@@ -420,17 +420,7 @@ public final class TlcpEngine extends SSLEngine {
   }
 
   void sendWarning(Alert alert) {
-    flushHandshake();
     queueRecord(ContentType.ALERT, new byte[] {Alert.LEVEL_WARNING, (byte) alert.code()}, 0, 2);
-  }
-
-  private void flushHandshake() {
-    for (int off = 0; off < handshakeOutLength; off += ContentType.MAX_PLAINTEXT) {
-      queueRecord(ContentType.HANDSHAKE, handshakeOut, off,
-          Math.min(ContentType.MAX_PLAINTEXT, handshakeOutLength - off));
-    }
-    handshakeOut = null;
-    handshakeOutLength = 0;
   }
 
   private void queueRecord(int type, byte[] data, int off, int len) {
@@ -673,7 +663,6 @@ public final class TlcpEngine extends SSLEngine {
       inboundDone = true;
       if (!closeQueued && !failed) {
         closeQueued = true;
-        flushHandshake();
         queueRecord(ContentType.ALERT, new byte[] {Alert.LEVEL_WARNING, 0}, 0, 2);
       }
       if (!handshakeComplete) {
@@ -703,8 +692,6 @@ public final class TlcpEngine extends SSLEngine {
     if (!failed) {
       failed = true;
       if (!e.receivedFromPeer() && !outboundDone && !closeQueued) {
-        handshakeOut = null;
-        handshakeOutLength = 0;
         if (outbound != null && !handshakeComplete) {
           outbound.clear();
         }
@@ -757,13 +744,14 @@ public final class TlcpEngine extends SSLEngine {
     }
     closeQueued = true;
     if (!handshakeComplete) {
-      // Abandoning a handshake: nothing the peer sends afterwards is processed.
+      // Abandoning a handshake: nothing the peer sends afterwards is processed, and what is left of
+      // our flight is not sent (only the close_notify).
       handshaker = null;
-      handshakeOut = null;
-      handshakeOutLength = 0;
       inboundDone = true;
+      if (outbound != null) {
+        outbound.clear();
+      }
     }
-    flushHandshake();
     queueRecord(ContentType.ALERT, new byte[] {Alert.LEVEL_WARNING, 0}, 0, 2);
   }
 

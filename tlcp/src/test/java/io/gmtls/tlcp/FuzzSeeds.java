@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Writes the seed corpus of the fuzz targets from the recorded Tongsuo sessions:
- * {@code java -cp <test classpath> -Dgmtls.shared.dir=... io.gmtls.tlcp.FuzzSeeds src/test/resources}.
+ * {@code java -cp <test classpath> io.gmtls.tlcp.FuzzSeeds src/test/resources}.
  * Seeds are one control byte (suite index in bits 0-1, chunk code in bits 2-7) and then bytes
  * exactly as a peer sent them. Findings are added next to them by hand (see the README).
  */

@@ -18,16 +18,32 @@ import io.gmtls.tlcp.handshake.Certificates;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** The recorded Tongsuo transcripts and PKI in {@code ${gmtls.shared.dir}/interop/tlcp}. */
+/**
+ * The recorded peer transcripts and their PKIs, test resources of this module: Tongsuo's in
+ * {@code interop/tlcp}, GmSSL's in {@code interop/tlcp-gmssl} (README in each).
+ */
 final class Interop {
 
-  static final Path DIR = Path.of(System.getProperty("gmtls.shared.dir", "../../shared"), "interop", "tlcp");
+  static final Path DIR = resource("interop/tlcp");
+  static final Path GMSSL_DIR = resource("interop/tlcp-gmssl");
+
+  private static Path resource(String name) {
+    try {
+      return Path.of(Interop.class.getClassLoader().getResource(name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   private Interop() {
   }
 
   static JsonNode json(String file) throws IOException {
-    return new ObjectMapper().readTree(Files.readString(DIR.resolve(file)));
+    return json(DIR, file);
+  }
+
+  static JsonNode json(Path dir, String file) throws IOException {
+    return new ObjectMapper().readTree(Files.readString(dir.resolve(file)));
   }
 
   static byte[] hex(JsonNode node) {
@@ -35,14 +51,22 @@ final class Interop {
   }
 
   static X509Certificate cert(String name) throws Exception {
-    try (PEMParser p = new PEMParser(new StringReader(Files.readString(DIR.resolve("pki").resolve(name))))) {
+    return cert(DIR, name);
+  }
+
+  static X509Certificate cert(Path dir, String name) throws Exception {
+    try (PEMParser p = new PEMParser(new StringReader(Files.readString(dir.resolve("pki").resolve(name))))) {
       return new JcaX509CertificateConverter().setProvider(Certificates.provider())
           .getCertificate((X509CertificateHolder) p.readObject());
     }
   }
 
   static PrivateKey key(String name) throws Exception {
-    try (PEMParser p = new PEMParser(new StringReader(Files.readString(DIR.resolve("pki").resolve(name))))) {
+    return key(DIR, name);
+  }
+
+  static PrivateKey key(Path dir, String name) throws Exception {
+    try (PEMParser p = new PEMParser(new StringReader(Files.readString(dir.resolve("pki").resolve(name))))) {
       Object o = p.readObject();
       JcaPEMKeyConverter c = new JcaPEMKeyConverter().setProvider(Certificates.provider());
       return o instanceof PEMKeyPair kp ? c.getPrivateKey(kp.getPrivateKeyInfo())

@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Checks our parsers, signatures, key exchange, key schedule and record protection against the
- * four byte-exact Tongsuo sessions in /work/shared/interop/tlcp.
+ * four byte-exact Tongsuo sessions in the test resources {@code interop/tlcp}.
  */
 class TongsuoTranscriptTest {
 

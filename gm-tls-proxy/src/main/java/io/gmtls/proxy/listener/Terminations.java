@@ -85,7 +85,7 @@ public final class Terminations {
             throw new ConfigException(config.file(), "listeners[" + index + "].tlcp", e.getMessage(), e);
         }
         return allocator -> {
-            SslHandler handler = new SslHandler(context.newServerEngine());
+            SslHandler handler = new TlcpSslHandler(context.newServerEngine());
             // The relay's handshake timeout covers the whole handshake and names the reason.
             handler.setHandshakeTimeoutMillis(0);
             return handler;

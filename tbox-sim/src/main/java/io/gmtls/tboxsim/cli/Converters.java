@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.util.Locale;
 
 import io.gmtls.tboxsim.transport.TransportKind;
+import io.gmtls.tlcp.PeerProfile;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
@@ -26,6 +27,19 @@ final class Converters {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** {@code tongsuo} or {@code gmssl}, any case. */
+    static final class Profile implements ITypeConverter<PeerProfile> {
+        @Override
+        public PeerProfile convert(String value) {
+            for (PeerProfile profile : PeerProfile.values()) {
+                if (profile.name().equalsIgnoreCase(value.trim())) {
+                    return profile;
+                }
+            }
+            throw new TypeConversionException("unknown peer profile '" + value + "' (tongsuo, gmssl)");
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import io.gmtls.tboxsim.credentials.CredentialFolder;
 import io.gmtls.tboxsim.transport.TransportKind;
 import io.gmtls.tboxsim.transport.TransportSettings;
+import io.gmtls.tlcp.PeerProfile;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.handler.ssl.OpenSsl;
@@ -42,6 +43,13 @@ final class ServerOptions {
                     + "ECDHE_SM4_GCM_SM3, ECDHE_SM4_CBC_SM3 (or their OpenSSL names, e.g. ECC-SM2-SM4-GCM-SM3). "
                     + "Default: all four, ECDHE and GCM first.")
     List<TlcpCipherSuite> suites;
+
+    @Option(names = "--peer-profile", paramLabel = "tongsuo|gmssl", converter = Converters.Profile.class,
+            description = "TLCP: whose message forms to send — tongsuo (CertificateVerify over the SM3 hash of "
+                    + "the handshake) or gmssl (for a GmSSL 3 server: CertificateVerify over the messages "
+                    + "themselves, GmSSL's ECDHE key exchange, signing certificate alone on ECC suites, no "
+                    + "session ticket extension). Default: tongsuo.")
+    PeerProfile peerProfile;
 
     @Option(names = "--server-name", paramLabel = "NAME",
             description = "Name expected in the server certificate and sent as SNI. Default: --host.")
@@ -93,6 +101,9 @@ final class ServerOptions {
         if (suites != null && transport != TransportKind.TLCP) {
             throw new IllegalArgumentException("--suite: only for --transport tlcp");
         }
+        if (peerProfile != null && transport != TransportKind.TLCP) {
+            throw new IllegalArgumentException("--peer-profile: only for --transport tlcp");
+        }
         List<TlcpCipherSuite> tlcpSuites = suites != null ? List.copyOf(suites) : TlcpContext.DEFAULT_SUITES;
         if (tlcpSuites.stream().distinct().count() != tlcpSuites.size()) {
             throw new IllegalArgumentException("--suite: a suite is listed twice");
@@ -103,7 +114,8 @@ final class ServerOptions {
         SslProvider provider = tlsProvider != null ? tlsProvider
                 : OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
         List<X509Certificate> cas = transport == TransportKind.PLAIN ? List.of() : trustBundle(pki);
-        return new TransportSettings(transport, serverName(), port, tlcpSuites, provider, cas, handshakeTimeout);
+        return new TransportSettings(transport, serverName(), port, tlcpSuites, provider, cas, handshakeTimeout,
+                peerProfile != null ? peerProfile : PeerProfile.TONGSUO);
     }
 
     private List<X509Certificate> trustBundle(Path pki) {

@@ -80,6 +80,7 @@ public final class TransportFactory {
     private ClientTransport tlcp(TlcpContext.Builder builder) {
         TlcpContext context = builder.trustAnchors(settings.trust())
                 .cipherSuites(settings.tlcpSuites())
+                .peerProfile(settings.peerProfile())
                 .sessionCacheSize(VEHICLE_SESSION_CACHE)
                 .certificateCacheSize(VEHICLE_CERTIFICATE_CACHE)
                 .build();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import io.gmtls.tlcp.PeerProfile;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.netty.handler.ssl.SslProvider;
 
@@ -20,12 +21,15 @@ import io.netty.handler.ssl.SslProvider;
  * @param tlsProvider      engine for standard TLS 1.3 ({@link SslProvider#OPENSSL} or {@link SslProvider#JDK})
  * @param trust            CA certificates the server chain must lead to (and client chains are completed from)
  * @param handshakeTimeout TLS/TLCP handshake timeout
+ * @param peerProfile      TLCP: whose client message forms to send (Tongsuo's, or GmSSL's for a GmSSL server; see
+ *                         {@link PeerProfile})
  */
 public record TransportSettings(TransportKind kind, String serverName, int port, List<TlcpCipherSuite> tlcpSuites,
-        SslProvider tlsProvider, List<X509Certificate> trust, Duration handshakeTimeout) {
+        SslProvider tlsProvider, List<X509Certificate> trust, Duration handshakeTimeout, PeerProfile peerProfile) {
 
     public TransportSettings {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(peerProfile, "peerProfile");
         Objects.requireNonNull(serverName, "serverName");
         tlcpSuites = List.copyOf(tlcpSuites);
         trust = List.copyOf(trust);
@@ -36,6 +40,12 @@ public record TransportSettings(TransportKind kind, String serverName, int port,
         if (kind != TransportKind.PLAIN && trust.isEmpty()) {
             throw new IllegalArgumentException(kind + " needs CA certificates to verify the server");
         }
+    }
+
+    /** Settings with Tongsuo's TLCP message forms (what every gateway built on this project accepts). */
+    public TransportSettings(TransportKind kind, String serverName, int port, List<TlcpCipherSuite> tlcpSuites,
+            SslProvider tlsProvider, List<X509Certificate> trust, Duration handshakeTimeout) {
+        this(kind, serverName, port, tlcpSuites, tlsProvider, trust, handshakeTimeout, PeerProfile.TONGSUO);
     }
 
     /** Settings for plain TCP. */

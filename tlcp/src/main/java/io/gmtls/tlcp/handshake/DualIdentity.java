@@ -26,6 +26,7 @@ public final class DualIdentity {
   private final byte[] encryptionCertificate;
   private final List<X509Certificate> localCertificates;
   private final byte[] certificateMessage;
+  private final byte[] signingCertificateMessage;
   private final byte[] eccSignedParams;
 
   /**
@@ -67,6 +68,11 @@ public final class DualIdentity {
     }
     this.localCertificates = List.copyOf(local);
     this.certificateMessage = new CertificateMessage(list).encode();
+    List<byte[]> signingOnly = new ArrayList<>(list);
+    if (this.encryptionCertificate != null) {
+      signingOnly.remove(1);
+    }
+    this.signingCertificateMessage = new CertificateMessage(signingOnly).encode();
   }
 
   private static Sm2PrivateKey handle(TlcpCrypto crypto, PrivateKey key, String field) {
@@ -111,6 +117,14 @@ public final class DualIdentity {
   /** {@code uint24 length || encryption certificate}, what an ECC ServerKeyExchange signs. */
   public byte[] eccSignedParams() {
     return eccSignedParams;
+  }
+
+  /**
+   * The Certificate message without the encryption certificate: signing certificate, then its CAs
+   * (what a GmSSL 3 client sends, and a GmSSL server accepts, on the ECC suites). Shared, do not modify.
+   */
+  public byte[] signingCertificateMessage() {
+    return signingCertificateMessage;
   }
 
   /** Signing certificate, encryption certificate (if any), CA certificates. */
