@@ -4,6 +4,7 @@ import io.gmtls.pki.core.CaRepository.OcspSignerRecord;
 import io.gmtls.pki.core.crypto.CaKeyStore;
 import io.gmtls.pki.core.crypto.CaSigner;
 import io.gmtls.pki.core.crypto.GmCrypto;
+import io.gmtls.pki.core.crypto.KeyIdentifiers;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
 import io.gmtls.pki.core.crypto.SerialNumbers;
 import io.gmtls.pki.core.crypto.Sm2Keys;
@@ -257,8 +258,7 @@ public final class CaHierarchy {
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(spki));
             if (issuerCert != null) {
                 builder.addExtension(Extension.authorityKeyIdentifier, false,
-                        utils.createAuthorityKeyIdentifier(SubjectPublicKeyInfo.getInstance(
-                                issuerKey.getPublic().getEncoded())));
+                        KeyIdentifiers.authorityKeyIdentifier(new X509CertificateHolder(issuerCert.getEncoded())));
             }
             var signer = new io.gmtls.pki.core.crypto.JcaCaSigner(issuerKey.getPublic(), issuerKey.getPrivate());
             X509CertificateHolder holder = builder.build(signer.newContentSigner());
