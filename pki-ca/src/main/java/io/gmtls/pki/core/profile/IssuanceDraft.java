@@ -1,6 +1,8 @@
 package io.gmtls.pki.core.profile;
 
+import io.gmtls.pki.core.PkiException;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
+import io.gmtls.pki.core.crypto.SubjectKeys;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +28,22 @@ public final class IssuanceDraft {
     public IssuanceDraft(CertificateProfile profile, SubjectPublicKeyInfo publicKey, String commonName,
             List<String> dnsNames, Instant now, Instant issuerNotAfter) {
         this.profile = profile;
-        this.publicKey = publicKey;
-        this.keyAlgorithm = KeyAlgorithm.of(publicKey);
+        this.publicKey = canonical(publicKey);
+        this.keyAlgorithm = KeyAlgorithm.of(this.publicKey);
         this.commonName = commonName;
         this.dnsNames = dnsNames == null ? new ArrayList<>() : new ArrayList<>(dnsNames);
         this.notBefore = now;
         this.notAfter = now.plus(profile.validity());
         this.issuerNotAfter = issuerNotAfter;
+    }
+
+    /** Every certificate carries the canonical encoding of its key, whatever path the key came by. */
+    private static SubjectPublicKeyInfo canonical(SubjectPublicKeyInfo key) {
+        try {
+            return SubjectKeys.canonical(key);
+        } catch (java.security.GeneralSecurityException e) {
+            throw PkiException.badRequest("the public key is not a point on its curve");
+        }
     }
 
     public CertificateProfile profile() {
