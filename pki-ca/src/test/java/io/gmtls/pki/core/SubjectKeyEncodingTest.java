@@ -4,23 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gmtls.pki.TestSupport;
 import io.gmtls.pki.core.crypto.CertificateRequests;
-import io.gmtls.pki.core.crypto.JcaCaSigner;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
 import io.gmtls.pki.core.crypto.SubjectKeys;
-import io.gmtls.pki.core.profile.IssuanceDraft;
-import io.gmtls.pki.core.profile.PolicyRules;
-import io.gmtls.pki.core.profile.ProfileCatalog;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
@@ -35,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SubjectKeyEncodingTest {
 
     private static final String VIN = "LGMDEV00000000001";
-    private final ProfileCatalog profiles = new ProfileCatalog(ProfileCatalog.defaults("GM TLS Test"));
 
     @TempDir
     Path dir;
@@ -94,22 +84,7 @@ class SubjectKeyEncodingTest {
     }
 
     private X509Certificate issue(String profile, String cn, byte[] csr) throws Exception {
-        KeyPair caKey = TestSupport.sm2();
-        Instant now = Instant.now();
-        X500Name caName = new X500Name("CN=Encoding Test CA");
-        SubjectPublicKeyInfo caSpki = SubjectPublicKeyInfo.getInstance(caKey.getPublic().getEncoded());
-        X509Certificate caCert = CaFixture.caCertificate(caName, caSpki, caName, caKey,
-                CaFixture.rfc7093Method1(caSpki), CaFixture.rfc7093Method1(caSpki), now.minus(Duration.ofDays(1)),
-                now.plus(Duration.ofDays(3650)));
-        CaRecord record = new CaRecord(ProfileCatalog.SM2_ISSUING, CaRole.ISSUING, KeyAlgorithm.SM2, caCert,
-                ProfileCatalog.SM2_ISSUING, null);
-        IssuingCa ca = new IssuingCa(record, new JcaCaSigner(caKey.getPublic(), caKey.getPrivate()), List.of(caCert),
-                null);
-        var verified = CertificateRequests.verify(csr);
-        IssuanceDraft draft = new IssuanceDraft(profiles.require(profile), verified.publicKey(), cn, List.of(), now,
-                caCert.getNotAfter().toInstant());
-        PolicyRules.applyAll(PolicyRules.standard(), draft);
-        return new CertificateIssuer(new CaUrls(null)).sign(draft, ca, BigInteger.valueOf(77)).toX509();
+        return new InMemoryCa().issue(profile, CertificateRequests.verify(csr).publicKey(), cn);
     }
 
     private void assertOpenSslLoadsTheKey(X509Certificate cert, KeyPair key) throws Exception {
