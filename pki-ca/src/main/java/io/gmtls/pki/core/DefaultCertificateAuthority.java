@@ -8,6 +8,7 @@ import io.gmtls.pki.core.crypto.SerialNumbers;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
 import io.gmtls.pki.core.crypto.Sm2Keys;
 import io.gmtls.pki.core.profile.CertificateProfile;
+import io.gmtls.pki.core.profile.ExtendedKeyUsageName;
 import io.gmtls.pki.core.profile.IssuanceDraft;
 import io.gmtls.pki.core.profile.PolicyRule;
 import io.gmtls.pki.core.profile.PolicyRules;
@@ -36,6 +37,8 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
 
     private static final int SERIAL_ATTEMPTS = 5;
     private static final Duration BACKDATE = Duration.ofMinutes(5);
+    /** The actor role of admin API keys (the only one that issues under privileged profiles). */
+    private static final String ADMIN_ROLE = "admin";
 
     private final CaDirectory cas;
     private final ProfileCatalog profiles;
@@ -88,6 +91,9 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         List<String> dns = request.dnsNames();
         if ((request.csr() == null) == (request.publicKey() == null)) {
             throw PkiException.badRequest("give exactly one of csr and publicKey");
+        }
+        if (isPrivileged(profile)) {
+            requirePrivilegedIssuance(profile, request, actor);
         }
         if (request.csr() != null) {
             VerifiedCsr csr = CertificateRequests.verify(request.csr());
@@ -225,6 +231,39 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
             return spki;
         } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
             throw PkiException.badRequest("publicKey is not a DER SubjectPublicKeyInfo");
+        }
+    }
+
+    /**
+     * A profile whose certificates speak for the CA: a delegated OCSP signer (EKU OCSPSigning, or
+     * id-pkix-ocsp-nocheck) answers for every certificate of its issuer.
+     */
+    private static boolean isPrivileged(CertificateProfile profile) {
+        return profile.usage() == ProfileUsage.OCSP_SIGNING || profile.ocspNoCheck()
+                || profile.extendedKeyUsages().contains(ExtendedKeyUsageName.OCSP_SIGNING);
+    }
+
+    /**
+     * Only an admin issues under a privileged profile, and only for a key proven by a CSR (never a bare
+     * public key); a refusal is audited before it is thrown.
+     */
+    private void requirePrivilegedIssuance(CertificateProfile profile, IssueRequest request, Actor actor) {
+        PkiException refusal = null;
+        if (!ADMIN_ROLE.equals(actor.role())) {
+            refusal = new PkiException(PkiException.Kind.FORBIDDEN,
+                    "profile '" + profile.name() + "' issues OCSP signers: it needs the admin role");
+        } else if (request.csr() == null) {
+            refusal = PkiException.badRequest("profile '" + profile.name()
+                    + "' needs a CSR (proof of possession), not a bare public key");
+        }
+        if (refusal != null) {
+            PkiException refused = refusal;
+            transactions.inTransaction(() -> {
+                audit.append(AuditEvent.failed(actor, "certificate.issue", profile.name(), "refused: "
+                        + refused.getMessage()));
+                return null;
+            });
+            throw refused;
         }
     }
 

@@ -4,11 +4,14 @@ import io.gmtls.pki.TestSupport;
 import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.pki.core.crypto.JcaCaSigner;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
+import io.gmtls.pki.core.profile.PolicyRule;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.store.JdbcAuditLog;
 import io.gmtls.pki.store.JdbcCaRepository;
 import io.gmtls.pki.store.JdbcCertificateStore;
 import io.gmtls.pki.store.JdbcCrlStore;
+import io.gmtls.pki.store.JdbcProfileRegistry;
+import io.gmtls.pki.store.JdbcVehicleRegistry;
 import io.gmtls.pki.store.PkiSchema;
 import io.gmtls.pki.store.SpringTransactions;
 import java.security.KeyPair;
@@ -45,6 +48,9 @@ final class CaFixture {
     final JdbcCertificateStore certificates;
     final JdbcCrlStore crls;
     final JdbcAuditLog audit;
+    final JdbcVehicleRegistry vehicles;
+    final JdbcProfileRegistry profileRegistry;
+    final Clock clock;
     final Transactions transactions;
     final KeyPair rootKey = TestSupport.sm2();
     final KeyPair issuingKey = TestSupport.sm2();
@@ -67,6 +73,9 @@ final class CaFixture {
         certificates = new JdbcCertificateStore(jdbc);
         crls = new JdbcCrlStore(jdbc);
         audit = new JdbcAuditLog(jdbc, template, clock);
+        vehicles = new JdbcVehicleRegistry(jdbc, template);
+        profileRegistry = new JdbcProfileRegistry(jdbc);
+        this.clock = clock;
         transactions = new SpringTransactions(new DataSourceTransactionManager(dataSource));
 
         X500Name rootDn = new X500Name("C=CN, O=Fixture, CN=Fixture SM2 Root CA");
@@ -87,6 +96,13 @@ final class CaFixture {
         issuingCa = new IssuingCa(issuingRecord, new JcaCaSigner(issuingKey.getPublic(), issuingKey.getPrivate()),
                 List.of(issuing, root), null);
         directory = new CaDirectory(List.of(rootRecord, issuingRecord), List.of(issuingCa));
+    }
+
+    /** The CA core over these stores (no escrow; revocations publish nothing). */
+    DefaultCertificateAuthority authority(ProfileCatalog profiles, List<PolicyRule> policy) {
+        profileRegistry.sync(profiles.all());
+        return new DefaultCertificateAuthority(directory, profiles, policy, new CertificateIssuer(new CaUrls(null)),
+                certificates, vehicles, audit, transactions, TestSupport.RANDOM, clock, null, null);
     }
 
     /** RFC 7093 section 2 method 1: the leftmost 160 bits of the SHA-256 hash of the subjectPublicKey. */
