@@ -209,7 +209,8 @@ public final class CaHierarchy {
             KeyPair pair = newKeyPair(ca.record().algorithm());
             IssuanceDraft draft = new IssuanceDraft(profile.get(),
                     SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()), "OCSP Responder " + ca.name(),
-                    List.of(), now.minus(Duration.ofMinutes(5)), ca.certificate().getNotAfter().toInstant());
+                    List.of(), now.minus(Duration.ofMinutes(5)), ca.certificate().getNotBefore().toInstant(),
+                    ca.certificate().getNotAfter().toInstant());
             PolicyRules.applyAll(PolicyRules.standard(), draft);
             BigInteger serial = new SerialNumbers(random).next();
             X509Certificate cert = issuer.sign(draft, ca, serial).toX509();

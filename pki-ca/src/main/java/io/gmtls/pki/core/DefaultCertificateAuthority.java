@@ -216,7 +216,7 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
     private IssuanceDraft draft(CertificateProfile profile, SubjectPublicKeyInfo spki, String cn, List<String> dns,
             IssuingCa ca) {
         IssuanceDraft draft = new IssuanceDraft(profile, spki, cn, dns, clock.instant().minus(BACKDATE),
-                ca.certificate().getNotAfter().toInstant());
+                ca.certificate().getNotBefore().toInstant(), ca.certificate().getNotAfter().toInstant());
         PolicyRules.applyAll(policy, draft);
         return draft;
     }

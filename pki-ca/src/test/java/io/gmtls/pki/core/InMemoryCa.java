@@ -23,12 +23,16 @@ final class InMemoryCa {
     final IssuingCa ca;
 
     InMemoryCa() throws Exception {
+        this(Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(3650)));
+    }
+
+    /** A CA valid from {@code from} to {@code to}. */
+    InMemoryCa(Instant from, Instant to) throws Exception {
         KeyPair caKey = TestSupport.sm2();
-        Instant now = Instant.now();
         X500Name caName = new X500Name("CN=In-Memory Test CA");
         SubjectPublicKeyInfo caSpki = SubjectPublicKeyInfo.getInstance(caKey.getPublic().getEncoded());
         certificate = CaFixture.caCertificate(caName, caSpki, caName, caKey, CaFixture.rfc7093Method1(caSpki),
-                CaFixture.rfc7093Method1(caSpki), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)));
+                CaFixture.rfc7093Method1(caSpki), from, to);
         CaRecord record = new CaRecord(ProfileCatalog.SM2_ISSUING, CaRole.ISSUING, KeyAlgorithm.SM2, certificate,
                 ProfileCatalog.SM2_ISSUING, null);
         ca = new IssuingCa(record, new JcaCaSigner(caKey.getPublic(), caKey.getPrivate()), List.of(certificate),
@@ -37,9 +41,13 @@ final class InMemoryCa {
 
     /** Checks the draft with the standard policy and signs it under the named profile. */
     X509Certificate issue(String profile, SubjectPublicKeyInfo key, String cn) {
-        Instant now = Instant.now();
-        IssuanceDraft draft = new IssuanceDraft(profiles.require(profile), key, cn, List.of(), now,
-                certificate.getNotAfter().toInstant());
+        return issue(profile, key, cn, Instant.now());
+    }
+
+    /** As the CA core drafts: validity from {@code notBefore} (backdated there), within this CA's. */
+    X509Certificate issue(String profile, SubjectPublicKeyInfo key, String cn, Instant notBefore) {
+        IssuanceDraft draft = new IssuanceDraft(profiles.require(profile), key, cn, List.of(), notBefore,
+                certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
         PolicyRules.applyAll(PolicyRules.standard(), draft);
         return new CertificateIssuer(new CaUrls(null)).sign(draft, ca, new BigInteger(64, TestSupport.RANDOM).setBit(63))
                 .toX509();

@@ -122,7 +122,14 @@ public final class CertificateRequests {
             throw PkiException.badRequest("csr public key is not a point on its curve");
         }
         X500Name subject = csr.getSubject();
-        return new VerifiedCsr(canonical, algorithm, subject, commonName(subject), dnsNames(csr));
+        List<String> dnsNames;
+        try {
+            dnsNames = dnsNames(csr);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            // A malformed extension request is the caller's error, never an internal one.
+            throw PkiException.badRequest("csr extension request is malformed");
+        }
+        return new VerifiedCsr(canonical, algorithm, subject, commonName(subject), dnsNames);
     }
 
     private static String safe(Exception e) {
