@@ -117,10 +117,16 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
      *                              chain to an imported issuing CA (vehicles, revoked vehicle, model, gateway),
      *                              register its model and VINs; on every start, idempotently
      * @param modelPerModelAllowed  per-model connect (一型一密) of the model registered by that import
+     * @param rootKeyDir            with mode generate: where the root keys are exported (encrypted, owner-only),
+     *                              never the key directory of the services
+     * @param rootKeyPassphrase     with mode generate: the root keys' own passphrase (env
+     *                              GMTLS_CA_ROOT_KEY_PASSPHRASE); empty: the root keys are not kept at all
      */
     public record Bootstrap(@DefaultValue("generate") String mode, @DefaultValue("") String importDir,
             @DefaultValue("") String importPassphrase, @DefaultValue("true") boolean importEndEntities,
-            @DefaultValue("true") boolean modelPerModelAllowed) {
+            @DefaultValue("true") boolean modelPerModelAllowed,
+            @DefaultValue("pki-ca-data/root-offline") Path rootKeyDir,
+            @DefaultValue("") String rootKeyPassphrase) {
 
         public Bootstrap {
             String m = mode.strip().toLowerCase(Locale.ROOT);
@@ -131,6 +137,11 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
                 throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", "is required with mode=import");
             }
             mode = m;
+        }
+
+        @Override
+        public String toString() {
+            return "Bootstrap[mode=" + mode + ", importDir=" + importDir + ", rootKeyDir=" + rootKeyDir + "]";
         }
 
         /** True when the end-entity certificates of the import folder are to be imported. */

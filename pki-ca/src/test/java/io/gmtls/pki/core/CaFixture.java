@@ -65,19 +65,7 @@ final class CaFixture {
      * @param to         notAfter of both CA certificates
      */
     CaFixture(String jdbcUrl, Clock clock, byte[] issuingSki, Instant from, Instant to) throws Exception {
-        dataSource = new DriverManagerDataSource(jdbcUrl);
-        PkiSchema.migrate(dataSource);
-        JdbcTemplate template = new JdbcTemplate(dataSource);
-        JdbcClient jdbc = JdbcClient.create(template);
-        cas = new JdbcCaRepository(jdbc);
-        certificates = new JdbcCertificateStore(jdbc);
-        crls = new JdbcCrlStore(jdbc);
-        audit = new JdbcAuditLog(jdbc, template, clock);
-        vehicles = new JdbcVehicleRegistry(jdbc, template);
-        profileRegistry = new JdbcProfileRegistry(jdbc);
-        this.clock = clock;
-        transactions = new SpringTransactions(new DataSourceTransactionManager(dataSource));
-
+        this(jdbcUrl, clock);
         X500Name rootDn = new X500Name("C=CN, O=Fixture, CN=Fixture SM2 Root CA");
         X500Name issuingDn = new X500Name("C=CN, O=Fixture, CN=Fixture SM2 Issuing CA");
         SubjectPublicKeyInfo rootSpki = SubjectPublicKeyInfo.getInstance(rootKey.getPublic().getEncoded());
@@ -96,6 +84,26 @@ final class CaFixture {
         issuingCa = new IssuingCa(issuingRecord, new JcaCaSigner(issuingKey.getPublic(), issuingKey.getPrivate()),
                 List.of(issuing, root), null);
         directory = new CaDirectory(List.of(rootRecord, issuingRecord), List.of(issuingCa));
+    }
+
+    /** The migrated stores alone, with no CA in them. */
+    static CaFixture storesOnly(String jdbcUrl, Clock clock) {
+        return new CaFixture(jdbcUrl, clock);
+    }
+
+    private CaFixture(String jdbcUrl, Clock clock) {
+        dataSource = new DriverManagerDataSource(jdbcUrl);
+        PkiSchema.migrate(dataSource);
+        JdbcTemplate template = new JdbcTemplate(dataSource);
+        JdbcClient jdbc = JdbcClient.create(template);
+        cas = new JdbcCaRepository(jdbc);
+        certificates = new JdbcCertificateStore(jdbc);
+        crls = new JdbcCrlStore(jdbc);
+        audit = new JdbcAuditLog(jdbc, template, clock);
+        vehicles = new JdbcVehicleRegistry(jdbc, template);
+        profileRegistry = new JdbcProfileRegistry(jdbc);
+        this.clock = clock;
+        transactions = new SpringTransactions(new DataSourceTransactionManager(dataSource));
     }
 
     /** The CA core over these stores (no escrow; revocations publish nothing). */
