@@ -182,6 +182,10 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         if (why == RevocationReason.REMOVE_FROM_CRL) {
             throw PkiException.badRequest("removeFromCRL is not a reason to revoke");
         }
+        // Every certificate stored here is an end entity's: a compromised CA or AA is not revoked this way.
+        if (why == RevocationReason.CA_COMPROMISE || why == RevocationReason.AA_COMPROMISE) {
+            throw PkiException.badRequest(why + " is not a reason to revoke an end-entity certificate");
+        }
         IssuedCertificate revoked = audited(actor, "certificate.revoke", normalized,
                 () -> transactions.inTransaction(() -> {
                     IssuedCertificate r = store.revoke(normalized, why, AuditChain.truncate(clock.instant()))
@@ -192,6 +196,25 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
                 }));
         afterRevocation.accept(revoked);
         return revoked;
+    }
+
+    @Override
+    public IssuedCertificate release(String serial, Actor actor) {
+        String normalized = SerialNumbers.normalize(serial);
+        if (normalized == null) {
+            throw PkiException.badRequest("serial must be a hexadecimal certificate serial number");
+        }
+        IssuedCertificate released = audited(actor, "certificate.release", normalized,
+                () -> transactions.inTransaction(() -> {
+                    IssuedCertificate r = store.release(normalized)
+                            .orElseThrow(() -> PkiException.notFound("no certificate with serial " + normalized));
+                    audit.append(AuditEvent.success(actor, "certificate.release", normalized,
+                            "released from certificateHold cn=" + r.commonName()));
+                    return r;
+                }));
+        // The same republication as after a revocation: the next full CRL no longer lists it.
+        afterRevocation.accept(released);
+        return released;
     }
 
     @Override
