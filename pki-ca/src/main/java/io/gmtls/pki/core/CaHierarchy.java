@@ -278,6 +278,29 @@ public final class CaHierarchy {
         }
     }
 
+    /**
+     * What runs while the service runs: issues a new delegated OCSP signer where the current one
+     * expires within 30 days (or is missing), and installs the newest stored signer of every issuing
+     * CA into {@code directory} (also one another node issued), so OCSP answers never come from an
+     * expired signer. Returns how many signers were installed.
+     */
+    public int renewOcspSigners(CaDirectory directory, ProfileCatalog profiles, CertificateIssuer issuer,
+            CertificateStore store) {
+        ensureOcspSigners(directory, profiles, issuer, store);
+        int installed = 0;
+        for (IssuingCa ca : directory.issuingCas()) {
+            Optional<OcspSignerRecord> newest = repository.ocspSigner(ca.name());
+            if (newest.isEmpty() || (ca.ocspSigner() != null
+                    && ca.ocspSigner().certificate().equals(newest.get().certificate()))) {
+                continue;
+            }
+            directory.replaceOcspSigner(ca.name(),
+                    new IssuingCa.OcspSigner(newest.get().certificate(), keys.signer(newest.get().keyAlias())));
+            installed++;
+        }
+        return installed;
+    }
+
     private KeyPair newKeyPair(KeyAlgorithm algorithm) {
         if (algorithm == KeyAlgorithm.SM2) {
             return Sm2Keys.generate(random);

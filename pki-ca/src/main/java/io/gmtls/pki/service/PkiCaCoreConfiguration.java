@@ -214,6 +214,17 @@ public class PkiCaCoreConfiguration {
         }
     }
 
+    /** Renews the delegated OCSP signers while running, every {@code gmtls.ca.ocsp-signer-check-interval}. */
+    @Bean
+    OcspSignerRenewal ocspSignerRenewal(CaDirectory caDirectory, PkiStores stores, CaKeyStore caKeyStore,
+            ProfileCatalog profiles, CertificateIssuer issuer, SecureRandom pkiRandom, Clock pkiClock,
+            PkiCaProperties properties) {
+        CaHierarchy hierarchy = new CaHierarchy(stores.cas(), caKeyStore, stores.transactions(), stores.audit(),
+                pkiRandom, pkiClock);
+        return new OcspSignerRenewal(hierarchy, caDirectory, profiles, issuer, stores.certificates(),
+                properties.ca().ocspSignerCheckInterval());
+    }
+
     /** Imports certificates our issuing CAs signed elsewhere (admin API). */
     @Bean
     CertificateImporter certificateImporter(CaDirectory caDirectory, ProfileCatalog profiles, PkiStores stores,

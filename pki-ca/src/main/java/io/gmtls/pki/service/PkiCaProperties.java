@@ -85,6 +85,8 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
      * @param crlInterval   how often CRLs are republished
      * @param crlValidity   nextUpdate - thisUpdate of each CRL
      * @param ocspValidity  nextUpdate - thisUpdate of each OCSP response
+     * @param ocspSignerCheckInterval how often a running service checks its delegated OCSP signers
+     *                      (renewed within 30 days of their notAfter)
      */
     public record Ca(@DefaultValue("GM TLS") String organization,
             @DefaultValue("pki-ca-data/keys") Path keyDir,
@@ -94,7 +96,8 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
             @DefaultValue("") String escrowCertificate,
             @DefaultValue("1h") Duration crlInterval,
             @DefaultValue("24h") Duration crlValidity,
-            @DefaultValue("1h") Duration ocspValidity) {
+            @DefaultValue("1h") Duration ocspValidity,
+            @DefaultValue("6h") Duration ocspSignerCheckInterval) {
 
         public Ca {
             if (crlInterval.compareTo(Duration.ofSeconds(10)) < 0) {
@@ -105,6 +108,9 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
             }
             if (ocspValidity.isNegative() || ocspValidity.isZero()) {
                 throw new PkiConfigException("gmtls.ca.ocsp-validity", "must be positive");
+            }
+            if (ocspSignerCheckInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new PkiConfigException("gmtls.ca.ocsp-signer-check-interval", "must be at least 1s");
             }
         }
     }
