@@ -3,6 +3,7 @@ package io.gmtls.pki.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -33,6 +34,9 @@ class AutoDatabaseModeIT {
                 "gmtls.db.password", SECRET));
         ListAppender<ILoggingEvent> logged = new ListAppender<>();
         Logger logger = (Logger) LoggerFactory.getLogger(DatabaseConfiguration.class);
+        // Other tests in this JVM start services with the root level at WARN: see the INFO line here.
+        Level level = logger.getLevel();
+        logger.setLevel(Level.INFO);
         logged.start();
         logger.addAppender(logged);
         try (DatabaseConfiguration.EmbeddedDatabase db = new DatabaseConfiguration()
@@ -40,6 +44,7 @@ class AutoDatabaseModeIT {
             assertThat(db.endpoint().embedded()).as("the reachable server is used").isFalse();
         } finally {
             logger.detachAppender(logged);
+            logger.setLevel(level);
         }
         assertThat(logged.list).as("the auto line is logged").isNotEmpty();
         assertThat(logged.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(SECRET));
