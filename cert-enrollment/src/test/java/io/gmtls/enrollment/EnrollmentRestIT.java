@@ -178,6 +178,18 @@ class EnrollmentRestIT {
     }
 
     @Test
+    void renewalWithTheCurrentKeyInAnotherEncodingIsRefusedAsKeyReuse() throws Exception {
+        String vin = env.newVin(MODEL);
+        KeyPair key = Csrs.sm2();
+        JsonNode enrolled = enroll(Ppv2Client.facts("10.1.0.9", env.model.sign()), vin, Csrs.csr(key, vin), null)
+                .json();
+        X509Certificate sign = Csrs.certificate(enrolled.path("signCertificate").asString());
+        // The same key with a compressed point: other bytes, the same key, so no renewal.
+        assertRefused(() -> renew(Ppv2Client.facts("10.1.0.9", sign), vin, Csrs.csrWithCompressedKey(key, vin)), 400,
+                "key-reused");
+    }
+
+    @Test
     void renewalWithAnOverlapLeavesTheOldPairValidUntilTheJobRevokesIt() throws Exception {
         ConfigurableApplicationContext second = env.startNode("none", "--gmtls.enrollment.renewal.overlap=1s",
                 "--gmtls.enrollment.renewal.revoke-interval=200ms");

@@ -73,6 +73,18 @@ public final class TestSupport {
                 .getEncoded();
     }
 
+    /**
+     * A PKCS#10 CSR (DER) whose subjectPublicKeyInfo is the given encoding of the pair's public key
+     * (compressed point, SM2 curve OID as the algorithm, ...), signed by the pair's private key.
+     */
+    public static byte[] csrWithKeyEncoding(KeyPair key, String cn, org.bouncycastle.asn1.x509.SubjectPublicKeyInfo spki)
+            throws Exception {
+        String alg = Sm2Keys.isSm2(key.getPublic()) ? "SM3withSM2" : "SHA256withECDSA";
+        return new org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder(new X500Name("CN=" + cn), spki)
+                .build(new JcaContentSignerBuilder(alg).setProvider(GmCrypto.provider()).build(key.getPrivate()))
+                .getEncoded();
+    }
+
     public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
                 + "\n-----END " + type + "-----\n";

@@ -21,9 +21,10 @@ import io.gmtls.pki.core.crypto.CertificateRequests.VerifiedCsr;
 import io.gmtls.pki.core.crypto.Fingerprints;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
 import io.gmtls.pki.core.crypto.ProofOfPossessionException;
+import io.gmtls.pki.core.crypto.SubjectKeys;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.core.profile.ProfileUsage;
-import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -453,11 +455,13 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         p.vehicles().vehicle(vin).orElseThrow(() -> new EnrollmentProblem(ProblemType.VIN_NOT_REGISTERED,
                 "VIN " + vin + " is not registered"));
         try {
-            if (MessageDigest.isEqual(csr.publicKey().getEncoded(), Certificates.subjectPublicKeyInfo(certificate.der()))) {
+            // By value: the same key in another encoding (a compressed point, another algorithm OID) is reuse.
+            if (SubjectKeys.sameKey(csr.publicKey(),
+                    SubjectPublicKeyInfo.getInstance(Certificates.subjectPublicKeyInfo(certificate.der())))) {
                 throw new EnrollmentProblem(ProblemType.KEY_REUSED,
                         "the CSR carries the key of the current certificate; renew with a new key");
             }
-        } catch (IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new EnrollmentProblem(ProblemType.INVALID_CSR, "the CSR's public key cannot be encoded");
         }
     }

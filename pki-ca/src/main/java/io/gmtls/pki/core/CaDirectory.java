@@ -11,11 +11,23 @@ import java.util.stream.Collectors;
 public final class CaDirectory {
 
     private final List<CaRecord> records;
-    private final Map<String, IssuingCa> issuing;
+    /** Replaced whole when a delegated OCSP signer is renewed while running (readers never lock). */
+    private volatile Map<String, IssuingCa> issuing;
 
     public CaDirectory(List<CaRecord> records, List<IssuingCa> issuing) {
         this.records = List.copyOf(records);
         this.issuing = issuing.stream().collect(Collectors.toUnmodifiableMap(IssuingCa::name, Function.identity()));
+    }
+
+    /**
+     * Installs a renewed delegated OCSP signer for an issuing CA: OCSP answers are signed by it from
+     * the next request on.
+     */
+    public synchronized void replaceOcspSigner(String caName, IssuingCa.OcspSigner signer) {
+        IssuingCa current = issuing(caName);
+        java.util.Map<String, IssuingCa> next = new java.util.HashMap<>(issuing);
+        next.put(caName, current.withOcspSigner(signer));
+        issuing = Map.copyOf(next);
     }
 
     /** The issuing CA with that name; 503 when it is not configured here. */

@@ -4,7 +4,10 @@ import io.gmtls.certsdev.EncryptedPrivateKeys;
 import io.gmtls.pki.core.CaRepository.OcspSignerRecord;
 import io.gmtls.pki.core.crypto.CaKeyStore;
 import io.gmtls.pki.core.crypto.CaSigner;
+import io.gmtls.pki.core.crypto.EncryptedPkcs8KeyStore;
+import io.gmtls.pki.core.crypto.OwnerOnlyFiles;
 import io.gmtls.pki.core.crypto.GmCrypto;
+import io.gmtls.pki.core.crypto.KeyIdentifiers;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
 import io.gmtls.pki.core.crypto.SerialNumbers;
 import io.gmtls.pki.core.crypto.Sm2Keys;
@@ -53,8 +56,8 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Creating, importing and loading the CA hierarchy: an SM2 root (offline: only its certificate is
- * needed here) with an SM2 issuing CA, and an ECDSA P-256 root with an ECDSA issuing CA for the
- * TLS 1.3 path; each issuing CA gets a delegated OCSP signer certificate.
+ * stored here, its key is never loaded) with an SM2 issuing CA, and an ECDSA P-256 root with an
+ * ECDSA issuing CA for the TLS 1.3 path; each issuing CA gets a delegated OCSP signer certificate.
  */
 public final class CaHierarchy {
 
@@ -87,11 +90,29 @@ public final class CaHierarchy {
     }
 
     /**
-     * Creates a fresh hierarchy. The root keys are written to the key store too (aliases
-     * {@code sm2-root}, {@code ecdsa-root}) so that an operator can move them offline; the service
-     * never signs with them after this.
+     * Where a generated root key goes: a directory of its own (created 0700, outside the services' key
+     * directory), encrypted under a passphrase of its own (not the services' key passphrase).
      */
-    public void generate(String organization) {
+    public record RootKeyExport(Path directory, char[] passphrase) {
+
+        public RootKeyExport {
+            if (directory == null || passphrase == null || passphrase.length == 0) {
+                throw new IllegalArgumentException("a root key export needs a directory and a passphrase");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "RootKeyExport[" + directory + "]";
+        }
+    }
+
+    /**
+     * Creates a fresh hierarchy. Each root key signs its issuing CA and is then exported (encrypted
+     * PKCS#8 {@code <root>.key} with {@code <root>.crt}) to {@code rootExport}, or, when that is
+     * null, not kept at all; it never goes to the services' key store, and no service loads it.
+     */
+    public void generate(String organization, RootKeyExport rootExport) {
         Instant now = clock.instant();
         String org = organization.replace(",", "\\,");
         List<CaRecord> records = new ArrayList<>();
@@ -108,7 +129,9 @@ public final class CaHierarchy {
                     now.plus(Duration.ofDays(3653)), -1);
             X509Certificate issuing = caCertificate(issuingDn, issuingKey.getPublic(), rootDn, rootKey, root, now,
                     now.plus(Duration.ofDays(3652)), 0);
-            keys.store(rootName, rootKey.getPrivate());
+            if (rootExport != null) {
+                exportRootKey(rootExport, rootName, rootKey.getPrivate(), root);
+            }
             keys.store(issuingName, issuingKey.getPrivate());
             records.add(new CaRecord(rootName, CaRole.ROOT, algorithm, root, null, null));
             records.add(new CaRecord(issuingName, CaRole.ISSUING, algorithm, issuing, issuingName, rootName));
@@ -153,6 +176,29 @@ public final class CaHierarchy {
             records.add(new CaRecord(issuingName, CaRole.ISSUING, algorithm, issuing, issuingName, rootName));
         }
         save(records, "imported from " + directory);
+    }
+
+    /** Writes a root key (under the export's own passphrase) and its certificate, owner-only. */
+    private static void exportRootKey(RootKeyExport export, String rootName, PrivateKey key, X509Certificate cert) {
+        EncryptedPkcs8KeyStore offline = new EncryptedPkcs8KeyStore(export.directory(), export.passphrase());
+        try {
+            offline.store(rootName, key);
+            OwnerOnlyFiles.writeNew(export.directory().resolve(rootName + ".crt"), pem(cert));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the root certificate to " + export.directory(), e);
+        } finally {
+            offline.close();
+        }
+    }
+
+    private static String pem(X509Certificate cert) {
+        try {
+            return "-----BEGIN CERTIFICATE-----\n"
+                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void save(List<CaRecord> records, String how) {
@@ -208,7 +254,8 @@ public final class CaHierarchy {
             KeyPair pair = newKeyPair(ca.record().algorithm());
             IssuanceDraft draft = new IssuanceDraft(profile.get(),
                     SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()), "OCSP Responder " + ca.name(),
-                    List.of(), now.minus(Duration.ofMinutes(5)), ca.certificate().getNotAfter().toInstant());
+                    List.of(), now.minus(Duration.ofMinutes(5)), ca.certificate().getNotBefore().toInstant(),
+                    ca.certificate().getNotAfter().toInstant());
             PolicyRules.applyAll(PolicyRules.standard(), draft);
             BigInteger serial = new SerialNumbers(random).next();
             X509Certificate cert = issuer.sign(draft, ca, serial).toX509();
@@ -229,6 +276,29 @@ public final class CaHierarchy {
                 return null;
             });
         }
+    }
+
+    /**
+     * What runs while the service runs: issues a new delegated OCSP signer where the current one
+     * expires within 30 days (or is missing), and installs the newest stored signer of every issuing
+     * CA into {@code directory} (also one another node issued), so OCSP answers never come from an
+     * expired signer. Returns how many signers were installed.
+     */
+    public int renewOcspSigners(CaDirectory directory, ProfileCatalog profiles, CertificateIssuer issuer,
+            CertificateStore store) {
+        ensureOcspSigners(directory, profiles, issuer, store);
+        int installed = 0;
+        for (IssuingCa ca : directory.issuingCas()) {
+            Optional<OcspSignerRecord> newest = repository.ocspSigner(ca.name());
+            if (newest.isEmpty() || (ca.ocspSigner() != null
+                    && ca.ocspSigner().certificate().equals(newest.get().certificate()))) {
+                continue;
+            }
+            directory.replaceOcspSigner(ca.name(),
+                    new IssuingCa.OcspSigner(newest.get().certificate(), keys.signer(newest.get().keyAlias())));
+            installed++;
+        }
+        return installed;
     }
 
     private KeyPair newKeyPair(KeyAlgorithm algorithm) {
@@ -257,8 +327,7 @@ public final class CaHierarchy {
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(spki));
             if (issuerCert != null) {
                 builder.addExtension(Extension.authorityKeyIdentifier, false,
-                        utils.createAuthorityKeyIdentifier(SubjectPublicKeyInfo.getInstance(
-                                issuerKey.getPublic().getEncoded())));
+                        KeyIdentifiers.authorityKeyIdentifier(new X509CertificateHolder(issuerCert.getEncoded())));
             }
             var signer = new io.gmtls.pki.core.crypto.JcaCaSigner(issuerKey.getPublic(), issuerKey.getPrivate());
             X509CertificateHolder holder = builder.build(signer.newContentSigner());

@@ -24,6 +24,12 @@ public interface CertificateAuthority {
     /** Revokes a certificate by serial (hex); the CRL is republished and other nodes are told. */
     IssuedCertificate revoke(String serial, RevocationReason reason, Actor actor);
 
+    /**
+     * Releases a certificate from hold (revoked with reason certificateHold): valid again, off the next
+     * CRL; a 409 for any other state. Audited; the CRL is republished.
+     */
+    IssuedCertificate release(String serial, Actor actor);
+
     Optional<IssuedCertificate> find(String serial);
 
     List<IssuedCertificate> search(CertificateQuery query);

@@ -322,13 +322,23 @@ public final class CertificateImporter {
             if (!facts.keyUsages().equals(p.keyUsages())) {
                 return "key usage " + facts.keyUsages();
             }
-            if (!facts.extendedKeyUsages().equals(p.extendedKeyUsages())) {
+            if (!facts.extendedKeyUsages().equals(p.extendedKeyUsages()) && !legacyWithoutEku(p, facts)) {
                 return "extended key usage " + facts.extendedKeyUsages();
             }
         } else if (facts.keyUsages().stream().noneMatch(p.keyUsages()::contains)) {
             return "its key usage " + facts.keyUsages() + " has none of " + p.keyUsages();
         }
         return null;
+    }
+
+    /**
+     * A TLCP or TLS peer certificate issued before the profiles named the role (serverAuth or
+     * clientAuth) carries no EKU at all: it still fits the profile whose EKU is only that role.
+     */
+    private static boolean legacyWithoutEku(CertificateProfile p, Facts facts) {
+        return facts.extendedKeyUsages().isEmpty() && p.usage() != ProfileUsage.OCSP_SIGNING
+                && (p.extendedKeyUsages().equals(Set.of(ExtendedKeyUsageName.SERVER_AUTH))
+                        || p.extendedKeyUsages().equals(Set.of(ExtendedKeyUsageName.CLIENT_AUTH)));
     }
 
     /** What the profile checks look at, read once. */

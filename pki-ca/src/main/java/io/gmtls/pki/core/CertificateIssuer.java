@@ -1,5 +1,6 @@
 package io.gmtls.pki.core;
 
+import io.gmtls.pki.core.crypto.KeyIdentifiers;
 import io.gmtls.pki.core.profile.CertificateProfile;
 import io.gmtls.pki.core.profile.ExtendedKeyUsageName;
 import io.gmtls.pki.core.profile.IssuanceDraft;
@@ -31,7 +32,8 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 /**
- * Turns a checked draft into a signed certificate. Extensions follow the profile: SKI and AKI always;
+ * Turns a checked draft into a signed certificate. Extensions follow the profile: SKI and AKI always
+ * (the AKI is the issuer's own SKI, RFC 5280 4.2.1.1);
  * keyUsage critical; EKU when the profile names some; SAN DNS for servers; CRL distribution point and
  * OCSP URL when configured; id-pkix-ocsp-nocheck for OCSP signers; never basicConstraints.
  */
@@ -60,7 +62,7 @@ public final class CertificateIssuer {
                     new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
                             urls.crlUrl(ca.name())))), null, null)}) : null;
             IssuerFacts facts = new IssuerFacts(ca.certificate(), issuer.getSubject(),
-                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.getSubjectPublicKeyInfo()), crlDp);
+                    KeyIdentifiers.authorityKeyIdentifier(issuer), crlDp);
             issuers.put(ca.name(), facts);
             return facts;
         } catch (IOException | CertificateException | java.security.NoSuchAlgorithmException e) {

@@ -40,6 +40,13 @@ public interface CertificateStore {
      */
     Optional<IssuedCertificate> revoke(String serial, RevocationReason reason, Instant at);
 
+    /**
+     * Releases a certificate from hold (RFC 5280 certificateHold): its revocation is removed and it is
+     * valid again; other nodes are told on commit. Empty when there is no such certificate, a 409 when
+     * it is not revoked with reason certificateHold.
+     */
+    Optional<IssuedCertificate> release(String serial);
+
     /** Revoked certificates of a CA with their revocation id, for a CRL; takes the lock CRL numbering needs. */
     List<RevokedEntry> revocationsForCrl(String caName, long afterRevocationId);
 

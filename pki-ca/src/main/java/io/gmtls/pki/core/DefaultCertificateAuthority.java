@@ -8,6 +8,7 @@ import io.gmtls.pki.core.crypto.SerialNumbers;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
 import io.gmtls.pki.core.crypto.Sm2Keys;
 import io.gmtls.pki.core.profile.CertificateProfile;
+import io.gmtls.pki.core.profile.ExtendedKeyUsageName;
 import io.gmtls.pki.core.profile.IssuanceDraft;
 import io.gmtls.pki.core.profile.PolicyRule;
 import io.gmtls.pki.core.profile.PolicyRules;
@@ -36,6 +37,8 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
 
     private static final int SERIAL_ATTEMPTS = 5;
     private static final Duration BACKDATE = Duration.ofMinutes(5);
+    /** The actor role of admin API keys (the only one that issues under privileged profiles). */
+    private static final String ADMIN_ROLE = "admin";
 
     private final CaDirectory cas;
     private final ProfileCatalog profiles;
@@ -88,6 +91,9 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         List<String> dns = request.dnsNames();
         if ((request.csr() == null) == (request.publicKey() == null)) {
             throw PkiException.badRequest("give exactly one of csr and publicKey");
+        }
+        if (isPrivileged(profile)) {
+            requirePrivilegedIssuance(profile, request, actor);
         }
         if (request.csr() != null) {
             VerifiedCsr csr = CertificateRequests.verify(request.csr());
@@ -176,6 +182,10 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         if (why == RevocationReason.REMOVE_FROM_CRL) {
             throw PkiException.badRequest("removeFromCRL is not a reason to revoke");
         }
+        // Every certificate stored here is an end entity's: a compromised CA or AA is not revoked this way.
+        if (why == RevocationReason.CA_COMPROMISE || why == RevocationReason.AA_COMPROMISE) {
+            throw PkiException.badRequest(why + " is not a reason to revoke an end-entity certificate");
+        }
         IssuedCertificate revoked = audited(actor, "certificate.revoke", normalized,
                 () -> transactions.inTransaction(() -> {
                     IssuedCertificate r = store.revoke(normalized, why, AuditChain.truncate(clock.instant()))
@@ -186,6 +196,25 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
                 }));
         afterRevocation.accept(revoked);
         return revoked;
+    }
+
+    @Override
+    public IssuedCertificate release(String serial, Actor actor) {
+        String normalized = SerialNumbers.normalize(serial);
+        if (normalized == null) {
+            throw PkiException.badRequest("serial must be a hexadecimal certificate serial number");
+        }
+        IssuedCertificate released = audited(actor, "certificate.release", normalized,
+                () -> transactions.inTransaction(() -> {
+                    IssuedCertificate r = store.release(normalized)
+                            .orElseThrow(() -> PkiException.notFound("no certificate with serial " + normalized));
+                    audit.append(AuditEvent.success(actor, "certificate.release", normalized,
+                            "released from certificateHold cn=" + r.commonName()));
+                    return r;
+                }));
+        // The same republication as after a revocation: the next full CRL no longer lists it.
+        afterRevocation.accept(released);
+        return released;
     }
 
     @Override
@@ -210,7 +239,7 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
     private IssuanceDraft draft(CertificateProfile profile, SubjectPublicKeyInfo spki, String cn, List<String> dns,
             IssuingCa ca) {
         IssuanceDraft draft = new IssuanceDraft(profile, spki, cn, dns, clock.instant().minus(BACKDATE),
-                ca.certificate().getNotAfter().toInstant());
+                ca.certificate().getNotBefore().toInstant(), ca.certificate().getNotAfter().toInstant());
         PolicyRules.applyAll(policy, draft);
         return draft;
     }
@@ -225,6 +254,39 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
             return spki;
         } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
             throw PkiException.badRequest("publicKey is not a DER SubjectPublicKeyInfo");
+        }
+    }
+
+    /**
+     * A profile whose certificates speak for the CA: a delegated OCSP signer (EKU OCSPSigning, or
+     * id-pkix-ocsp-nocheck) answers for every certificate of its issuer.
+     */
+    private static boolean isPrivileged(CertificateProfile profile) {
+        return profile.usage() == ProfileUsage.OCSP_SIGNING || profile.ocspNoCheck()
+                || profile.extendedKeyUsages().contains(ExtendedKeyUsageName.OCSP_SIGNING);
+    }
+
+    /**
+     * Only an admin issues under a privileged profile, and only for a key proven by a CSR (never a bare
+     * public key); a refusal is audited before it is thrown.
+     */
+    private void requirePrivilegedIssuance(CertificateProfile profile, IssueRequest request, Actor actor) {
+        PkiException refusal = null;
+        if (!ADMIN_ROLE.equals(actor.role())) {
+            refusal = new PkiException(PkiException.Kind.FORBIDDEN,
+                    "profile '" + profile.name() + "' issues OCSP signers: it needs the admin role");
+        } else if (request.csr() == null) {
+            refusal = PkiException.badRequest("profile '" + profile.name()
+                    + "' needs a CSR (proof of possession), not a bare public key");
+        }
+        if (refusal != null) {
+            PkiException refused = refusal;
+            transactions.inTransaction(() -> {
+                audit.append(AuditEvent.failed(actor, "certificate.issue", profile.name(), "refused: "
+                        + refused.getMessage()));
+                return null;
+            });
+            throw refused;
         }
     }
 

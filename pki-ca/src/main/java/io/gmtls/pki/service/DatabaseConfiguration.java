@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -34,18 +36,26 @@ public class DatabaseConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
+    /** Spring profiles under which {@code gmtls.db.mode=auto} is refused. */
+    static final String[] PRODUCTION_PROFILES = {"prod", "production"};
+
     /** The message when embedded PostgreSQL is asked for as root. */
     static final String ROOT_MESSAGE = "gmtls.db.mode=embedded cannot work as root: PostgreSQL refuses to run "
             + "as the root user. Run pki-ca as a non-root user, or set gmtls.db.mode=external and point "
             + "GMTLS_JDBC_URL (gmtls.db.url) at a PostgreSQL server.";
 
     @Bean(destroyMethod = "close")
-    EmbeddedDatabase embeddedDatabase(PkiCaProperties properties) {
+    EmbeddedDatabase embeddedDatabase(PkiCaProperties properties, Environment environment) {
         PkiCaProperties.Db db = properties.db();
         DbMode mode = db.modeEnum();
         if (mode == DbMode.AUTO) {
+            // In production a missing database must stop the CA, not start a new one on an embedded database.
+            if (environment.acceptsProfiles(Profiles.of(PRODUCTION_PROFILES))) {
+                throw new PkiConfigException("gmtls.db.mode", "auto is refused under a production profile ("
+                        + String.join(", ", PRODUCTION_PROFILES) + "): set external (or embedded)");
+            }
             mode = reachable(db) ? DbMode.EXTERNAL : DbMode.EMBEDDED;
-            log.info("gmtls.db.mode=auto: {} is {}reachable, using {} PostgreSQL", db.url(),
+            log.info("gmtls.db.mode=auto: {} is {}reachable, using {} PostgreSQL", redacted(db.url()),
                     mode == DbMode.EXTERNAL ? "" : "not ", mode.name().toLowerCase(java.util.Locale.ROOT));
         }
         if (mode == DbMode.EXTERNAL) {
@@ -74,6 +84,18 @@ public class DatabaseConfiguration {
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(10_000);
         return new HikariDataSource(config);
+    }
+
+    /**
+     * A JDBC URL fit for a log line: a password in its parameters or user-info is masked (credentials
+     * are never logged).
+     */
+    static String redacted(String url) {
+        if (url == null) {
+            return null;
+        }
+        return url.replaceAll("(?i)(password|passwd|pwd)=[^&;]*", "$1=***")
+                .replaceAll("//([^/@:]+):[^/@]*@", "//$1:***@");
     }
 
     static boolean reachable(PkiCaProperties.Db db) {

@@ -1,6 +1,11 @@
 package io.gmtls.pki.service;
 
 import io.gmtls.pki.core.AuditChain;
+import io.gmtls.pki.core.CaHierarchy;
+import io.gmtls.pki.core.OfflineRootSigner;
+import io.gmtls.pki.core.PkiConfigException;
+import io.gmtls.pki.core.PkiException;
+import io.gmtls.pki.core.crypto.CertificateRequests;
 import io.gmtls.pki.core.revocation.CrlPublisher;
 import io.gmtls.pki.store.JdbcAuditLog;
 import io.gmtls.pki.web.ApiKeys;
@@ -50,6 +55,7 @@ public class PkiCaApplication {
     public static void main(String[] args) {
         int code = new CommandLine(new Root()).setUnmatchedArgumentsAllowed(true)
                 .addSubcommand(new Serve()).addSubcommand(new AuditVerify()).addSubcommand(new HashKey())
+                .addSubcommand(new SignIssuingCa())
                 .execute(args);
         if (code != 0 || (args.length > 0 && !args[0].equals("serve") && !args[0].startsWith("--"))) {
             System.exit(code);
@@ -153,6 +159,72 @@ public class PkiCaApplication {
             PrintWriter out = new PrintWriter(System.out, true);
             out.println(ApiKeys.hash(k));
             return 0;
+        }
+    }
+
+    /**
+     * The offline root's one job, run where the root key is kept (no database, no service): signs an
+     * issuing CA certificate from its CSR. The root passphrase comes from GMTLS_CA_ROOT_KEY_PASSPHRASE
+     * or the console, never from the command line.
+     */
+    @Command(name = "sign-issuing-ca",
+            description = "sign an issuing CA certificate from its CSR with an offline root key")
+    static final class SignIssuingCa implements Callable<Integer> {
+        @CommandLine.Option(names = "--root-cert", required = true, description = "root CA certificate (PEM)")
+        java.nio.file.Path rootCert;
+        @CommandLine.Option(names = "--root-key", required = true, description = "root key (encrypted PKCS#8 PEM)")
+        java.nio.file.Path rootKey;
+        @CommandLine.Option(names = "--csr", required = true, description = "the issuing CA's PKCS#10 CSR (PEM or DER)")
+        java.nio.file.Path csr;
+        @CommandLine.Option(names = "--out", required = true, description = "where to write the certificate (PEM)")
+        java.nio.file.Path out;
+        @CommandLine.Option(names = "--days", defaultValue = "2920", description = "validity in days (default 2920)")
+        int days;
+        @CommandLine.Option(names = "--passphrase-file",
+                description = "file whose first line is the root key passphrase (else GMTLS_CA_ROOT_KEY_PASSPHRASE, "
+                        + "else the console)")
+        java.nio.file.Path passphraseFile;
+
+        @Override
+        public Integer call() throws Exception {
+            char[] passphrase = rootPassphrase();
+            if (passphrase == null) {
+                System.err.println("set GMTLS_CA_ROOT_KEY_PASSPHRASE or run on a console");
+                return 2;
+            }
+            try {
+                byte[] request = java.nio.file.Files.readAllBytes(csr);
+                String text = new String(request, java.nio.charset.StandardCharsets.US_ASCII);
+                byte[] der = text.contains("-----BEGIN") ? CertificateRequests.decode(text) : request;
+                java.security.cert.X509Certificate issuing = OfflineRootSigner.signIssuingCa(
+                        CaHierarchy.readCertificate(rootCert), CaHierarchy.readPrivateKey(rootKey, passphrase), der,
+                        java.time.Duration.ofDays(days), Clock.systemUTC());
+                java.nio.file.Files.writeString(out, "-----BEGIN CERTIFICATE-----\n"
+                        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(issuing.getEncoded())
+                        + "\n-----END CERTIFICATE-----\n", java.nio.charset.StandardCharsets.US_ASCII,
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+                System.out.println("wrote " + out + ": " + issuing.getSubjectX500Principal().getName() + ", serial "
+                        + issuing.getSerialNumber().toString(16) + ", until " + issuing.getNotAfter().toInstant());
+                return 0;
+            } catch (PkiException | PkiConfigException e) {
+                System.err.println(e.getMessage());
+                return 1;
+            } finally {
+                java.util.Arrays.fill(passphrase, '\0');
+            }
+        }
+
+        private char[] rootPassphrase() throws IOException {
+            if (passphraseFile != null) {
+                String first = java.nio.file.Files.readAllLines(passphraseFile).stream().findFirst().orElse("");
+                return first.isEmpty() ? null : first.toCharArray();
+            }
+            String env = System.getenv("GMTLS_CA_ROOT_KEY_PASSPHRASE");
+            if (env != null && !env.isEmpty()) {
+                return env.toCharArray();
+            }
+            Console console = System.console();
+            return console == null ? null : console.readPassword("root key passphrase: ");
         }
     }
 

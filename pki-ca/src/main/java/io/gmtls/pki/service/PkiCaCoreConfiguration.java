@@ -137,7 +137,7 @@ public class PkiCaCoreConfiguration {
             switch (bootstrap.mode()) {
                 case "generate" -> {
                     log.info("no CA configured: generating a new SM2 + ECDSA hierarchy (keys in {})", properties.ca().keyDir());
-                    hierarchy.generate(properties.ca().organization());
+                    hierarchy.generate(properties.ca().organization(), rootKeyExport(properties.ca()));
                 }
                 case "import" -> {
                     log.info("no CA configured: importing the hierarchy from {}", bootstrap.importDir());
@@ -154,6 +154,30 @@ public class PkiCaCoreConfiguration {
             importEndEntities(properties.ca().bootstrap(), directory, profiles, stores, pkiClock);
         }
         return directory;
+    }
+
+    /**
+     * Where generated root keys go: their own directory under their own passphrase, or nowhere (a
+     * warning says so) when no root passphrase is configured. Never the services' key directory.
+     */
+    static CaHierarchy.RootKeyExport rootKeyExport(PkiCaProperties.Ca ca) {
+        String passphrase = ca.bootstrap().rootKeyPassphrase();
+        if (passphrase == null || passphrase.isEmpty()) {
+            log.warn("gmtls.ca.bootstrap.root-key-passphrase is not set: the generated root keys sign the issuing "
+                    + "CAs and are then discarded (no new issuing CA can be signed by these roots)");
+            return null;
+        }
+        if (passphrase.equals(ca.keyPassphrase())) {
+            throw new PkiConfigException("gmtls.ca.bootstrap.root-key-passphrase",
+                    "must differ from gmtls.ca.key-passphrase (the root key is kept apart from the services' keys)");
+        }
+        Path rootDir = ca.bootstrap().rootKeyDir().toAbsolutePath().normalize();
+        if (rootDir.equals(ca.keyDir().toAbsolutePath().normalize())) {
+            throw new PkiConfigException("gmtls.ca.bootstrap.root-key-dir", "must not be gmtls.ca.key-dir");
+        }
+        log.info("the generated root keys are exported, encrypted under the root passphrase, to {}: move them "
+                + "offline; no service reads them", rootDir);
+        return new CaHierarchy.RootKeyExport(rootDir, passphrase.toCharArray());
     }
 
     /**
@@ -188,6 +212,17 @@ public class PkiCaCoreConfiguration {
                     summary.imported(), summary.revoked(), summary.known(), summary.vehiclesAdded(),
                     summary.modelAdded() ? ", model " + batch.model().code() + " registered" : "");
         }
+    }
+
+    /** Renews the delegated OCSP signers while running, every {@code gmtls.ca.ocsp-signer-check-interval}. */
+    @Bean
+    OcspSignerRenewal ocspSignerRenewal(CaDirectory caDirectory, PkiStores stores, CaKeyStore caKeyStore,
+            ProfileCatalog profiles, CertificateIssuer issuer, SecureRandom pkiRandom, Clock pkiClock,
+            PkiCaProperties properties) {
+        CaHierarchy hierarchy = new CaHierarchy(stores.cas(), caKeyStore, stores.transactions(), stores.audit(),
+                pkiRandom, pkiClock);
+        return new OcspSignerRenewal(hierarchy, caDirectory, profiles, issuer, stores.certificates(),
+                properties.ca().ocspSignerCheckInterval());
     }
 
     /** Imports certificates our issuing CAs signed elsewhere (admin API). */

@@ -85,6 +85,8 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
      * @param crlInterval   how often CRLs are republished
      * @param crlValidity   nextUpdate - thisUpdate of each CRL
      * @param ocspValidity  nextUpdate - thisUpdate of each OCSP response
+     * @param ocspSignerCheckInterval how often a running service checks its delegated OCSP signers
+     *                      (renewed within 30 days of their notAfter)
      */
     public record Ca(@DefaultValue("GM TLS") String organization,
             @DefaultValue("pki-ca-data/keys") Path keyDir,
@@ -94,7 +96,8 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
             @DefaultValue("") String escrowCertificate,
             @DefaultValue("1h") Duration crlInterval,
             @DefaultValue("24h") Duration crlValidity,
-            @DefaultValue("1h") Duration ocspValidity) {
+            @DefaultValue("1h") Duration ocspValidity,
+            @DefaultValue("6h") Duration ocspSignerCheckInterval) {
 
         public Ca {
             if (crlInterval.compareTo(Duration.ofSeconds(10)) < 0) {
@@ -105,6 +108,9 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
             }
             if (ocspValidity.isNegative() || ocspValidity.isZero()) {
                 throw new PkiConfigException("gmtls.ca.ocsp-validity", "must be positive");
+            }
+            if (ocspSignerCheckInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new PkiConfigException("gmtls.ca.ocsp-signer-check-interval", "must be at least 1s");
             }
         }
     }
@@ -117,10 +123,16 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
      *                              chain to an imported issuing CA (vehicles, revoked vehicle, model, gateway),
      *                              register its model and VINs; on every start, idempotently
      * @param modelPerModelAllowed  per-model connect (一型一密) of the model registered by that import
+     * @param rootKeyDir            with mode generate: where the root keys are exported (encrypted, owner-only),
+     *                              never the key directory of the services
+     * @param rootKeyPassphrase     with mode generate: the root keys' own passphrase (env
+     *                              GMTLS_CA_ROOT_KEY_PASSPHRASE); empty: the root keys are not kept at all
      */
     public record Bootstrap(@DefaultValue("generate") String mode, @DefaultValue("") String importDir,
             @DefaultValue("") String importPassphrase, @DefaultValue("true") boolean importEndEntities,
-            @DefaultValue("true") boolean modelPerModelAllowed) {
+            @DefaultValue("true") boolean modelPerModelAllowed,
+            @DefaultValue("pki-ca-data/root-offline") Path rootKeyDir,
+            @DefaultValue("") String rootKeyPassphrase) {
 
         public Bootstrap {
             String m = mode.strip().toLowerCase(Locale.ROOT);
@@ -131,6 +143,11 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
                 throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", "is required with mode=import");
             }
             mode = m;
+        }
+
+        @Override
+        public String toString() {
+            return "Bootstrap[mode=" + mode + ", importDir=" + importDir + ", rootKeyDir=" + rootKeyDir + "]";
         }
 
         /** True when the end-entity certificates of the import folder are to be imported. */

@@ -135,6 +135,28 @@ public final class JdbcCertificateStore implements CertificateStore {
     }
 
     @Override
+    public Optional<IssuedCertificate> release(String serial) {
+        Optional<Row> row = jdbc.sql("SELECT id, status, ca_name FROM certificate WHERE serial = ? FOR UPDATE")
+                .param(serial)
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .optional();
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Integer> reason = jdbc.sql("SELECT reason FROM revocation WHERE certificate_id = ?")
+                .param(row.get().id()).query((rs, n) -> rs.getInt(1)).optional();
+        if (!CertificateStatus.REVOKED.name().equals(row.get().status())
+                || reason.filter(r -> r == RevocationReason.CERTIFICATE_HOLD.code()).isEmpty()) {
+            throw PkiException.conflict("certificate " + serial + " is not on hold (certificateHold)");
+        }
+        jdbc.sql("DELETE FROM revocation WHERE certificate_id = ?").param(row.get().id()).update();
+        jdbc.sql("UPDATE certificate SET status = 'VALID' WHERE id = ?").param(row.get().id()).update();
+        // Other nodes drop cached decisions about it when this transaction commits.
+        jdbc.sql("SELECT pg_notify(?, ?)").params(ChangeChannel.NAME, "released:" + serial).query().singleRow();
+        return findBySerial(serial);
+    }
+
+    @Override
     public List<RevokedEntry> revocationsForCrl(String caName, long afterRevocationId) {
         // Waits for revocations in flight to commit, so a CRL's max revocation id covers all below it.
         jdbc.sql("LOCK TABLE revocation IN SHARE MODE").update();

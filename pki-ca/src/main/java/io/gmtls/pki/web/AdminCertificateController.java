@@ -164,6 +164,13 @@ public class AdminCertificateController {
         return CertificateView.of(ca.revoke(serial, reason, Callers.actor(request)));
     }
 
+    /** Releases a certificate revoked with reason certificateHold: valid again; 409 in any other state. */
+    @PostMapping("/certificates/{serial}/release")
+    @Allowed({ApiRole.OPERATOR})
+    public CertificateView release(@PathVariable String serial, HttpServletRequest request) {
+        return CertificateView.of(ca.release(serial, Callers.actor(request)));
+    }
+
     /** The escrowed encryption key: an SM2EnvelopedKey to the key-management key (base64 DER). */
     public record EscrowView(String serial, String envelopedKey) {
     }

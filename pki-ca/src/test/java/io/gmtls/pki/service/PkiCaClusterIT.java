@@ -616,6 +616,11 @@ class PkiCaClusterIT {
             }
 
             @Override
+            public java.util.Optional<IssuedCertificate> release(String s) {
+                return stores.certificates().release(s);
+            }
+
+            @Override
             public List<RevokedEntry> revocationsForCrl(String ca, long after) {
                 return stores.certificates().revocationsForCrl(ca, after);
             }

@@ -38,7 +38,7 @@ public final class CertificateRequests {
     private CertificateRequests() {
     }
 
-    /** A CSR whose signature has been checked. */
+    /** A CSR whose signature has been checked; its public key re-encoded canonically ({@link SubjectKeys}). */
     public record VerifiedCsr(SubjectPublicKeyInfo publicKey, KeyAlgorithm keyAlgorithm, X500Name subject,
             String commonName, List<String> dnsNames) {
         public VerifiedCsr {
@@ -114,8 +114,22 @@ public final class CertificateRequests {
         } catch (Exception e) {
             throw new ProofOfPossessionException(safe(e));
         }
+        SubjectPublicKeyInfo canonical;
+        try {
+            // The key as a certificate carries it, never the request's own encoding of it.
+            canonical = SubjectKeys.canonical(spki);
+        } catch (java.security.GeneralSecurityException e) {
+            throw PkiException.badRequest("csr public key is not a point on its curve");
+        }
         X500Name subject = csr.getSubject();
-        return new VerifiedCsr(spki, algorithm, subject, commonName(subject), dnsNames(csr));
+        List<String> dnsNames;
+        try {
+            dnsNames = dnsNames(csr);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            // A malformed extension request is the caller's error, never an internal one.
+            throw PkiException.badRequest("csr extension request is malformed");
+        }
+        return new VerifiedCsr(canonical, algorithm, subject, commonName(subject), dnsNames);
     }
 
     private static String safe(Exception e) {

@@ -5,12 +5,9 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -115,7 +112,7 @@ public final class EncryptedPkcs8KeyStore implements CaKeyStore {
     public void store(String alias, PrivateKey key) {
         Path path = file(alias);
         try {
-            Files.createDirectories(directory);
+            OwnerOnlyFiles.createDirectory(directory);
             OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
                     .setProvider(GmCrypto.provider())
                     .setPRF(org.bouncycastle.openssl.PKCS8Generator.PRF_HMACSHA256)
@@ -126,23 +123,13 @@ public final class EncryptedPkcs8KeyStore implements CaKeyStore {
             try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
                 writer.writeObject(new JcaPKCS8Generator(key, encryptor));
             }
-            Files.writeString(path, pem.toString(), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE);
-            restrictPermissions(path);
+            OwnerOnlyFiles.writeNew(path, pem.toString());
             signers.put(alias, new JcaCaSigner(publicKeyOf(key), key));
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("CA key '" + alias + "' already exists in " + directory);
         } catch (IOException | java.security.GeneralSecurityException
                 | org.bouncycastle.operator.OperatorCreationException e) {
             throw new IllegalStateException("cannot write CA key '" + alias + "' to " + directory, e);
-        }
-    }
-
-    private static void restrictPermissions(Path path) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException | AccessDeniedException e) {
-            // Not a POSIX file system: the key is still encrypted under the passphrase.
         }
     }
 

@@ -94,12 +94,17 @@ public final class PolicyRules {
     }
 
     /**
-     * Modifier: validity is the profile's, starting now, never past the issuer's own notAfter, never
-     * longer than 10 years.
+     * Modifier: validity is the profile's, starting now, never before the issuer's own notBefore nor
+     * past its notAfter, never longer than 10 years.
      */
     public static PolicyRule validityCapped() {
         return draft -> {
             Instant from = draft.notBefore();
+            // Nested in the issuer's validity: never before its notBefore (a backdated request for a
+            // fresh CA), never after its notAfter.
+            if (draft.issuerNotBefore() != null && from.isBefore(draft.issuerNotBefore())) {
+                from = draft.issuerNotBefore();
+            }
             Instant to = from.plus(draft.profile().validity());
             Instant cap = from.plus(CertificateProfile.MAX_VALIDITY);
             if (to.isAfter(cap)) {

@@ -74,7 +74,8 @@ public final class ProfileCatalog {
     /**
      * The default profiles, shaped like the Tongsuo TLCP interop certificates and the certs-dev PKI:
      * signing = digitalSignature + nonRepudiation, encryption = keyEncipherment + dataEncipherment +
-     * keyAgreement, all critical; servers carry SAN DNS; no basicConstraints on end entities.
+     * keyAgreement, all critical; servers carry SAN DNS; no basicConstraints on end entities; gateway
+     * certificates carry the EKU serverAuth, vehicle and model certificates clientAuth.
      */
     public static List<CertificateProfile> defaults(String organization) {
         String org = organization.replace(",", "\\,");
@@ -87,22 +88,25 @@ public final class ProfileCatalog {
         Set<KeyAlgorithm> p256 = Set.of(KeyAlgorithm.EC_P256);
         Set<KeyUsageName> sign = Set.of(DIGITAL_SIGNATURE, NON_REPUDIATION);
         Set<KeyUsageName> enc = Set.of(KEY_ENCIPHERMENT, DATA_ENCIPHERMENT, KEY_AGREEMENT);
+        // Role separation: gateways are servers, vehicles and models clients, on TLCP as on TLS.
+        Set<ExtendedKeyUsageName> server = Set.of(SERVER_AUTH);
+        Set<ExtendedKeyUsageName> client = Set.of(CLIENT_AUTH);
         return List.of(
                 new CertificateProfile("vehicle-sign", ProfileUsage.VEHICLE_SIGNING, SM2_ISSUING, fiveYears, sign,
-                        Set.of(), vehicleSubject, VIN, sm2, false, true, true, false),
+                        client, vehicleSubject, VIN, sm2, false, true, true, false),
                 new CertificateProfile("vehicle-enc", ProfileUsage.VEHICLE_ENCRYPTION, SM2_ISSUING, fiveYears, enc,
-                        Set.of(), vehicleSubject, VIN, sm2, false, true, true, false),
+                        client, vehicleSubject, VIN, sm2, false, true, true, false),
                 new CertificateProfile("vehicle-tls-ecdsa", ProfileUsage.VEHICLE_SIGNING, ECDSA_ISSUING, fiveYears,
-                        Set.of(DIGITAL_SIGNATURE), Set.of(CLIENT_AUTH), vehicleSubject, VIN, p256, false, true, true,
+                        Set.of(DIGITAL_SIGNATURE), client, vehicleSubject, VIN, p256, false, true, true,
                         false),
                 new CertificateProfile("model-sign", ProfileUsage.MODEL_SIGNING, SM2_ISSUING, fiveYears, sign,
-                        Set.of(), modelSubject, MODEL_CODE, sm2, false, true, true, false),
+                        client, modelSubject, MODEL_CODE, sm2, false, true, true, false),
                 new CertificateProfile("model-enc", ProfileUsage.MODEL_ENCRYPTION, SM2_ISSUING, fiveYears, enc,
-                        Set.of(), modelSubject, MODEL_CODE, sm2, false, true, true, false),
+                        client, modelSubject, MODEL_CODE, sm2, false, true, true, false),
                 new CertificateProfile("gateway-sign", ProfileUsage.SERVER_SIGNING, SM2_ISSUING, twoYears, sign,
-                        Set.of(), serverSubject, HOST_NAME, sm2, true, true, true, false),
+                        server, serverSubject, HOST_NAME, sm2, true, true, true, false),
                 new CertificateProfile("gateway-enc", ProfileUsage.SERVER_ENCRYPTION, SM2_ISSUING, twoYears, enc,
-                        Set.of(), serverSubject, HOST_NAME, sm2, true, true, true, false),
+                        server, serverSubject, HOST_NAME, sm2, true, true, true, false),
                 new CertificateProfile("gateway-tls", ProfileUsage.SERVER_TLS, SM2_ISSUING, twoYears,
                         Set.of(DIGITAL_SIGNATURE), Set.of(SERVER_AUTH), serverSubject, HOST_NAME, sm2, true, true,
                         true, false),

@@ -11,6 +11,7 @@ import io.gmtls.pki.core.IssuingCa;
 import io.gmtls.pki.core.PkiException;
 import io.gmtls.pki.core.RevocationReason;
 import io.gmtls.pki.core.Transactions;
+import io.gmtls.pki.core.crypto.KeyIdentifiers;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.cert.CertificateEncodingException;
@@ -32,7 +33,6 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 /**
  * Publishes full and delta CRLs (RFC 5280 §5) for the issuing CAs. Numbers are shared by full and
@@ -115,8 +115,8 @@ public final class CrlPublisher {
                             CRLReason.lookup(reason).getValue().intValueExact());
                 }
             }
-            builder.addExtension(Extension.authorityKeyIdentifier, false,
-                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.getSubjectPublicKeyInfo()));
+            // The issuer's SKI as it is (RFC 5280 5.2.1), not one computed from its key.
+            builder.addExtension(Extension.authorityKeyIdentifier, false, KeyIdentifiers.authorityKeyIdentifier(issuer));
             builder.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
             if (baseNumber != null) {
                 builder.addExtension(Extension.deltaCRLIndicator, true, new ASN1Integer(baseNumber));
