@@ -15,6 +15,7 @@ import io.gmtls.enrollment.service.SupersededPairs;
 import io.gmtls.pki.core.CaUrls;
 import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.EnrollmentTokens;
+import io.gmtls.pki.core.Transactions;
 import io.gmtls.pki.core.VehicleDirectory;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.service.DatabaseConfiguration;
@@ -36,8 +37,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +63,7 @@ public class EnrollmentApplication {
 
     /** This service's stores, over the pki-ca DataSource and after its schema. */
     public record EnrollmentStores(EnrollmentRecords records, SupersededPairs superseded,
-            TransactionTemplate transactions) {
+            Transactions transactions) {
     }
 
     public static void main(String[] args) {
@@ -176,9 +175,9 @@ public class EnrollmentApplication {
             log.info("applied {} cert-enrollment schema migration(s)", applied);
         }
         JdbcClient jdbc = JdbcClient.create(dataSource);
-        // Its own manager on the same DataSource: pki-ca's transactions join the one opened here.
-        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        return new EnrollmentStores(new EnrollmentRecords(jdbc), new SupersededPairs(jdbc), transactions);
+        // pki-ca's transactions: the CA's calls join the one opened here, and what must wait for its commit
+        // (republishing the CRL after a revocation) runs after it, outside of it.
+        return new EnrollmentStores(new EnrollmentRecords(jdbc), new SupersededPairs(jdbc), pkiStores.transactions());
     }
 
     @Bean
