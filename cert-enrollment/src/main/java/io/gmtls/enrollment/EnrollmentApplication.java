@@ -22,10 +22,12 @@ import io.gmtls.pki.service.DatabaseConfiguration;
 import io.gmtls.pki.service.PkiCaCoreConfiguration;
 import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -185,9 +187,18 @@ public class EnrollmentApplication {
         return new RateLimiter(properties.limits());
     }
 
-    @Bean
-    EnrollmentAudit enrollmentAudit(PkiStores pkiStores) {
-        return new EnrollmentAudit(pkiStores.audit(), pkiStores.transactions());
+    /**
+     * Refusals of callers without an accepted credential are summed per source prefix and written once
+     * per {@code gmtls.enrollment.refusal-audit-window} (default 1 min, 1 s to 1 h; what is counted at
+     * shutdown is written then).
+     */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    EnrollmentAudit enrollmentAudit(PkiStores pkiStores, Clock pkiClock,
+            @Value("${gmtls.enrollment.refusal-audit-window:60s}") Duration window) {
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+            throw new EnrollmentConfigException("gmtls.enrollment.refusal-audit-window", "must be between 1s and 1h");
+        }
+        return new EnrollmentAudit(pkiStores.audit(), pkiStores.transactions(), pkiClock, window, 1000);
     }
 
     @Bean

@@ -128,6 +128,8 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         final EnrollmentRequest request;
         String vin;
         Actor actor;
+        /** Set once the credential passed its checks: refusals before that are only counted. */
+        boolean accepted;
 
         Context(Operation operation, EnrollmentRequest request) {
             this.operation = operation;
@@ -155,7 +157,16 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     }
 
     private void refused(Context ctx, EnrollmentProblem problem) {
-        if (!problem.audited() || problem.recorded()) {
+        if (problem.recorded()) {
+            return;
+        }
+        if (!ctx.accepted) {
+            // No credential accepted: anyone could send this, from many addresses (issue 11 item 21).
+            p.audit().refusedUnauthenticated(ctx.action(), problem, ctx.request.identity(), ctx.request.protocol());
+            problem.markRecorded();
+            return;
+        }
+        if (!problem.audited()) {
             return;
         }
         p.audit().refused(ctx.actor, ctx.action(), ctx.vin, problem, ctx.request.identity(), ctx.request.protocol());
@@ -207,6 +218,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         } else {
             checkRenewCredential(credential, vin, csr);
         }
+        ctx.accepted = true;
         try {
             EnrollmentOutcome outcome = p.transactions().inTransaction(() -> issue(ctx, credential, der, csrSm3));
             if (!outcome.created()) {
