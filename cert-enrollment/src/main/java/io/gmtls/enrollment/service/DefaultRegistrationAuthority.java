@@ -11,6 +11,7 @@ import io.gmtls.pki.core.EnrollmentTokens;
 import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.PkiException;
 import io.gmtls.pki.core.RevocationReason;
+import io.gmtls.pki.core.Transactions;
 import io.gmtls.pki.core.Vehicle;
 import io.gmtls.pki.core.VehicleCredentials;
 import io.gmtls.pki.core.VehicleDirectory;
@@ -39,7 +40,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The registration authority: checks the caller's credential (per-model certificate, one-time token,
@@ -61,7 +61,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
 
     /** The collaborators, wired in one place (the application). */
     public record Parts(CertificateAuthority ca, VehicleDirectory vehicles, EnrollmentTokens tokens,
-            EnrollmentRecords records, SupersededPairs superseded, RateLimiter limiter, EnrollmentAudit audit, TransactionTemplate transactions,
+            EnrollmentRecords records, SupersededPairs superseded, RateLimiter limiter, EnrollmentAudit audit, Transactions transactions,
             CaUrls urls, Clock clock, String vehicleCaName, Duration renewalOverlap) {
 
         public Parts {
@@ -130,6 +130,8 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         final EnrollmentRequest request;
         String vin;
         Actor actor;
+        /** Set once the credential passed its checks: refusals before that are only counted. */
+        boolean accepted;
 
         Context(Operation operation, EnrollmentRequest request) {
             this.operation = operation;
@@ -157,7 +159,16 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     }
 
     private void refused(Context ctx, EnrollmentProblem problem) {
-        if (!problem.audited() || problem.recorded()) {
+        if (problem.recorded()) {
+            return;
+        }
+        if (!ctx.accepted) {
+            // No credential accepted: anyone could send this, from many addresses (issue 11 item 21).
+            p.audit().refusedUnauthenticated(ctx.action(), problem, ctx.request.identity(), ctx.request.protocol());
+            problem.markRecorded();
+            return;
+        }
+        if (!problem.audited()) {
             return;
         }
         p.audit().refused(ctx.actor, ctx.action(), ctx.vin, problem, ctx.request.identity(), ctx.request.protocol());
@@ -209,8 +220,9 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         } else {
             checkRenewCredential(credential, vin, csr);
         }
+        ctx.accepted = true;
         try {
-            EnrollmentOutcome outcome = p.transactions().execute(status -> issue(ctx, credential, der, csrSm3));
+            EnrollmentOutcome outcome = p.transactions().inTransaction(() -> issue(ctx, credential, der, csrSm3));
             if (!outcome.created()) {
                 auditReplay(ctx, credential);
             }
@@ -222,7 +234,10 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         }
     }
 
-    /** Everything that writes, in one transaction (the caller's TransactionTemplate). */
+    /**
+     * Everything that writes, in one transaction. Work that must wait for the commit (the CRL after
+     * revoking the old pair) runs after it, before the transaction call returns.
+     */
     private EnrollmentOutcome issue(Context ctx, Credential credential, byte[] der, String csrSm3) {
         String vin = ctx.vin;
         p.records().lockVehicle(vin).orElseThrow(() -> new EnrollmentProblem(ProblemType.VIN_NOT_REGISTERED,
@@ -501,9 +516,11 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     }
 
     private void auditReplay(Context ctx, Credential credential) {
-        p.transactions().executeWithoutResult(status -> p.audit().success(credential.actor(), ctx.action(), ctx.vin,
-                "retry answered with the stored result " + ctx.request.identity().describe() + " protocol="
-                        + ctx.request.protocol()));
+        p.transactions().inTransaction(() -> {
+            p.audit().success(credential.actor(), ctx.action(), ctx.vin, "retry answered with the stored result "
+                    + ctx.request.identity().describe() + " protocol=" + ctx.request.protocol());
+            return null;
+        });
     }
 
     private static boolean sameCredential(String stored, String presented) {

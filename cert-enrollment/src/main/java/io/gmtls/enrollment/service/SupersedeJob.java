@@ -5,6 +5,7 @@ import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.CertificateStatus;
 import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.RevocationReason;
+import io.gmtls.pki.core.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Revokes (reason superseded) the old certificates of renewed vehicles once their overlap has ended.
@@ -30,7 +30,7 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
 
     private final SupersededPairs pairs;
     private final CertificateAuthority ca;
-    private final TransactionTemplate transactions;
+    private final Transactions transactions;
     private final Clock clock;
     private final Duration interval;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,7 +39,7 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
         return t;
     });
 
-    public SupersedeJob(SupersededPairs pairs, CertificateAuthority ca, TransactionTemplate transactions, Clock clock,
+    public SupersedeJob(SupersededPairs pairs, CertificateAuthority ca, Transactions transactions, Clock clock,
             Duration interval) {
         this.pairs = pairs;
         this.ca = ca;
@@ -65,7 +65,8 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
     public int runOnce() {
         int revoked = 0;
         while (true) {
-            Integer done = transactions.execute(status -> revokeOne());
+            // The CRL is republished after each commit, outside the transaction (pki-ca's Transactions).
+            Integer done = transactions.inTransaction(this::revokeOne);
             if (done == null || done < 0) {
                 return revoked;
             }

@@ -58,7 +58,8 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
     /**
      * @param escrowKey       SM2 public key of the key-management key that escrows generated
      *                        encryption keys, or null for no escrow
-     * @param afterRevocation called after a revocation committed (republishes the CRL)
+     * @param afterRevocation called after a revocation committed, outside its transaction (and outside
+     *                        a caller's transaction it joined): republishes the CRL
      */
     public DefaultCertificateAuthority(CaDirectory cas, ProfileCatalog profiles, List<PolicyRule> policy,
             CertificateIssuer issuer, CertificateStore store, VehicleRegistry vehicles, AuditLog audit,
@@ -194,7 +195,10 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
                             "reason=" + why + " cn=" + r.commonName()));
                     return r;
                 }));
-        afterRevocation.accept(revoked);
+        // Outside the transaction, which may be a caller's (a renewal, the supersede job): publishing a
+        // CRL locks the revocation table, and doing that while holding the audit head deadlocks with
+        // another revocation that holds the table and waits for the head.
+        transactions.afterCommit(() -> afterRevocation.accept(revoked));
         return revoked;
     }
 

@@ -1,12 +1,18 @@
 package io.gmtls.pki.service;
 
+import io.gmtls.pki.core.Actor;
+import io.gmtls.pki.core.AuditAnchor;
 import io.gmtls.pki.core.AuditChain;
+import io.gmtls.pki.core.AuditEvent;
 import io.gmtls.pki.core.CaHierarchy;
 import io.gmtls.pki.core.OfflineRootSigner;
 import io.gmtls.pki.core.PkiConfigException;
 import io.gmtls.pki.core.PkiException;
+import io.gmtls.pki.core.crypto.CaKeyStore;
 import io.gmtls.pki.core.crypto.CertificateRequests;
+import io.gmtls.pki.core.crypto.EncryptedPkcs8KeyStore;
 import io.gmtls.pki.core.revocation.CrlPublisher;
+import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
 import io.gmtls.pki.store.JdbcAuditLog;
 import io.gmtls.pki.web.ApiKeys;
 import java.io.Console;
@@ -14,9 +20,14 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -38,7 +49,7 @@ import picocli.CommandLine.Parameters;
  * The pki-ca service and its commands:
  * <pre>
  * java -jar pki-ca.jar [serve]        run the CA service (default)
- * java -jar pki-ca.jar audit-verify   check the audit log's SM3 chain (exit 0 intact, 1 broken)
+ * java -jar pki-ca.jar audit-verify   check the audit log's SM3 chain and its signed checkpoints (exit 0 intact, 1 broken)
  * java -jar pki-ca.jar hash-key [KEY] print the SM3 hash to configure for an API key
  * </pre>
  * Spring options ({@code --gmtls.db.url=...}) work with every command.
@@ -51,6 +62,33 @@ public class PkiCaApplication {
     CrlScheduler crlScheduler(CrlPublisher publisher, PkiCaProperties properties) {
         return new CrlScheduler(publisher, properties.ca().crlInterval());
     }
+
+    /** The audit checkpoint key (in the CA key store: a file, never the database), generated on first start. */
+    @Bean
+    AuditAnchor auditAnchor(CaKeyStore caKeyStore, SecureRandom pkiRandom, PkiStores stores) {
+        AuditAnchor.Opened opened = AuditAnchor.open(caKeyStore, pkiRandom);
+        if (opened.generated()) {
+            stores.transactions().inTransaction(() -> {
+                stores.audit().append(AuditEvent.success(Actor.SYSTEM, "audit.checkpoint-key", AuditAnchor.KEY_ALIAS,
+                        "generated SM2 checkpoint key id=" + opened.anchor().keyId()));
+                return null;
+            });
+        }
+        return opened.anchor();
+    }
+
+    /** Signed checkpoints every {@code gmtls.audit.checkpoint-interval} (default 5 min, 1 s to 1 h). */
+    @Bean
+    AuditCheckpointer auditCheckpointer(PkiStores stores, AuditAnchor anchor, @Value("${"
+            + CHECKPOINT_INTERVAL + ":5m}") Duration interval) {
+        if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new PkiConfigException(CHECKPOINT_INTERVAL, "must be between 1s and 1h");
+        }
+        return new AuditCheckpointer(stores.audit(), anchor, interval);
+    }
+
+    /** The property that sets how often the audit chain is checkpointed. */
+    public static final String CHECKPOINT_INTERVAL = "gmtls.audit.checkpoint-interval";
 
     public static void main(String[] args) {
         int code = new CommandLine(new Root()).setUnmatchedArgumentsAllowed(true)
@@ -132,7 +170,28 @@ public class PkiCaApplication {
             SpringApplication app = application(AuditVerifyConfiguration.class);
             app.setWebApplicationType(WebApplicationType.NONE);
             try (ConfigurableApplicationContext ctx = app.run(springArgs)) {
-                AuditChain.Verification v = ctx.getBean(JdbcAuditLog.class).verify();
+                JdbcAuditLog audit = ctx.getBean(JdbcAuditLog.class);
+                AuditChain.Verification v;
+                String passphrase = ctx.getEnvironment().getProperty("gmtls.ca.key-passphrase", "");
+                if (passphrase.isEmpty()) {
+                    System.out.println("WARNING: no gmtls.ca.key-passphrase: signed checkpoints not checked");
+                    v = audit.verify();
+                } else {
+                    Path keyDir = Path.of(ctx.getEnvironment().getProperty("gmtls.ca.key-dir", "pki-ca-data/keys"));
+                    Duration interval = ctx.getEnvironment().getProperty(CHECKPOINT_INTERVAL, Duration.class,
+                            Duration.ofMinutes(5));
+                    EncryptedPkcs8KeyStore keys = new EncryptedPkcs8KeyStore(keyDir, passphrase.toCharArray());
+                    try {
+                        if (!keys.contains(AuditAnchor.KEY_ALIAS)) {
+                            System.out.println("BROKEN: no audit checkpoint key in " + keyDir);
+                            return 1;
+                        }
+                        v = audit.verify(new AuditAnchor(keys.signer(AuditAnchor.KEY_ALIAS)), Instant.now(),
+                                AuditCheckpointer.maxUnanchored(interval));
+                    } finally {
+                        keys.close();
+                    }
+                }
                 System.out.println((v.intact() ? "OK " : "BROKEN ") + v.eventsChecked() + " events checked: "
                         + v.reason());
                 return v.intact() ? 0 : 1;

@@ -1,6 +1,7 @@
 package io.gmtls.pki.service;
 
 import io.gmtls.pki.core.Actor;
+import io.gmtls.pki.core.AuditEvent;
 import io.gmtls.pki.core.CaDirectory;
 import io.gmtls.pki.core.CertificateImporter;
 import io.gmtls.pki.core.CaHierarchy;
@@ -112,7 +113,14 @@ public class PkiCaCoreConfiguration {
     ProfileCatalog profileCatalog(PkiCaProperties properties, PkiStores stores) {
         ProfileCatalog catalog = new ProfileCatalog(ProfileSettings.apply(
                 ProfileCatalog.defaults(properties.ca().organization()), properties.profiles()));
-        stores.profiles().sync(catalog.all());
+        // Profiles are policy: each one added or changed at startup is audited with its new definition.
+        stores.transactions().inTransaction(() -> {
+            for (JdbcProfileRegistry.Change change : stores.profiles().sync(catalog.all())) {
+                stores.audit().append(AuditEvent.success(Actor.SYSTEM, "profile.change", change.name(),
+                        change.definition()));
+            }
+            return null;
+        });
         return catalog;
     }
 
@@ -237,7 +245,7 @@ public class PkiCaCoreConfiguration {
     CrlPublisher crlPublisher(CaDirectory caDirectory, PkiStores stores, CaUrls urls, Clock pkiClock,
             PkiCaProperties properties) {
         return new CrlPublisher(caDirectory, stores.cas(), stores.certificates(), stores.crls(), stores.transactions(),
-                urls, pkiClock, properties.ca().crlValidity());
+                stores.audit(), urls, pkiClock, properties.ca().crlValidity());
     }
 
     @Bean

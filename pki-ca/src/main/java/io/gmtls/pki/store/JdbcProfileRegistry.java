@@ -1,7 +1,9 @@
 package io.gmtls.pki.store;
 
 import io.gmtls.pki.core.profile.CertificateProfile;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Records the profiles in force, so that certificate rows can reference them. */
@@ -13,16 +15,26 @@ public final class JdbcProfileRegistry {
         this.jdbc = jdbc;
     }
 
-    /** Inserts or updates every profile. */
-    public void sync(Collection<CertificateProfile> profiles) {
+    /** A profile that was added or whose definition changed, with the definition now in force. */
+    public record Change(String name, String definition) {
+    }
+
+    /** Inserts or updates every profile; returns those that were added or changed (to be audited). */
+    public List<Change> sync(Collection<CertificateProfile> profiles) {
+        List<Change> changes = new ArrayList<>();
         for (CertificateProfile p : profiles) {
+            String definition = describe(p);
             jdbc.sql("""
                     INSERT INTO profile (name, usage, issuer, definition) VALUES (?, ?, ?, ?)
                     ON CONFLICT (name) DO UPDATE SET usage = EXCLUDED.usage, issuer = EXCLUDED.issuer,
                         definition = EXCLUDED.definition, updated_at = now()
                     WHERE profile.definition IS DISTINCT FROM EXCLUDED.definition
-                    """).params(p.name(), p.usage().name(), p.issuer(), describe(p)).update();
+                    RETURNING name
+                    """).params(p.name(), p.usage().name(), p.issuer(), definition).query(String.class).optional()
+                    .ifPresent(name -> changes.add(new Change(name, "usage=" + p.usage() + " issuer=" + p.issuer()
+                            + " " + definition)));
         }
+        return changes;
     }
 
     static String describe(CertificateProfile p) {

@@ -1,5 +1,8 @@
 package io.gmtls.pki.web;
 
+import io.gmtls.pki.core.Actor;
+import io.gmtls.pki.core.AuditEvent;
+import io.gmtls.pki.core.AuditLog;
 import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.CertificateImporter;
 import io.gmtls.pki.core.CertificateQuery;
@@ -8,6 +11,7 @@ import io.gmtls.pki.core.IssueRequest;
 import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.PkiException;
 import io.gmtls.pki.core.RevocationReason;
+import io.gmtls.pki.core.Transactions;
 import io.gmtls.pki.core.VehicleCredentials;
 import io.gmtls.pki.core.VehiclePairRequest;
 import io.gmtls.pki.core.crypto.CertificateRequests;
@@ -36,12 +40,16 @@ public class AdminCertificateController {
     private final CertificateAuthority ca;
     private final CertificateImporter importer;
     private final JdbcCertificateStore certificates;
+    private final AuditLog audit;
+    private final Transactions transactions;
 
     public AdminCertificateController(CertificateAuthority ca, CertificateImporter importer,
             io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores stores) {
         this.ca = ca;
         this.importer = importer;
         this.certificates = stores.certificates();
+        this.audit = stores.audit();
+        this.transactions = stores.transactions();
     }
 
     /**
@@ -175,15 +183,31 @@ public class AdminCertificateController {
     public record EscrowView(String serial, String envelopedKey) {
     }
 
+    /** Key material leaves the CA here: every retrieval, and every attempt, is audited first. */
     @GetMapping("/certificates/{serial}/escrow")
     @Allowed({ApiRole.ADMIN})
-    public EscrowView escrow(@PathVariable String serial) {
+    public EscrowView escrow(@PathVariable String serial, HttpServletRequest request) {
         String normalized = SerialNumbers.normalize(serial);
         if (normalized == null) {
             throw PkiException.badRequest("serial must be hexadecimal");
         }
-        byte[] key = certificates.escrowedKey(normalized)
-                .orElseThrow(() -> PkiException.notFound("no escrowed key for serial " + normalized));
+        Actor actor = Callers.actor(request);
+        byte[] key = transactions.inTransaction(() -> {
+            java.util.Optional<byte[]> found = certificates.escrowedKey(normalized);
+            if (found.isEmpty()) {
+                return null;
+            }
+            audit.append(AuditEvent.success(actor, "certificate.escrow.retrieve", normalized,
+                    "escrowed encryption key (sealed to the key-management key) handed out"));
+            return found.get();
+        });
+        if (key == null) {
+            transactions.inTransaction(() -> {
+                audit.append(AuditEvent.failed(actor, "certificate.escrow.retrieve", normalized, "no escrowed key"));
+                return null;
+            });
+            throw PkiException.notFound("no escrowed key for serial " + normalized);
+        }
         return new EscrowView(normalized, Base64.getEncoder().encodeToString(key));
     }
 

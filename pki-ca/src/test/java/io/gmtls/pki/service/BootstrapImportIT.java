@@ -286,7 +286,9 @@ class BootstrapImportIT {
     void aSecondStartWithTheSameFolderChangesNothing() throws Exception {
         long certificates = count("SELECT count(*) FROM certificate");
         long vehicles = count("SELECT count(*) FROM vehicle");
-        long events = count("SELECT count(*) FROM audit_event");
+        // Every start signs (and audits) fresh CRLs: those events are not a change of the imported data.
+        String changes = "SELECT count(*) FROM audit_event WHERE action <> 'crl.publish'";
+        long events = count(changes);
         // the operator changed the model since: a restart must not undo it
         HttpResponse<String> off = call("PUT", "/api/v1/admin/models/" + pki.modelCode() + "/mode", OPERATOR,
                 Map.of("perModelAllowed", false));
@@ -296,7 +298,7 @@ class BootstrapImportIT {
         second.close();
         assertThat(count("SELECT count(*) FROM certificate")).isEqualTo(certificates);
         assertThat(count("SELECT count(*) FROM vehicle")).isEqualTo(vehicles);
-        assertThat(count("SELECT count(*) FROM audit_event")).isEqualTo(events);
+        assertThat(count(changes)).isEqualTo(events);
         assertThat(text("SELECT per_model_allowed::text FROM vehicle_model WHERE code = '" + pki.modelCode() + "'"))
                 .isEqualTo("false");
         assertThat(authn(pki.vehicles().get(1).vin(), pki.modelSign().certificate(), true)).isEqualTo("deny");

@@ -1,5 +1,8 @@
 package io.gmtls.pki.core.revocation;
 
+import io.gmtls.pki.core.Actor;
+import io.gmtls.pki.core.AuditEvent;
+import io.gmtls.pki.core.AuditLog;
 import io.gmtls.pki.core.CaDirectory;
 import io.gmtls.pki.core.CaRepository;
 import io.gmtls.pki.core.CaUrls;
@@ -45,18 +48,20 @@ public final class CrlPublisher {
     private final CertificateStore certificates;
     private final CrlStore crls;
     private final Transactions transactions;
+    private final AuditLog audit;
     private final CaUrls urls;
     private final Clock clock;
     private final Duration validity;
 
     /** @param validity time from thisUpdate to nextUpdate */
     public CrlPublisher(CaDirectory cas, CaRepository caRepository, CertificateStore certificates, CrlStore crls,
-            Transactions transactions, CaUrls urls, Clock clock, Duration validity) {
+            Transactions transactions, AuditLog audit, CaUrls urls, Clock clock, Duration validity) {
         this.cas = cas;
         this.caRepository = caRepository;
         this.certificates = certificates;
         this.crls = crls;
         this.transactions = transactions;
+        this.audit = audit;
         this.urls = urls;
         this.clock = clock;
         this.validity = validity;
@@ -71,6 +76,7 @@ public final class CrlPublisher {
             long max = entries.stream().mapToLong(RevokedEntry::revocationId).max().orElse(0);
             StoredCrl crl = build(ca, number, null, max, entries);
             crls.save(crl);
+            audited(crl, entries.size());
             return crl;
         });
     }
@@ -86,8 +92,16 @@ public final class CrlPublisher {
                     entries.stream().mapToLong(RevokedEntry::revocationId).max().orElse(0));
             StoredCrl crl = build(ca, number, base.number(), max, entries);
             crls.save(crl);
+            audited(crl, entries.size());
             return crl;
         });
+    }
+
+    /** Every CRL signed is audited, in the transaction that stores it (its last statement). */
+    private void audited(StoredCrl crl, int entries) {
+        audit.append(AuditEvent.success(Actor.SYSTEM, "crl.publish", crl.caName(), (crl.delta()
+                ? "delta number=" + crl.number() + " base=" + crl.baseNumber() : "full number=" + crl.number())
+                + " entries=" + entries + " thisUpdate=" + crl.thisUpdate() + " nextUpdate=" + crl.nextUpdate()));
     }
 
     /** Full then delta, for every issuing CA (the schedule and post-revocation hook call this). */
