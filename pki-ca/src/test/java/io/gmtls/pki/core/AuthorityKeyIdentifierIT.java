@@ -49,7 +49,7 @@ class AuthorityKeyIdentifierIT {
                     .isEqualTo(ARBITRARY_SKI);
 
             CrlPublisher publisher = new CrlPublisher(fixture.directory, fixture.cas, fixture.certificates,
-                    fixture.crls, fixture.transactions, new CaUrls(null), clock, Duration.ofHours(1));
+                    fixture.crls, fixture.transactions, fixture.audit, new CaUrls(null), clock, Duration.ofHours(1));
             X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509", GmCrypto.provider())
                     .generateCRL(new java.io.ByteArrayInputStream(publisher.publishFull(ProfileCatalog.SM2_ISSUING).der()));
             assertThat(keyIdentifier(crl.getExtensionValue(Extension.authorityKeyIdentifier.getId())))

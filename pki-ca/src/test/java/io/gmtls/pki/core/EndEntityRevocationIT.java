@@ -54,7 +54,7 @@ class EndEntityRevocationIT {
             assertThat(released.revocationReason()).isNull();
             // The next full CRL does not list it.
             var crl = new io.gmtls.pki.core.revocation.CrlPublisher(fixture.directory, fixture.cas,
-                    fixture.certificates, fixture.crls, fixture.transactions, new CaUrls(null), clock,
+                    fixture.certificates, fixture.crls, fixture.transactions, fixture.audit, new CaUrls(null), clock,
                     Duration.ofHours(1)).publishFull(ProfileCatalog.SM2_ISSUING);
             assertThat(new org.bouncycastle.cert.X509CRLHolder(crl.der())
                     .getRevokedCertificate(new java.math.BigInteger(serial, 16))).isNull();
