@@ -23,7 +23,6 @@ import io.gmtls.proxy.config.ListenerConfig.ClientAuthMode;
 import io.gmtls.proxy.config.Secret;
 import io.gmtls.proxy.config.TlcpConfig;
 import io.gmtls.proxy.config.TlsConfig;
-import io.gmtls.proxy.revocation.RevocationHooks;
 import io.gmtls.proxy.revocation.RevocationService;
 import io.gmtls.proxy.tls.CertificateCredential;
 import io.gmtls.proxy.tls.PemFiles;
@@ -69,7 +68,7 @@ public final class Terminations {
                     case OPTIONAL -> ClientAuth.OPTIONAL;
                     case REQUIRED -> ClientAuth.REQUIRED;
                 })
-                .revocationChecker(RevocationHooks.tlcp(revocation))
+                .revocationChecker(revocation::status)
                 .sessionCacheSize(tlcp.sessionCacheSize())
                 .sessionTimeout(tlcp.sessionTimeout());
         if (tlcp.trust().isPresent()) {
@@ -163,7 +162,7 @@ public final class Terminations {
                     ? Tls13ClientAuth.none()
                     : Tls13ClientAuth.of(listener.clientAuth() == ClientAuthMode.REQUIRED
                             ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL,
-                            standardTrust, sm2Trust, RevocationHooks.tls(revocation));
+                            standardTrust, sm2Trust, revocation::status);
             Tls13ServerContexts.Builder builder = Tls13ServerContexts.builder(credentials)
                     .clientAuth(clientAuth)
                     .handshakeTimeoutMillis(engineTimeout(listener));

@@ -14,13 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.gmtls.proxy.revocation.LiveConnections;
-import io.gmtls.proxy.revocation.RevocationStatus;
 import io.gmtls.proxy.upstream.Upstream;
 import io.gmtls.proxy.upstream.UpstreamGroup;
 import io.gmtls.proxyprotocol.ConnectionFacts;
 import io.gmtls.proxyprotocol.ConnectionFactsBuilder;
 import io.gmtls.proxyprotocol.ConnectionId;
 import io.gmtls.proxyprotocol.EncodedHeader;
+import io.gmtls.tlcp.RevocationStatus;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -33,6 +33,7 @@ import io.gmtls.proxy.config.CrlConfig;
 import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.metrics.GatewayMetrics;
 import io.gmtls.proxy.tls.PemFiles;
+import io.gmtls.tlcp.RevocationStatus;
 import io.micrometer.core.instrument.Tags;
 
 /**

@@ -26,6 +26,8 @@ import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 
 import io.gmtls.proxy.tls.CertificateRejectedException.Reason;
+import io.gmtls.tlcp.RevocationChecker;
+import io.gmtls.tlcp.RevocationStatus;
 
 /**
  * Verifies a peer's certificate chain against a trust bundle: path to a self-signed root of the bundle,
@@ -334,17 +336,17 @@ public final class CertificateChainVerifier {
     }
 
     private void checkRevocation(List<X509Certificate> path) throws CertificateRejectedException {
-        RevocationChecker.Status status;
+        RevocationStatus status;
         try {
             status = revocation.check(Collections.unmodifiableList(path));
         } catch (RuntimeException e) {
             throw new CertificateRejectedException(Reason.CERTIFICATE_UNKNOWN,
                     "revocation check of " + subject(path.get(0)) + " failed", e);
         }
-        if (status == RevocationChecker.Status.REVOKED) {
+        if (status == RevocationStatus.REVOKED) {
             throw new CertificateRejectedException(Reason.CERTIFICATE_REVOKED, subject(path.get(0)) + " is revoked");
         }
-        if (status != RevocationChecker.Status.GOOD) {
+        if (status != RevocationStatus.GOOD) {
             throw new CertificateRejectedException(Reason.CERTIFICATE_UNKNOWN,
                     "revocation status of " + subject(path.get(0)) + " is unknown");
         }

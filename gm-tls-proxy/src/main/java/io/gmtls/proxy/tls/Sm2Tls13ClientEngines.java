@@ -11,6 +11,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 
 import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
+import io.gmtls.tlcp.RevocationChecker;
 import io.netty.handler.ssl.SslHandler;
 import org.bouncycastle.jsse.BCSNIHostName;
 import org.bouncycastle.jsse.BCSSLEngine;

@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
+import io.gmtls.tlcp.RevocationChecker;
 import io.netty.handler.ssl.ClientAuth;
 
 /**

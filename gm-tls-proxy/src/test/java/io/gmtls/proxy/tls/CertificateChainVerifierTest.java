@@ -10,6 +10,8 @@ import java.util.List;
 import io.gmtls.certsdev.Vehicle;
 import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
 import io.gmtls.proxy.tls.CertificateRejectedException.Reason;
+import io.gmtls.tlcp.RevocationChecker;
+import io.gmtls.tlcp.RevocationStatus;
 import org.junit.jupiter.api.Test;
 
 class CertificateChainVerifierTest {
@@ -89,7 +91,7 @@ class CertificateChainVerifierTest {
             throw new IllegalStateException("CRL store not loaded");
         });
         CertificateChainVerifier unsure = CertificateChainVerifier.sm2(TestPki.PKI.sm2Trust(),
-                chain -> RevocationChecker.Status.UNKNOWN);
+                chain -> RevocationStatus.UNKNOWN);
         X509Certificate[] chain = array(TestPki.PKI.vehicles().get(0).sign().chain());
         assertThat(reasonFor(broken, chain)).isEqualTo(Reason.CERTIFICATE_UNKNOWN);
         assertThat(reasonFor(unsure, chain)).isEqualTo(Reason.CERTIFICATE_UNKNOWN);

@@ -13,6 +13,7 @@ import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
 import io.gmtls.certsdev.Vehicle;
+import io.gmtls.tlcp.RevocationChecker;
 import io.netty.handler.ssl.ClientAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

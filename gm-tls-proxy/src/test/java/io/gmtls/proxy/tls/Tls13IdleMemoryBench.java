@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
+import io.gmtls.tlcp.RevocationChecker;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

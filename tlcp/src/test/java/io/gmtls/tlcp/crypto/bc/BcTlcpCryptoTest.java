@@ -1,8 +1,11 @@
-package io.gmtls.tlcp.crypto;
+package io.gmtls.tlcp.crypto.bc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gmtls.tlcp.crypto.Sm2EphemeralKey;
+import io.gmtls.tlcp.crypto.Sm2PrivateKey;
+import io.gmtls.tlcp.crypto.Sm2PublicKey;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -225,29 +228,6 @@ class BcTlcpCryptoTest {
     g.initialize(256);
     PrivateKey p256 = g.generateKeyPair().getPrivate();
     assertThatThrownBy(() -> CRYPTO.sm2PrivateKey(p256)).isInstanceOf(java.security.InvalidKeyException.class);
-  }
-
-  @Test
-  void prfIsTheTls12ConstructionWithHmacSm3() {
-    // P_SM3 by hand for 40 bytes: A(1) = HMAC(s, seed), out = HMAC(s, A(1)+seed) || HMAC(s, A(2)+seed)
-    byte[] secret = "secret".getBytes(StandardCharsets.US_ASCII);
-    byte[] seed = "labelseed".getBytes(StandardCharsets.US_ASCII);
-    HmacSm3 mac = CRYPTO.hmacSm3(secret);
-    mac.update(seed);
-    byte[] a1 = mac.doFinal();
-    mac.update(a1);
-    mac.update(seed);
-    byte[] b1 = mac.doFinal();
-    mac.update(a1);
-    byte[] a2 = mac.doFinal();
-    mac.update(a2);
-    mac.update(seed);
-    byte[] b2 = mac.doFinal();
-    byte[] expected = new byte[40];
-    System.arraycopy(b1, 0, expected, 0, 32);
-    System.arraycopy(b2, 0, expected, 32, 8);
-    assertThat(Prf.compute(CRYPTO, secret, "label", "se".getBytes(StandardCharsets.US_ASCII),
-        "ed".getBytes(StandardCharsets.US_ASCII), 40)).isEqualTo(expected);
   }
 
   static AsymmetricCipherKeyPair keyPair() {

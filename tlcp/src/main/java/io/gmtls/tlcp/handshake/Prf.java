@@ -1,5 +1,7 @@
-package io.gmtls.tlcp.crypto;
+package io.gmtls.tlcp.handshake;
 
+import io.gmtls.tlcp.crypto.HmacSm3;
+import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -12,13 +14,13 @@ import java.nio.charset.StandardCharsets;
  * A(0) = seed, A(i) = HMAC_SM3(secret, A(i-1))
  * </pre>
  */
-public final class Prf {
+final class Prf {
 
   private Prf() {
   }
 
   /** {@code length} bytes of {@code PRF(secret, label, seed1 + seed2)}. */
-  public static byte[] compute(TlcpCrypto crypto, byte[] secret, String label, byte[] seed1,
+  static byte[] compute(TlcpCrypto crypto, byte[] secret, String label, byte[] seed1,
       byte[] seed2, int length) {
     byte[] labelBytes = label.getBytes(StandardCharsets.US_ASCII);
     HmacSm3 mac = crypto.hmacSm3(secret);

@@ -1,5 +1,13 @@
-package io.gmtls.tlcp.crypto;
+package io.gmtls.tlcp.crypto.bc;
 
+import io.gmtls.tlcp.crypto.HmacSm3;
+import io.gmtls.tlcp.crypto.Sm2EphemeralKey;
+import io.gmtls.tlcp.crypto.Sm2PrivateKey;
+import io.gmtls.tlcp.crypto.Sm2PublicKey;
+import io.gmtls.tlcp.crypto.Sm3;
+import io.gmtls.tlcp.crypto.Sm4Cbc;
+import io.gmtls.tlcp.crypto.Sm4Gcm;
+import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
