@@ -27,13 +27,17 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionState state;
     private final RelayContext rc;
     private final Upstream server;
-    /** Builds the PPv2 header; null when the group sends none. Dropped once written (it holds the client's certificate). */
+    /**
+     * Builds the PPv2 header; null when the group sends none. Dropped once written: it holds the client's
+     * certificate.
+     */
     private Supplier<ByteBuf> header;
 
     /**
      * @param header builds the PPv2 header (may throw), or null for none
      */
-    BackendHandler(RelayHandler relay, ConnectionState state, RelayContext rc, Upstream server, Supplier<ByteBuf> header) {
+    BackendHandler(RelayHandler relay, ConnectionState state, RelayContext rc, Upstream server,
+            Supplier<ByteBuf> header) {
         this.relay = relay;
         this.state = state;
         this.rc = rc;

@@ -88,7 +88,8 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
         if (state.closeReason() == null) {
             String alert = HandshakeFacts.alertOf(cause);
             String family = state.family() == null ? "unknown" : state.family();
-            rc.metrics().handshake(rc.listener().name(), family, "none", "failure", System.nanoTime() - state.startNanos());
+            rc.metrics().handshake(rc.listener().name(), family, "none", "failure",
+                    System.nanoTime() - state.startNanos());
             if (alert != null) {
                 rc.metrics().alertSent(family, alert);
             }

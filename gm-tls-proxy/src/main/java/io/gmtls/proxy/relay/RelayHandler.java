@@ -1,6 +1,5 @@
 package io.gmtls.proxy.relay;
 
-import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import io.gmtls.proxy.upstream.Upstream;
 import io.gmtls.proxy.upstream.UpstreamGroup;
-import io.gmtls.proxyprotocol.ConnectionFacts;
-import io.gmtls.proxyprotocol.ConnectionFactsBuilder;
-import io.gmtls.proxyprotocol.ConnectionId;
-import io.gmtls.proxyprotocol.EncodedHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -213,7 +208,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         tried.add(candidate);
         HandshakeFacts handshake = facts;
         BackendHandler backend = new BackendHandler(this, state, rc, candidate,
-                group.encoder() == null ? null : () -> proxyHeader(handshake));
+                group.encoder() == null ? null : () -> ProxyHeaders.encode(state, handshake, group, rc.warnings()));
         ChannelFuture attempt = rc.upstreams().connect(front.eventLoop(), candidate.address(),
                 group.config().connectTimeout(), backend);
         attempt.addListener((ChannelFuture f) -> {
@@ -265,27 +260,6 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
         } else if (back.isWritable()) {
             front.config().setAutoRead(true);
         }
-    }
-
-    private ByteBuf proxyHeader(HandshakeFacts handshake) {
-        Channel front = state.front();
-        ConnectionFactsBuilder builder = ConnectionFacts.builder()
-                .source((InetSocketAddress) front.remoteAddress())
-                .destination((InetSocketAddress) front.localAddress())
-                .connectionId(ConnectionId.of(state.id()));
-        if (handshake != null) {
-            builder.protocol(handshake.protocol()).cipher(handshake.suite()).serverName(handshake.serverName());
-            if (handshake.signingCertificate() != null) {
-                builder.clientCertificate(handshake.signingCertificate(), 0);
-            }
-        }
-        EncodedHeader header = group.encoder().encode(builder.build());
-        if (!header.leftOut().isEmpty()) {
-            rc.warnings().warn("ppv2_left_out:" + group.name(), "upstream group " + group.name()
-                    + ": PPv2 TLVs " + header.leftOut() + " left out to stay under "
-                    + group.encoder().options().maxHeaderBytes() + " bytes");
-        }
-        return header.toByteBuf();
     }
 
     void upstreamWritabilityChanged() {

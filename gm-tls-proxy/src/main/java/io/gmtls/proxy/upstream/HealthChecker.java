@@ -35,7 +35,8 @@ public final class HealthChecker implements AutoCloseable {
     /**
      * @param channels makes the socket channels of the gateway's Netty transport
      */
-    public HealthChecker(List<UpstreamGroup> groups, EventLoopGroup workers, ChannelFactory<? extends Channel> channels) {
+    public HealthChecker(List<UpstreamGroup> groups, EventLoopGroup workers,
+            ChannelFactory<? extends Channel> channels) {
         this.groups = List.copyOf(groups);
         this.loop = workers.next();
         this.channels = channels;
