@@ -15,7 +15,6 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -79,9 +78,6 @@ public final class ConfigLoader {
 
     private static GatewayConfig parse(Path file, ConfigNode root) throws ConfigException {
         String nodeId = root.string("node-id", "gw");
-        if (!nodeId.matches("[A-Za-z0-9._-]{1,32}")) {
-            throw root.error("node-id", "must be 1-32 characters of A-Z a-z 0-9 . _ -");
-        }
         GatewayConfig.Transport transport = root.enumValue("transport", GatewayConfig.Transport.class,
                 GatewayConfig.Transport.AUTO);
         int ioThreads = root.integer("io-threads", 0, 0, 1024);
@@ -92,22 +88,10 @@ public final class ConfigLoader {
         for (Map.Entry<String, ConfigNode> entry : root.namedChildren("upstreams").entrySet()) {
             upstreams.put(entry.getKey(), upstreamGroup(entry.getKey(), entry.getValue()));
         }
-        if (upstreams.isEmpty()) {
-            throw root.error("upstreams", "at least one upstream group is required");
-        }
 
         List<ListenerConfig> listeners = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        List<ConfigNode> listenerNodes = root.children("listeners");
-        if (listenerNodes.isEmpty()) {
-            throw root.error("listeners", "at least one listener is required");
-        }
-        for (ConfigNode node : listenerNodes) {
-            ListenerConfig listener = listener(node, upstreams);
-            if (!names.add(listener.name())) {
-                throw node.error("name", "listener name '" + listener.name() + "' is used twice");
-            }
-            listeners.add(listener);
+        for (ConfigNode node : root.children("listeners")) {
+            listeners.add(listener(node));
         }
 
         RevocationConfig revocation = revocation(root);
@@ -133,8 +117,13 @@ public final class ConfigLoader {
             node.checkNoUnknownKeys();
         }
         root.checkNoUnknownKeys();
-        return new GatewayConfig(file, nodeId, transport, ioThreads, listeners, upstreams, revocation,
-                admin, reload, drain, passphrase);
+        Duration drainTimeout = drain;
+        ReloadConfig reloadConfig = reload;
+        Optional<AdminConfig> adminConfig = admin;
+        GatewayConfig config = root.build("node-id", () -> new GatewayConfig(file, nodeId, transport, ioThreads,
+                listeners, upstreams, revocation, adminConfig, reloadConfig, drainTimeout, passphrase));
+        config.validate();
+        return config;
     }
 
     /**
@@ -154,52 +143,33 @@ public final class ConfigLoader {
         return node.socketAddress("bind", true);
     }
 
-    private static ListenerConfig listener(ConfigNode node, Map<String, UpstreamGroupConfig> upstreams)
-            throws ConfigException {
+    private static ListenerConfig listener(ConfigNode node) throws ConfigException {
         String name = node.string("name");
         InetSocketAddress bind = node.socketAddress("bind", true);
         boolean reusePort = node.bool("reuse-port", false);
         String upstream = node.string("upstream");
-        if (!upstreams.containsKey(upstream)) {
-            throw node.error("upstream", "no upstream group named '" + upstream + "' (defined: "
-                    + String.join(", ", upstreams.keySet()) + ")");
-        }
         List<SniRoute> routes = new ArrayList<>();
         for (ConfigNode route : node.children("routes")) {
             String sni = route.string("sni");
             String group = route.string("upstream");
-            if (!upstreams.containsKey(group)) {
-                throw route.error("upstream", "no upstream group named '" + group + "'");
-            }
             route.checkNoUnknownKeys();
             routes.add(new SniRoute(sni, group));
         }
         ClientAuthMode clientAuth = node.enumValue("client-auth", ClientAuthMode.class, ClientAuthMode.REQUIRED);
         boolean plaintext = node.bool("plaintext", false);
-        Optional<TlcpConfig> tlcp = node.has("tlcp") ? Optional.of(tlcp(node.child("tlcp"), clientAuth))
-                : Optional.empty();
-        Optional<TlsConfig> tls = node.has("tls") ? Optional.of(tls(node.child("tls"), clientAuth))
-                : Optional.empty();
-        if (plaintext && (tlcp.isPresent() || tls.isPresent())) {
-            throw node.error("plaintext", "a plaintext listener takes no tlcp or tls section");
-        }
-        if (!plaintext && tlcp.isEmpty() && tls.isEmpty()) {
-            throw node.error("tlcp", "a listener needs a tlcp or a tls section (or plaintext: true)");
-        }
+        Optional<TlcpConfig> tlcp = node.has("tlcp") ? Optional.of(tlcp(node.child("tlcp"))) : Optional.empty();
+        Optional<TlsConfig> tls = node.has("tls") ? Optional.of(tls(node.child("tls"))) : Optional.empty();
         LimitsConfig limits = limits(node);
         node.checkNoUnknownKeys();
         return new ListenerConfig(name, bind, reusePort, upstream, routes, clientAuth, tlcp, tls, plaintext, limits);
     }
 
-    private static TlcpConfig tlcp(ConfigNode node, ClientAuthMode clientAuth) throws ConfigException {
+    private static TlcpConfig tlcp(ConfigNode node) throws ConfigException {
         Path signCert = node.existingFile("sign-cert");
         Path signKey = node.existingFile("sign-key");
         Path encCert = node.existingFile("enc-cert");
         Path encKey = node.existingFile("enc-key");
         Optional<Path> trust = node.optionalExistingFile("trust");
-        if (clientAuth != ClientAuthMode.NONE && trust.isEmpty()) {
-            throw node.error("trust", "is required when client-auth is " + clientAuth.name().toLowerCase(Locale.ROOT));
-        }
         List<TlcpCipherSuite> suites = new ArrayList<>();
         List<String> names = node.stringList("cipher-suites");
         for (int i = 0; i < names.size(); i++) {
@@ -241,7 +211,7 @@ public final class ConfigLoader {
         return null;
     }
 
-    private static TlsConfig tls(ConfigNode node, ClientAuthMode clientAuth) throws ConfigException {
+    private static TlsConfig tls(ConfigNode node) throws ConfigException {
         List<TlsCertificateConfig> certificates = new ArrayList<>();
         for (ConfigNode cert : node.children("certificates")) {
             Path chain = cert.existingFile("chain");
@@ -257,9 +227,6 @@ public final class ConfigLoader {
         List<String> trustFiles = node.stringList("trust");
         for (int i = 0; i < trustFiles.size(); i++) {
             trust.add(node.checkFile("trust[" + i + "]", node.resolve("trust", trustFiles.get(i))));
-        }
-        if (clientAuth != ClientAuthMode.NONE && trust.isEmpty()) {
-            throw node.error("trust", "is required when client-auth is " + clientAuth.name().toLowerCase(Locale.ROOT));
         }
         List<String> suites = node.stringList("cipher-suites");
         for (int i = 0; i < suites.size(); i++) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -325,5 +326,30 @@ class ConfigLoaderTest {
                 .isEqualTo(Duration.ofSeconds(45));
         assertError(VALID.replace("refresh-interval: 30s", "refresh-interval: 3651d"),
                 "revocation.refresh-interval: must be at most 3650d, was 3651d");
+    }
+
+    @Test
+    void rulesBetweenSectionsAreOneValidateWhichCodeBuiltConfigurationsCanCallToo() throws Exception {
+        GatewayConfig config = load(VALID);
+        ListenerConfig listener = config.listeners().get(0);
+        ListenerConfig twin = new ListenerConfig(listener.name(), listener.bind(), false, "brokers", List.of(),
+                ListenerConfig.ClientAuthMode.NONE, listener.tlcp(), Optional.empty(), false, listener.limits());
+        GatewayConfig twice = new GatewayConfig(file, "gw", GatewayConfig.Transport.NIO, 0, List.of(listener, twin),
+                config.upstreams(), config.revocation(), Optional.empty(), config.reload(), Duration.ZERO, Optional.empty());
+        assertThatThrownBy(twice::validate).isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": listeners[1].name: listener name 'mqtt' is used twice");
+        assertThat(load(VALID.replace("      trust: trust.pem\n", "").replace("client-auth: optional", "client-auth: none"))
+                .listeners().get(0).tlcp().orElseThrow().trust()).as("no client certificates, no CAs needed").isEmpty();
+    }
+
+    @Test
+    void recordsCheckTheirOwnRanges() {
+        assertThatThrownBy(() -> new LimitsConfig(0, 1, 0, 1, Duration.ofSeconds(1), Duration.ZERO, 1, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("max-connections must be between 1 and 10000000, was 0");
+        assertThatThrownBy(() -> new ReloadConfig(true, Duration.ofMillis(1)))
+                .hasMessage("poll-interval must be between 50ms and 3650d, was 1ms");
+        assertThatThrownBy(() -> new UpstreamGroupConfig.HealthCheckConfig(true, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 0, 1)).hasMessage("rise must be between 1 and 100, was 0");
     }
 }
