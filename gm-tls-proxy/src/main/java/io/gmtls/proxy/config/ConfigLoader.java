@@ -38,10 +38,12 @@ import io.gmtls.proxyprotocol.OptionalTlv;
 import io.gmtls.tlcp.TlcpCipherSuite;
 
 /**
- * Reads and validates the YAML configuration into {@link GatewayConfig}. Structural rules (types,
- * ranges, required keys, unknown keys, files that must exist, references between sections) are
- * checked here; whether certificates and keys parse and match is checked when the listeners are built,
- * with errors in the same {@code file: key: problem} form.
+ * Reads and validates the YAML configuration into {@link GatewayConfig}. Types, ranges, required and
+ * unknown keys and files that must exist are checked while reading, each error naming its key; the
+ * records re-check their ranges for configurations built in code, and {@link GatewayConfig#validate()}
+ * checks the rules between sections (upstream references, names, trust for client certificates).
+ * Whether certificates and keys parse and match is checked when the listeners are built, with errors in
+ * the same {@code file: key: problem} form.
  *
  * <p>Keys are kebab-case ({@code max-connections}); the camelCase spellings of earlier releases
  * ({@code maxConnections}) still load, with one warning per file listing what to rename. Relative
