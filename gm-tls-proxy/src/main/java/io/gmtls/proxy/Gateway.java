@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.gmtls.proxy.admin.AdminServer;
 import io.gmtls.proxy.admin.HealthReport;
-import io.gmtls.proxy.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.proxy.config.ConfigLoader;
 import io.gmtls.proxy.config.GatewayConfig;
 import io.gmtls.proxy.config.ListenerConfig;
@@ -236,7 +236,7 @@ public final class Gateway implements AutoCloseable {
             if (!bound.bind().equals(lc.bind()) || bound.reusePort() != lc.reusePort()
                     || bound.plaintext() != lc.plaintext()) {
                 throw new ConfigException(next.file(), "listeners[" + i + "].bind",
-                        "changing the address, reusePort or plaintext of a listener needs a restart");
+                        "changing the address, reuse-port or plaintext of a listener needs a restart");
             }
         }
     }

@@ -28,7 +28,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.gmtls.proxy.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.proxy.config.CrlConfig;
 import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.metrics.GatewayMetrics;
@@ -295,8 +295,8 @@ public final class RevocationService implements AutoCloseable {
         if (loaded.nextUpdate() != null && loaded.nextUpdate().isBefore(clock.instant())) {
             LOG.warn("CRL {} from {}: nextUpdate {} has passed; {}", entry.config.name(), entry.config.source(),
                     loaded.nextUpdate(), entry.expiredPolicy == RevocationConfig.ExpiredCrl.FAIL_CLOSED
-                            ? "its CA's clients are refused until a newer one is published (expiredCrl: fail-closed)"
-                            : "using it until a newer one is published (expiredCrl: keep-using)");
+                            ? "its CA's clients are refused until a newer one is published (expired-crl: fail-closed)"
+                            : "using it until a newer one is published (expired-crl: keep-using)");
         }
         LOG.info("CRL {} from {}: loaded, {} revoked, thisUpdate {}", entry.config.name(), entry.config.source(),
                 loaded.size(), loaded.thisUpdate());
