@@ -6,6 +6,9 @@ import io.gmtls.testsupport.GatewayYaml.Crl;
 import io.gmtls.testsupport.GatewayYaml.KeyCert;
 import io.gmtls.testsupport.GatewayYaml.Listener;
 import io.gmtls.testsupport.GatewayYaml.Upstream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,61 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The template reproduces, to the letter, the gateway configurations the tests used to write out by
- * hand (the texts below are those hand-written ones, as they stood in tbox-sim, cert-enrollment and the
- * end-to-end test), and writes only what a test sets.
+ * hand (kept under {@code handwritten/} as they stood in tbox-sim's TestGateway, cert-enrollment's
+ * ThroughGatewayIT and the end-to-end WholeStack, with example ports), and writes only what a test sets.
  */
 class GatewayYamlTest {
 
     @Test
-    void theTboxSimGatewayInFrontOfABroker() {
-        String handWritten = """
-                nodeId: tbox-sim-test
-                listeners:
-                  - name: mqtt
-                    bind: "127.0.0.1:0"
-                    upstream: brokers
-                    clientAuth: required
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                    tls:
-                      certificates:
-                        - chain: pki/ecdsa/gateway-chain.pem
-                          key: pki/ecdsa/gateway.key
-                        - chain: pki/sm2/gateway-tls13-chain.pem
-                          key: pki/sm2/gateway-tls13.key
-                      trust: [pki/ecdsa/trust.pem, pki/sm2/trust.pem]
-                    limits:
-                      maxConnections: 10000
-                      handshakeTimeout: 10s
-                      idleTimeout: 120s
-                upstreams:
-                  brokers:
-                    balance: round-robin
-                    servers: ["127.0.0.1:%d"]
-                    connectTimeout: 2s
-                    healthCheck: {interval: 200ms, timeout: 500ms, rise: 1, fall: 3}
-                    proxyProtocol:
-                      enabled: false
-                revocation:
-                  refreshInterval: 1h
-                  crls:
-                    - name: sm2-issuing
-                      source: pki/sm2/issuing-ca.crl
-                      issuer: pki/sm2/issuing-ca.crt
-                    - name: ecdsa-issuing
-                      source: pki/ecdsa/issuing-ca.crl
-                      issuer: pki/ecdsa/issuing-ca.crt
-                admin:
-                  bind: "127.0.0.1:0"
-                reload:
-                  watch: false
-                shutdown:
-                  drainTimeout: 1s
-                """.formatted(1883);
+    void theTboxSimGatewayInFrontOfABroker() throws IOException {
+        String handWritten = handWritten("tbox-sim-test-gateway.yaml");
         String rendered = GatewayYaml.node("tbox-sim-test")
                 .listener(Listener.devPki("mqtt", "brokers").clientAuth("required")
                         .limit("maxConnections", 10000).limit("handshakeTimeout", "10s").limit("idleTimeout", "120s"))
@@ -83,42 +39,8 @@ class GatewayYamlTest {
     }
 
     @Test
-    void theEnrollmentListenerWithPpv2() {
-        String handWritten = """
-                nodeId: enrolltest
-                listeners:
-                  - name: enroll
-                    bind: "127.0.0.1:0"
-                    upstream: enrollment
-                    clientAuth: optional
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                    tls:
-                      certificates:
-                        - chain: pki/sm2/gateway-tls13-chain.pem
-                          key: pki/sm2/gateway-tls13.key
-                      trust: [pki/sm2/trust.pem]
-                upstreams:
-                  enrollment:
-                    servers: ["127.0.0.1:%d"]
-                    connectTimeout: 2s
-                    healthCheck: {interval: 1s, timeout: 500ms, rise: 1, fall: 3}
-                    proxyProtocol:
-                      enabled: true
-                      crc32c: true
-                revocation:
-                  refreshInterval: 1h
-                  crls:
-                    - name: sm2-issuing
-                      source: pki/sm2/issuing-ca.crl
-                      issuer: pki/sm2/issuing-ca.crt
-                reload:
-                  watch: false
-                """.formatted(8080);
+    void theEnrollmentListenerWithPpv2() throws IOException {
+        String handWritten = handWritten("through-gateway-it.yaml");
         String rendered = GatewayYaml.node("enrolltest")
                 .listener(Listener.secure("enroll", "enrollment").clientAuth("optional").tlcp()
                         .tls(List.of(KeyCert.SM2_TLS13), GatewayYaml.SM2_TRUST))
@@ -131,59 +53,8 @@ class GatewayYamlTest {
     }
 
     @Test
-    void theWholeStackWithTwoListenersAndCrlsOverHttp() {
-        String handWritten = """
-                nodeId: e2e
-                listeners:
-                  - name: mqtt
-                    bind: "127.0.0.1:0"
-                    upstream: gate
-                    clientAuth: required
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                    tls:
-                      certificates:
-                        - chain: pki/ecdsa/gateway-chain.pem
-                          key: pki/ecdsa/gateway.key
-                        - chain: pki/sm2/gateway-tls13-chain.pem
-                          key: pki/sm2/gateway-tls13.key
-                      trust: [pki/ecdsa/trust.pem, pki/sm2/trust.pem]
-                  - name: enroll
-                    bind: "127.0.0.1:0"
-                    upstream: enrollment
-                    clientAuth: optional
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                upstreams:
-                  gate:
-                    servers: ["127.0.0.1:%d"]
-                    healthCheck: {interval: 500ms, timeout: 500ms, rise: 1, fall: 3}
-                  enrollment:
-                    servers: ["127.0.0.1:%d"]
-                    healthCheck: {interval: 500ms, timeout: 500ms, rise: 1, fall: 3}
-                revocation:
-                  refreshInterval: 1m
-                  crls:
-                    - name: sm2-issuing
-                      source: %s
-                      issuer: pki/sm2/issuing-ca.crt
-                    - name: ecdsa-issuing
-                      source: %s
-                      issuer: pki/ecdsa/issuing-ca.crt
-                reload:
-                  watch: false
-                shutdown:
-                  drainTimeout: 1s
-                """.formatted(7001, 7002, "http://127.0.0.1:7000/crl/sm2-issuing.crl",
-                "http://127.0.0.1:7000/crl/ecdsa-issuing.crl");
+    void theWholeStackWithTwoListenersAndCrlsOverHttp() throws IOException {
+        String handWritten = handWritten("whole-stack.yaml");
         String rendered = GatewayYaml.node("e2e")
                 .listener(Listener.devPki("mqtt", "gate").clientAuth("required"))
                 .listener(Listener.secure("enroll", "enrollment").clientAuth("optional").tlcp())
@@ -240,5 +111,12 @@ class GatewayYamlTest {
                   watch: true
                   pollInterval: 100ms
                 """);
+    }
+
+    private static String handWritten(String name) throws IOException {
+        try (InputStream in = GatewayYamlTest.class.getResourceAsStream("/handwritten/" + name)) {
+            assertThat(in).as(name).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }
