@@ -17,6 +17,7 @@ import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.RevocationReason;
 import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.proxyprotocol.ConnectionFacts;
+import io.gmtls.testsupport.Ppv2Client;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;

@@ -11,14 +11,9 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -29,7 +24,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
-/** Test helpers: CSRs, PEM, the system openssl, and a throw-away PostgreSQL database. */
+/** Test helpers: CSRs, PEM and the system openssl (a throw-away database: test-support's TestDatabase). */
 public final class TestSupport {
 
     public static final SecureRandom RANDOM = new SecureRandom();
@@ -112,57 +107,5 @@ public final class TestSupport {
 
     public static void write(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.US_ASCII);
-    }
-
-    /** The admin JDBC URL tests use (env GMTLS_TEST_JDBC_URL, then -Dgmtls.test.jdbc.url). */
-    public static String adminUrl() {
-        String env = System.getenv("GMTLS_TEST_JDBC_URL");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        return System.getProperty("gmtls.test.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-    }
-
-    /** A database of its own for one test run, dropped on close. */
-    public static final class TestDatabase implements AutoCloseable {
-        private final String name;
-        private final String url;
-
-        public TestDatabase() throws SQLException {
-            this.name = "pkica_test_" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE).toLowerCase(Locale.ROOT);
-            try (Connection c = DriverManager.getConnection(adminUrl()); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + name);
-            }
-            String admin = adminUrl();
-            int q = admin.indexOf('?');
-            String base = q < 0 ? admin : admin.substring(0, q);
-            this.url = base.substring(0, base.lastIndexOf('/') + 1) + name + (q < 0 ? "" : admin.substring(q));
-        }
-
-        public String name() {
-            return name;
-        }
-
-        /** JDBC URL of the test database (user in the query string, as in the admin URL). */
-        public String url() {
-            return url;
-        }
-
-        public Connection connect() throws SQLException {
-            return DriverManager.getConnection(url);
-        }
-
-        /** Runs SQL on the admin connection (ALTER DATABASE, terminating backends). */
-        public void admin(String sql) throws SQLException {
-            try (Connection c = DriverManager.getConnection(adminUrl()); Statement st = c.createStatement()) {
-                st.execute(sql);
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            admin("ALTER DATABASE " + name + " WITH ALLOW_CONNECTIONS true");
-            admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        }
     }
 }

@@ -1,7 +1,6 @@
 package io.gmtls.pki.bench;
 
 import io.gmtls.pki.TestSupport;
-import io.gmtls.pki.TestSupport.TestDatabase;
 import io.gmtls.pki.core.Actor;
 import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.Vehicle;
@@ -13,6 +12,7 @@ import io.gmtls.pki.core.crypto.JcaCaSigner;
 import io.gmtls.pki.core.crypto.Sm2Keys;
 import io.gmtls.pki.service.PkiCaApplication;
 import io.gmtls.pki.web.ApiKeys;
+import io.gmtls.testsupport.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ public final class CaBench {
 
         md.append("Load average before the run: ").append(loadAverage())
                 .append(" (the machine is shared: other jobs compete for the same 2 cores).\n\n");
-        try (TestDatabase db = new TestDatabase()) {
+        try (TestDatabase db = new TestDatabase("pkica_test_")) {
             Path keys = Files.createTempDirectory("pki-bench-keys");
             ConfigurableApplicationContext cached = node(db, keys, "generate", "60s");
             ConfigurableApplicationContext uncached = node(db, keys, "none", "0s");

@@ -7,12 +7,12 @@ import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
 import io.gmtls.certsdev.Vehicle;
 import io.gmtls.pki.TestSupport;
-import io.gmtls.pki.TestSupport.TestDatabase;
 import io.gmtls.pki.core.Actor;
 import io.gmtls.pki.core.EnrollmentTokens;
 import io.gmtls.pki.core.EnrollmentTokens.TokenStatus;
 import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.pki.web.ApiKeys;
+import io.gmtls.testsupport.TestDatabase;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -79,7 +79,7 @@ class BootstrapImportIT {
 
     @BeforeAll
     void start() throws Exception {
-        db = new TestDatabase();
+        db = new TestDatabase("pkica_test_");
         work = Files.createTempDirectory("pki-ca-import-it");
         pki = DevPkiGenerator.write(work.resolve("dev-pki"), DevPkiOptions.defaults().withVehicles(2));
         node = node();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
 import io.gmtls.pki.TestSupport;
-import io.gmtls.pki.TestSupport.TestDatabase;
 import io.gmtls.pki.core.Actor;
 import io.gmtls.pki.core.AuditChain;
 import io.gmtls.pki.core.CaDirectory;
@@ -21,6 +20,7 @@ import io.gmtls.pki.core.profile.PolicyRules;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
 import io.gmtls.pki.web.ApiKeys;
+import io.gmtls.testsupport.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -110,7 +110,7 @@ class PkiCaClusterIT {
 
     @BeforeAll
     void start() throws Exception {
-        db = new TestDatabase();
+        db = new TestDatabase("pkica_test_");
         work = Files.createTempDirectory("pki-ca-it");
         DevPkiGenerator.write(work.resolve("dev-pki"), DevPkiOptions.defaults().withVehicles(1));
         nodeA = node("import");

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.gmtls.pki.TestSupport.TestDatabase;
+import io.gmtls.testsupport.TestDatabase;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -46,7 +46,7 @@ class PgChangeListenerIT {
 
     @Test
     void deliversNotificationsAndStopsInOrder() throws Exception {
-        try (TestDatabase db = new TestDatabase()) {
+        try (TestDatabase db = new TestDatabase("pkica_test_")) {
             List<String> payloads = new CopyOnWriteArrayList<>();
             AtomicInteger connects = new AtomicInteger();
             PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(db.url(), null, "", false),

@@ -1,4 +1,4 @@
-package io.gmtls.enrollment;
+package io.gmtls.testsupport;
 
 import io.gmtls.proxyprotocol.ConnectionFacts;
 import io.gmtls.proxyprotocol.ConnectionId;
@@ -25,9 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Plays the gateway: opens a TCP connection to the service, writes a PPv2 header with the facts a
  * gateway would send (encoded by proxy-protocol, as the gateway does) and then one HTTP/1.1 request.
  */
-final class Ppv2Client {
+public final class Ppv2Client {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    public static final JsonMapper JSON = JsonMapper.builder().build();
     private static final ProxyHeaderEncoder ENCODER = new ProxyHeaderEncoder(HeaderOptions.defaults());
     private static final AtomicLong CONNECTIONS = new AtomicLong();
 
@@ -35,22 +35,25 @@ final class Ppv2Client {
     }
 
     /** An HTTP answer. */
-    record Response(int status, Map<String, String> headers, byte[] body) {
+    public record Response(int status, Map<String, String> headers, byte[] body) {
 
-        String text() {
+        public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             return JSON.readTree(body);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        /** The problem type slug of a problem+json answer. */
-        String problem() {
+        /**
+         * The problem type slug of a problem+json answer: the part after {@code urn:gmtls:enrollment:}
+         * (cert-enrollment is the service behind the gateway that answers problem+json), else the whole type.
+         */
+        public String problem() {
             String type = json().path("type").asString();
             return type.startsWith("urn:gmtls:enrollment:") ? type.substring("urn:gmtls:enrollment:".length()) : type;
         }
@@ -62,11 +65,12 @@ final class Ppv2Client {
     }
 
     /** PPv2 facts of a TLCP client at {@code clientIp}, with a verified certificate (or none when null). */
-    static ConnectionFacts facts(String clientIp, X509Certificate certificate) {
+    public static ConnectionFacts facts(String clientIp, X509Certificate certificate) {
         return facts(clientIp, certificate, 0);
     }
 
-    static ConnectionFacts facts(String clientIp, X509Certificate certificate, int verify) {
+    /** As {@link #facts(String, X509Certificate)}, with the gateway's verify result ({@code 0} = verified). */
+    public static ConnectionFacts facts(String clientIp, X509Certificate certificate, int verify) {
         var builder = ConnectionFacts.builder()
                 .source(new InetSocketAddress(ip(clientIp), 40000 + (int) (CONNECTIONS.incrementAndGet() % 20000)))
                 .destination(new InetSocketAddress(ip("127.0.0.1"), 8443))
@@ -87,11 +91,13 @@ final class Ppv2Client {
         }
     }
 
-    static Response postJson(int port, ConnectionFacts facts, String path, Object body) throws IOException {
+    /** One JSON POST behind a PPv2 header with {@code facts}. */
+    public static Response postJson(int port, ConnectionFacts facts, String path, Object body) throws IOException {
         return request(port, facts, "POST", path, "application/json", JSON.writeValueAsBytes(body));
     }
 
-    static Response request(int port, ConnectionFacts facts, String method, String path, String contentType,
+    /** One HTTP/1.1 request behind a PPv2 header with {@code facts}; fails when the service answered nothing. */
+    public static Response request(int port, ConnectionFacts facts, String method, String path, String contentType,
             byte[] body) throws IOException {
         byte[] raw = exchange(null, port, concat(ENCODER.encode(facts).bytes(), http(method, path, contentType, body)));
         if (raw.length == 0) {
@@ -101,7 +107,7 @@ final class Ppv2Client {
     }
 
     /** The raw HTTP/1.1 request bytes. */
-    static byte[] http(String method, String path, String contentType, byte[] body) {
+    public static byte[] http(String method, String path, String contentType, byte[] body) {
         StringBuilder head = new StringBuilder().append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: enrollment.test\r\n")
                 .append("Connection: close\r\n");
@@ -112,7 +118,8 @@ final class Ppv2Client {
         return concat(head.toString().getBytes(StandardCharsets.US_ASCII), body == null ? new byte[0] : body);
     }
 
-    static byte[] header(ConnectionFacts facts) {
+    /** The PPv2 header for {@code facts}, as the gateway encodes it. */
+    public static byte[] header(ConnectionFacts facts) {
         return ENCODER.encode(facts).bytes();
     }
 
@@ -120,7 +127,7 @@ final class Ppv2Client {
      * Writes {@code bytes} (from {@code local}, when given) and returns everything the server sent until
      * it closed the connection; empty when it answered nothing.
      */
-    static byte[] exchange(InetAddress local, int port, byte[] bytes) throws IOException {
+    public static byte[] exchange(InetAddress local, int port, byte[] bytes) throws IOException {
         try (Socket socket = new Socket()) {
             if (local != null) {
                 socket.bind(new InetSocketAddress(local, 0));
@@ -148,7 +155,8 @@ final class Ppv2Client {
         }
     }
 
-    static Response parse(byte[] raw) {
+    /** Parses a raw HTTP/1.1 answer (Content-Length or chunked body). */
+    public static Response parse(byte[] raw) {
         int end = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         if (end < 0) {
             throw new IllegalStateException("no HTTP header in " + new String(raw, StandardCharsets.ISO_8859_1));
@@ -197,7 +205,8 @@ final class Ppv2Client {
         return -1;
     }
 
-    static byte[] concat(byte[] a, byte[] b) {
+    /** {@code a} followed by {@code b}. */
+    public static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
