@@ -9,7 +9,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk" >&2; exit 2; }
-mvn -B -q -f pki-ca/pom.xml test-compile >&2
-mvn -B -q -f pki-ca/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-cp="pki-ca/target/classes:pki-ca/target/test-classes:$(cat pki-ca/target/bench.classpath)"
+# One reactor run: the sibling modules (pki-ca-core, -jdbc, -dev) resolve to their target/classes.
+mvn -B -q -pl pki-ca/server -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench.classpath >&2
+cp="pki-ca/server/target/classes:pki-ca/server/target/test-classes:$(cat pki-ca/server/target/bench.classpath)"
 exec java -Xmx2g "$@" -cp "$cp" io.gmtls.pki.bench.CaBench bench/results/ca.md

@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
 if [[ -z "${SKIP_BUILD:-}" ]]; then
-  mvn -B -q -pl certs-dev,tlcp,proxy-protocol,pki-ca,gm-tls-proxy install -DskipTests >&2
+  mvn -B -q -pl certs-dev,tlcp,proxy-protocol,pki-ca,pki-ca/core,pki-ca/jdbc,pki-ca/dev,pki-ca/server,gm-tls-proxy install -DskipTests >&2
 fi
 mvn -B -q -pl cert-enrollment test-compile >&2
 mvn -B -q -pl cert-enrollment dependency:build-classpath -Dmdep.includeScope=test \
