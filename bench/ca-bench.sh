@@ -12,4 +12,4 @@ case " $* " in
   *" -Dbench.authn=false "*) ;;  # issuance only: no HTTP load
   *) command -v wrk >/dev/null || die "wrk is required: apt-get install -y wrk" ;;
 esac
-run_bench_main pki-ca 2g io.gmtls.pki.bench.CaBench bench/results/ca.md "$@"
+run_bench_main pki-ca/server 2g io.gmtls.pki.bench.CaBench bench/results/ca.md "$@"

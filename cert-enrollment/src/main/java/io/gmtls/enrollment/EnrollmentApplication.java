@@ -12,6 +12,9 @@ import io.gmtls.enrollment.service.RateLimiter;
 import io.gmtls.enrollment.service.RegistrationAuthority;
 import io.gmtls.enrollment.service.SupersedeJob;
 import io.gmtls.enrollment.service.SupersededPairs;
+import io.gmtls.enrollment.store.JdbcEnrollmentRecords;
+import io.gmtls.enrollment.store.JdbcSupersededPairs;
+import io.gmtls.enrollment.store.SpringStoreFailures;
 import io.gmtls.pki.core.CaUrls;
 import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.EnrollmentTokens;
@@ -179,7 +182,7 @@ public class EnrollmentApplication {
         JdbcClient jdbc = JdbcClient.create(dataSource);
         // pki-ca's transactions: the CA's calls join the one opened here, and what must wait for its commit
         // (republishing the CRL after a revocation) runs after it, outside of it.
-        return new EnrollmentStores(new EnrollmentRecords(jdbc), new SupersededPairs(jdbc), pkiStores.transactions());
+        return new EnrollmentStores(new JdbcEnrollmentRecords(jdbc), new JdbcSupersededPairs(jdbc), pkiStores.transactions());
     }
 
     @Bean
@@ -207,11 +210,11 @@ public class EnrollmentApplication {
             Clock pkiClock, ProfileCatalog profiles, EnrollmentProperties properties) {
         return new DefaultRegistrationAuthority(new DefaultRegistrationAuthority.Parts(ca, vehicles, tokens,
                 stores.records(), stores.superseded(), limiter, audit,
-                stores.transactions(), urls, pkiClock, profiles.require(VEHICLE_SIGN_PROFILE).issuer(),
+                stores.transactions(), new SpringStoreFailures(), urls, pkiClock, profiles.require(VEHICLE_SIGN_PROFILE).issuer(),
                 properties.renewal().overlap()));
     }
 
-    @Bean(destroyMethod = "destroy")
+    @Bean(initMethod = "start", destroyMethod = "close")
     SupersedeJob supersedeJob(EnrollmentStores stores, CertificateAuthority ca, Clock pkiClock,
             EnrollmentProperties properties) {
         return new SupersedeJob(stores.superseded(), ca, stores.transactions(), pkiClock,

@@ -1,5 +1,6 @@
 package io.gmtls.enrollment;
 
+import io.gmtls.testsupport.Ppv2Client;
 import static io.gmtls.enrollment.EnrollmentEnvironment.MODEL;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -15,15 +15,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
 
 /**
  * Revokes (reason superseded) the old certificates of renewed vehicles once their overlap has ended.
  * Each certificate is revoked and unscheduled in one transaction; rows are taken with
  * {@code FOR UPDATE SKIP LOCKED}, so every node may run the job without two revoking the same one.
  */
-public final class SupersedeJob implements InitializingBean, DisposableBean {
+public final class SupersedeJob implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SupersedeJob.class);
     private static final Actor ACTOR = EnrollmentAudit.actor("renewal-job");
@@ -48,8 +46,8 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
         this.interval = interval;
     }
 
-    @Override
-    public void afterPropertiesSet() {
+    /** Starts the schedule: every {@code interval}, after a first interval. */
+    public void start() {
         executor.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -93,7 +91,7 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
     }
 
     @Override
-    public void destroy() {
+    public void close() {
         executor.shutdownNow();
     }
 }
