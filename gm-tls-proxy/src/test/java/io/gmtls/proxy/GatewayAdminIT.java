@@ -64,7 +64,7 @@ class GatewayAdminIT {
         start(null);
         HttpResponse<String> reload = call("POST", "/admin/reload", null);
         assertThat(reload.statusCode()).isEqualTo(403);
-        assertThat(reload.body()).contains("no admin.tokenFile");
+        assertThat(reload.body()).contains("no admin.token-file");
         assertThat(call("POST", "/admin/reload", "anything").statusCode()).isEqualTo(403);
         assertThat(call("PUT", "/health", null).statusCode()).isEqualTo(403);
         String metrics = call("GET", "/metrics", null).body();

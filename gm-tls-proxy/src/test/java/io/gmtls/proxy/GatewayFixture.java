@@ -59,7 +59,7 @@ final class GatewayFixture {
         int maxConnections = 1000;
         int maxPerSource = 1000;
         int acceptRate = 0;
-        /** limits.maxHandshakes and maxHandshakesPerSource; null = the defaults. */
+        /** limits.max-handshakes and max-handshakes-per-source; null = the defaults. */
         Integer maxHandshakes;
         Integer maxHandshakesPerSource;
         String healthInterval = "100ms";
@@ -80,7 +80,7 @@ final class GatewayFixture {
         /** When set, connections with this SNI go to the group "other" on {@link #routePort}. */
         String routeSni;
         int routePort;
-        /** The admin bearer token (written to {@code admin.token}); null = no admin.tokenFile. */
+        /** The admin bearer token (written to {@code admin.token}); null = no admin.token-file. */
         String adminToken = ADMIN_TOKEN;
 
         Settings upstreams(int... ports) {
@@ -104,16 +104,16 @@ final class GatewayFixture {
         if (s.routeSni != null) {
             listener.route(s.routeSni, "other");
         }
-        listener.limit("maxConnections", s.maxConnections)
-                .limit("maxConnectionsPerSource", s.maxPerSource)
-                .limit("acceptRate", s.acceptRate)
-                .limit("handshakeTimeout", s.handshakeTimeout)
-                .limit("idleTimeout", s.idleTimeout);
+        listener.limit("max-connections", s.maxConnections)
+                .limit("max-connections-per-source", s.maxPerSource)
+                .limit("accept-rate", s.acceptRate)
+                .limit("handshake-timeout", s.handshakeTimeout)
+                .limit("idle-timeout", s.idleTimeout);
         if (s.maxHandshakes != null) {
-            listener.limit("maxHandshakes", s.maxHandshakes);
+            listener.limit("max-handshakes", s.maxHandshakes);
         }
         if (s.maxHandshakesPerSource != null) {
-            listener.limit("maxHandshakesPerSource", s.maxHandshakesPerSource);
+            listener.limit("max-handshakes-per-source", s.maxHandshakesPerSource);
         }
         GatewayYaml yaml = GatewayYaml.node("gwtest")
                 .listener(listener)

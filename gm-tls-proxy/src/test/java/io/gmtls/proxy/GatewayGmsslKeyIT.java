@@ -111,12 +111,13 @@ class GatewayGmsslKeyIT {
         Files.writeString(gmssl.resolve("passphrase"), passphrase, StandardCharsets.UTF_8);
         Path config = fixture.write(new GatewayFixture.Settings().upstreams(upstreamPort));
         String yaml = Files.readString(config)
-                .replace("signCert: pki/sm2/gateway-sign-chain.pem", "signCert: gmssl/server_sign.crt")
-                .replace("signKey: pki/sm2/gateway-sign.key", "signKey: gmssl/encrypted/server_sign.key")
-                .replace("encCert: pki/sm2/gateway-enc.crt", "encCert: gmssl/server_enc.crt")
-                .replace("encKey: pki/sm2/gateway-enc.key", "encKey: gmssl/encrypted/server_enc.key");
-        assertThat(yaml).contains("gmssl/encrypted/server_sign.key", "gmssl/encrypted/server_enc.key");
-        Files.writeString(config, "keyPassphraseFile: gmssl/passphrase\n" + yaml, StandardCharsets.UTF_8);
+                .replace("sign-cert: pki/sm2/gateway-sign-chain.pem", "sign-cert: gmssl/server_sign.crt")
+                .replace("sign-key: pki/sm2/gateway-sign.key", "sign-key: gmssl/encrypted/server_sign.key")
+                .replace("enc-cert: pki/sm2/gateway-enc.crt", "enc-cert: gmssl/server_enc.crt")
+                .replace("enc-key: pki/sm2/gateway-enc.key", "enc-key: gmssl/encrypted/server_enc.key");
+        assertThat(yaml).contains("gmssl/server_sign.crt", "gmssl/encrypted/server_sign.key", "gmssl/server_enc.crt",
+                "gmssl/encrypted/server_enc.key");
+        Files.writeString(config, "key-passphrase-file: gmssl/passphrase\n" + yaml, StandardCharsets.UTF_8);
         return config;
     }
 }

@@ -30,7 +30,7 @@ class GatewayMainIT {
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).isEqualTo(GatewayMain.EXIT_CONFIG);
         assertThat(stderr.strip().lines().count()).as(stderr).isEqualTo(1);
-        assertThat(stderr).contains(config + ": listeners[0].tlcp.signCert: file "
+        assertThat(stderr).contains(config + ": listeners[0].tlcp.sign-cert: file "
                 + dir.resolve("pki/sm2/missing.crt") + " not found");
     }
 

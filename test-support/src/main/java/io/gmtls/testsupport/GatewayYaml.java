@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  *
  * <pre>{@code
  * GatewayYaml.node("tbox-sim-test")
- *         .listener(Listener.devPki("mqtt", "brokers").clientAuth("required").limit("maxConnections", 10000))
+ *         .listener(Listener.devPki("mqtt", "brokers").clientAuth("required").limit("max-connections", 10000))
  *         .upstream(Upstream.of("brokers", brokerPort).healthCheck("200ms", "500ms", 1, 3))
  *         .revocation("1h", Crl.sm2Issuing(), Crl.ecdsaIssuing())
  *         .writeTo(dir.resolve("gateway.yaml"));
@@ -91,7 +91,7 @@ public final class GatewayYaml {
 
     /** The YAML text. */
     public String render() {
-        StringBuilder y = new StringBuilder("nodeId: ").append(nodeId).append('\n');
+        StringBuilder y = new StringBuilder("node-id: ").append(nodeId).append('\n');
         if (!listeners.isEmpty()) {
             y.append("listeners:\n");
             listeners.forEach(l -> l.render(y));
@@ -103,7 +103,7 @@ public final class GatewayYaml {
         if (refreshInterval != null || !crls.isEmpty()) {
             y.append("revocation:\n");
             if (refreshInterval != null) {
-                y.append("  refreshInterval: ").append(refreshInterval).append('\n');
+                y.append("  refresh-interval: ").append(refreshInterval).append('\n');
             }
             if (!crls.isEmpty()) {
                 y.append("  crls:\n");
@@ -117,17 +117,17 @@ public final class GatewayYaml {
         if (admin) {
             y.append("admin:\n  bind: \"127.0.0.1:0\"\n");
             if (adminTokenFile != null) {
-                y.append("  tokenFile: ").append(adminTokenFile).append('\n');
+                y.append("  token-file: ").append(adminTokenFile).append('\n');
             }
         }
         if (watch != null) {
             y.append("reload:\n  watch: ").append(watch).append('\n');
             if (pollInterval != null) {
-                y.append("  pollInterval: ").append(pollInterval).append('\n');
+                y.append("  poll-interval: ").append(pollInterval).append('\n');
             }
         }
         if (drainTimeout != null) {
-            y.append("shutdown:\n  drainTimeout: ").append(drainTimeout).append('\n');
+            y.append("shutdown:\n  drain-timeout: ").append(drainTimeout).append('\n');
         }
         return y.toString();
     }
@@ -240,8 +240,15 @@ public final class GatewayYaml {
             return this;
         }
 
-        /** One {@code limits} key (e.g. {@code maxConnections}, {@code handshakeTimeout}), in the order given. */
+        /**
+         * One {@code limits} key, kebab-case as the gateway spells it (e.g. {@code max-connections},
+         * {@code handshake-timeout}), in the order given.
+         */
         public Listener limit(String key, Object value) {
+            if (!key.matches("[a-z][a-z0-9]*(-[a-z0-9]+)*")) {
+                throw new IllegalArgumentException("limits key '" + key
+                        + "' is not kebab-case (the gateway reads camelCase only as a deprecated spelling)");
+            }
             limits.put(key, value);
             return this;
         }
@@ -254,18 +261,18 @@ public final class GatewayYaml {
                 y.append("    plaintext: true\n");
             }
             if (clientAuth != null) {
-                y.append("    clientAuth: ").append(clientAuth).append('\n');
+                y.append("    client-auth: ").append(clientAuth).append('\n');
             }
             if (tlcp) {
                 y.append("""
                             tlcp:
-                              signCert: pki/sm2/gateway-sign-chain.pem
-                              signKey: pki/sm2/gateway-sign.key
-                              encCert: pki/sm2/gateway-enc.crt
-                              encKey: pki/sm2/gateway-enc.key
+                              sign-cert: pki/sm2/gateway-sign-chain.pem
+                              sign-key: pki/sm2/gateway-sign.key
+                              enc-cert: pki/sm2/gateway-enc.crt
+                              enc-key: pki/sm2/gateway-enc.key
                         """).append("      trust: ").append(SM2_TRUST).append('\n');
                 if (ticketKeys != null) {
-                    y.append("      ticketKeys: ").append(ticketKeys).append('\n');
+                    y.append("      ticket-keys: ").append(ticketKeys).append('\n');
                 }
             }
             if (tlsCertificates != null) {
@@ -353,13 +360,13 @@ public final class GatewayYaml {
                     .append(ports.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", ")))
                     .append("]\n");
             if (connectTimeout != null) {
-                y.append("    connectTimeout: ").append(connectTimeout).append('\n');
+                y.append("    connect-timeout: ").append(connectTimeout).append('\n');
             }
             if (healthCheck != null) {
-                y.append("    healthCheck: ").append(healthCheck).append('\n');
+                y.append("    health-check: ").append(healthCheck).append('\n');
             }
             if (proxyProtocol != null) {
-                y.append("    proxyProtocol:\n      enabled: ").append(proxyProtocol).append('\n');
+                y.append("    proxy-protocol:\n      enabled: ").append(proxyProtocol).append('\n');
                 if (crc32c != null) {
                     y.append("      crc32c: ").append(crc32c).append('\n');
                 }

@@ -1,6 +1,7 @@
 package io.gmtls.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.testsupport.GatewayYaml.Crl;
 import io.gmtls.testsupport.GatewayYaml.KeyCert;
@@ -12,13 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The template reproduces, to the letter, the gateway configurations the tests used to write out by
  * hand (kept under {@code handwritten/} as they stood in tbox-sim's TestGateway, cert-enrollment's
- * ThroughGatewayIT and the end-to-end WholeStack, with example ports), and writes only what a test sets.
+ * ThroughGatewayIT and the end-to-end WholeStack, with example ports, their keys rewritten in the
+ * gateway's kebab-case spelling), writes only what a test sets, and writes no key in the deprecated
+ * camelCase spelling (which the gateway still reads, but with a warning).
  */
 class GatewayYamlTest {
 
@@ -27,7 +32,7 @@ class GatewayYamlTest {
         String handWritten = handWritten("tbox-sim-test-gateway.yaml");
         String rendered = GatewayYaml.node("tbox-sim-test")
                 .listener(Listener.devPki("mqtt", "brokers").clientAuth("required")
-                        .limit("maxConnections", 10000).limit("handshakeTimeout", "10s").limit("idleTimeout", "120s"))
+                        .limit("max-connections", 10000).limit("handshake-timeout", "10s").limit("idle-timeout", "120s"))
                 .upstream(Upstream.of("brokers", 1883).balance("round-robin").connectTimeout("2s")
                         .healthCheck("200ms", "500ms", 1, 3).proxyProtocol(false))
                 .revocation("1h", Crl.sm2Issuing(), Crl.ecdsaIssuing())
@@ -36,6 +41,7 @@ class GatewayYamlTest {
                 .drainTimeout("1s")
                 .render();
         assertThat(rendered).isEqualTo(handWritten);
+        assertKebabCaseKeys(rendered);
     }
 
     @Test
@@ -50,6 +56,7 @@ class GatewayYamlTest {
                 .reload(false, null)
                 .render();
         assertThat(rendered).isEqualTo(handWritten);
+        assertKebabCaseKeys(rendered);
     }
 
     @Test
@@ -66,17 +73,18 @@ class GatewayYamlTest {
                 .drainTimeout("1s")
                 .render();
         assertThat(rendered).isEqualTo(handWritten);
+        assertKebabCaseKeys(rendered);
     }
 
     @Test
     void onlyWhatATestSetsIsWritten(@TempDir Path dir) throws Exception {
         Path file = GatewayYaml.node("bare")
                 .listener(Listener.plaintext("plain", "brokers").route("a.example", "other")
-                        .limit("maxConnections", 5))
+                        .limit("max-connections", 5))
                 .upstream(Upstream.of("brokers", 1, 2))
                 .writeTo(dir.resolve("gateway.yaml"));
         assertThat(Files.readString(file)).isEqualTo("""
-                nodeId: bare
+                node-id: bare
                 listeners:
                   - name: plain
                     bind: "127.0.0.1:0"
@@ -86,7 +94,7 @@ class GatewayYamlTest {
                       - sni: a.example
                         upstream: other
                     limits:
-                      maxConnections: 5
+                      max-connections: 5
                 upstreams:
                   brokers:
                     servers: ["127.0.0.1:1", "127.0.0.1:2"]
@@ -102,15 +110,33 @@ class GatewayYamlTest {
                 .render();
         assertThat(rendered).contains("""
                       trust: pki/sm2/trust.pem
-                      ticketKeys: tickets.key
+                      ticket-keys: tickets.key
                 """, """
                 admin:
                   bind: "127.0.0.1:0"
-                  tokenFile: admin.token
+                  token-file: admin.token
                 reload:
                   watch: true
-                  pollInterval: 100ms
+                  poll-interval: 100ms
                 """);
+        assertKebabCaseKeys(rendered);
+    }
+
+    @Test
+    void aCamelCaseLimitsKeyIsRefused() {
+        assertThatThrownBy(() -> Listener.plaintext("plain", "b").limit("maxConnections", 5))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxConnections");
+    }
+
+    /** Every mapping key of the YAML text (block or flow style) is lower-case kebab-case. */
+    private static void assertKebabCaseKeys(String yaml) {
+        Matcher keys = Pattern.compile("(?m)(?:^[ -]*|[{,] *)([A-Za-z][A-Za-z0-9_-]*):(?: |$)").matcher(yaml);
+        int count = 0;
+        while (keys.find()) {
+            assertThat(keys.group(1)).as("key in%n%s", yaml).matches("[a-z][a-z0-9]*(-[a-z0-9]+)*");
+            count++;
+        }
+        assertThat(count).as("keys found").isPositive();
     }
 
     private static String handWritten(String name) throws IOException {

@@ -86,8 +86,8 @@ public final class AdminServer implements AutoCloseable {
         channel = future.channel();
         InetSocketAddress bound = localAddress();
         boolean loopback = bound.getAddress().isLoopbackAddress();
-        String mutating = config.token().isPresent() ? "mutating calls need the bearer token of admin.tokenFile"
-                : "mutating calls (POST /admin/reload) are refused: no admin.tokenFile";
+        String mutating = config.token().isPresent() ? "mutating calls need the bearer token of admin.token-file"
+                : "mutating calls (POST /admin/reload) are refused: no admin.token-file";
         if (loopback) {
             LOG.info("admin endpoint on {} (loopback); {}", bound, mutating);
         } else {
@@ -131,7 +131,7 @@ public final class AdminServer implements AutoCloseable {
                 // Every mutating call is authenticated before anything else looks at it.
                 if (config.token().isEmpty()) {
                     respond(ctx, HttpResponseStatus.FORBIDDEN, "application/json",
-                            "{\"error\":\"mutating admin calls are disabled: no admin.tokenFile is configured\"}");
+                            "{\"error\":\"mutating admin calls are disabled: no admin.token-file is configured\"}");
                     return;
                 }
                 if (!authorized(request)) {

@@ -101,7 +101,7 @@ public final class ListenerServer {
                 .childHandler(new Initializer());
         if (bindConfig.reusePort()) {
             if (transport != Transport.EPOLL) {
-                throw new IllegalStateException("listener " + name() + ": reusePort needs the epoll transport");
+                throw new IllegalStateException("listener " + name() + ": reuse-port needs the epoll transport");
             }
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
- * The one owner of the handshake deadline ({@code limits.handshakeTimeout}, from accept to the end of the
+ * The one owner of the handshake deadline ({@code limits.handshake-timeout}, from accept to the end of the
  * TLS/TLCP handshake, sniffing included): closes the connection with {@code handshake_timeout} when it
  * passes. The engines' own timeouts trail it by a margin, so this one wins. Leaves the pipeline when the
  * handshake ends, either way.

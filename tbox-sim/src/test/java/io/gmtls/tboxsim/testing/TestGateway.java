@@ -40,7 +40,7 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway start(Path dir, int brokerPort) throws Exception {
         Path file = GatewayYaml.node("tbox-sim-test")
                 .listener(Listener.devPki("mqtt", "brokers").clientAuth("required")
-                        .limit("maxConnections", 10000).limit("handshakeTimeout", "10s").limit("idleTimeout", "120s"))
+                        .limit("max-connections", 10000).limit("handshake-timeout", "10s").limit("idle-timeout", "120s"))
                 .upstream(Upstream.of("brokers", brokerPort).balance("round-robin").connectTimeout("2s")
                         .healthCheck("200ms", "500ms", 1, 3).proxyProtocol(false))
                 .revocation("1h", Crl.sm2Issuing(), Crl.ecdsaIssuing())
