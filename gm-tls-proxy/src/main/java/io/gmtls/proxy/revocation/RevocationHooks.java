@@ -8,7 +8,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import io.gmtls.proxy.tls.RevocationChecker;
+import io.gmtls.crypto.tls.RevocationChecker;
 
 /** Adapters that plug the {@link RevocationService} into the TLCP engine and the TLS 1.3 termination. */
 public final class RevocationHooks {

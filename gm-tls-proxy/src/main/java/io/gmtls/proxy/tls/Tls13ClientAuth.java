@@ -1,5 +1,7 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.CertificateChainVerifier;
+import io.gmtls.crypto.tls.RevocationChecker;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;

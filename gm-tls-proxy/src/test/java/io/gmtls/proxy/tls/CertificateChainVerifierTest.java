@@ -1,5 +1,8 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.CertificateChainVerifier;
+import io.gmtls.crypto.tls.CertificateRejectedException;
+import io.gmtls.crypto.tls.RevocationChecker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,8 +11,8 @@ import java.util.Collections;
 import java.util.List;
 
 import io.gmtls.certsdev.Vehicle;
-import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
-import io.gmtls.proxy.tls.CertificateRejectedException.Reason;
+import io.gmtls.crypto.tls.CertificateChainVerifier.Purpose;
+import io.gmtls.crypto.tls.CertificateRejectedException.Reason;
 import org.junit.jupiter.api.Test;
 
 class CertificateChainVerifierTest {

@@ -1,5 +1,7 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.pem.Pem;
+import io.gmtls.crypto.tls.RevocationChecker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -37,8 +39,8 @@ class OpenSslClientIT {
                         RevocationChecker.NONE))
                 .build();
         // The PEM files certs-dev wrote are read back the way the gateway will read its configuration.
-        assertThat(PemFiles.certificates(pkiDir.resolve("ecdsa/trust.pem"))).hasSize(2);
-        assertThat(PemFiles.credential(pkiDir.resolve("ecdsa/vehicles/" + vehicle.vin() + ".crt"),
+        assertThat(Pem.certificates(pkiDir.resolve("ecdsa/trust.pem"))).hasSize(2);
+        assertThat(Pem.credential(pkiDir.resolve("ecdsa/vehicles/" + vehicle.vin() + ".crt"),
                 pkiDir.resolve("ecdsa/vehicles/" + vehicle.vin() + ".key"), null).certificate())
                 .isEqualTo(vehicle.ecdsa().certificate());
 

@@ -1,5 +1,8 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.Sm2Keys;
+import io.gmtls.crypto.tls.Rfc8998;
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.tls.Rfc8998;
+import io.gmtls.crypto.tls.StandardTls13ClientContexts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

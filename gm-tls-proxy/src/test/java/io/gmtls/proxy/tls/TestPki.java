@@ -1,5 +1,7 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.tls.RevocationChecker;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;

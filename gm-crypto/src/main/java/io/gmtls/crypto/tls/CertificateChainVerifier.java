@@ -1,4 +1,7 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
+
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.Sm2Keys;
 
 import java.security.GeneralSecurityException;
 import java.security.Provider;
@@ -25,7 +28,7 @@ import java.util.Set;
 
 import javax.security.auth.x500.X500Principal;
 
-import io.gmtls.proxy.tls.CertificateRejectedException.Reason;
+import io.gmtls.crypto.tls.CertificateRejectedException.Reason;
 
 /**
  * Verifies a peer's certificate chain against a trust bundle: path to a self-signed root of the bundle,
