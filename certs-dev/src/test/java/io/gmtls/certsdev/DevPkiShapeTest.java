@@ -1,9 +1,9 @@
 package io.gmtls.certsdev;
 
-import io.gmtls.crypto.BouncyCastle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gmtls.crypto.BouncyCastle;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

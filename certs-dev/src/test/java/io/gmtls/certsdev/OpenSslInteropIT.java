@@ -1,9 +1,9 @@
 package io.gmtls.certsdev;
 
-import io.gmtls.crypto.BouncyCastle;
-import io.gmtls.crypto.pem.Pem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.pem.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

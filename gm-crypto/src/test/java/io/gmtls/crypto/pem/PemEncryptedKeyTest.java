@@ -1,9 +1,9 @@
 package io.gmtls.crypto.pem;
 
-import io.gmtls.crypto.tls.CertificateCredential;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gmtls.crypto.tls.CertificateCredential;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

@@ -1,8 +1,5 @@
 package io.gmtls.proxy.tls;
 
-import io.gmtls.crypto.tls.CertificateChainVerifier;
-import io.gmtls.crypto.tls.CertificateRejectedException;
-import io.gmtls.crypto.tls.RevocationChecker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +7,9 @@ import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
 
+import io.gmtls.crypto.tls.CertificateChainVerifier;
+import io.gmtls.crypto.tls.CertificateRejectedException;
+import io.gmtls.crypto.tls.RevocationChecker;
 import io.gmtls.certsdev.Vehicle;
 import io.gmtls.crypto.tls.CertificateChainVerifier.Purpose;
 import io.gmtls.crypto.tls.CertificateRejectedException.Reason;

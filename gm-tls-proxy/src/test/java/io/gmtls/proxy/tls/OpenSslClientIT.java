@@ -1,7 +1,5 @@
 package io.gmtls.proxy.tls;
 
-import io.gmtls.crypto.pem.Pem;
-import io.gmtls.crypto.tls.RevocationChecker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
@@ -11,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.gmtls.crypto.pem.Pem;
+import io.gmtls.crypto.tls.RevocationChecker;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;

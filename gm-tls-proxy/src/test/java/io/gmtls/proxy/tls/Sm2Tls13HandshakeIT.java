@@ -1,8 +1,5 @@
 package io.gmtls.proxy.tls;
 
-import io.gmtls.crypto.Sm2Keys;
-import io.gmtls.crypto.tls.Rfc8998;
-import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
@@ -10,6 +7,9 @@ import java.util.List;
 
 import javax.net.ssl.SSLEngine;
 
+import io.gmtls.crypto.Sm2Keys;
+import io.gmtls.crypto.tls.Rfc8998;
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import io.gmtls.certsdev.Vehicle;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.ClientAuth;

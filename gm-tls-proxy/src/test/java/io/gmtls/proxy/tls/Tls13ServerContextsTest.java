@@ -1,11 +1,11 @@
 package io.gmtls.proxy.tls;
 
-import io.gmtls.crypto.tls.CertificateCredential;
-import io.gmtls.crypto.tls.RevocationChecker;
-import io.gmtls.crypto.tls.Rfc8998;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.tls.RevocationChecker;
+import io.gmtls.crypto.tls.Rfc8998;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,5 @@
 package io.gmtls.tboxsim.crypto;
 
-import io.gmtls.crypto.Sm2Keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,6 +34,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
 
 /**
