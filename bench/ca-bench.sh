@@ -4,12 +4,12 @@
 # (GMTLS_TEST_JDBC_URL to change) and wrk (apt-get install -y wrk). Not part of the test run.
 # Options (system properties): -Dbench.issuances=2000 (per round; 3 rounds, the median counts)
 # -Dbench.threads=8 -Dbench.duration=10s -Dbench.authn=false (issuance only). Run it on a quiet machine
-# (check `uptime`): the load average before and after is written to the result.
+# (check `uptime`): the load average before and after is written to the result. SKIP_BUILD=1 reuses
+# the last build.
 set -euo pipefail
-here="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$here"
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk" >&2; exit 2; }
-mvn -B -q -f pki-ca/pom.xml test-compile >&2
-mvn -B -q -f pki-ca/pom.xml dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-cp="pki-ca/target/classes:pki-ca/target/test-classes:$(cat pki-ca/target/bench.classpath)"
-exec java -Xmx2g "$@" -cp "$cp" io.gmtls.pki.bench.CaBench bench/results/ca.md
+. "$(dirname "$0")/lib.sh"
+case " $* " in
+  *" -Dbench.authn=false "*) ;;  # issuance only: no HTTP load
+  *) command -v wrk >/dev/null || die "wrk is required: apt-get install -y wrk" ;;
+esac
+run_bench_main pki-ca/server 2g io.gmtls.pki.bench.CaBench bench/results/ca.md "$@"

@@ -13,10 +13,10 @@
 #   bench/e2e-load.sh                      N=9000 RAMP=40 HOLD=120 PUBLISH_RATE=0.05
 #   N=1000 RAMP=50 HOLD=30 bench/e2e-load.sh   (a quick check)
 # Needs: the jars (mvn -B -q -DskipTests package), PostgreSQL at 127.0.0.1:5432 (trust, user postgres),
-# /usr/sbin/mosquitto, python3, curl. Waits (up to WAIT_LOAD s) for a load average below MAX_LOAD.
+# /usr/sbin/mosquitto. Waits (up to WAIT_LOAD s) for a load average below MAX_LOAD.
 set -euo pipefail
-bench="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$bench/.." && pwd)"
+log_tag=e2e-load
+. "$(dirname "$0")/lib.sh"
 N="${N:-9000}"
 RAMP="${RAMP:-40}"
 HOLD="${HOLD:-120}"
@@ -25,39 +25,32 @@ BIND="${BIND:-127.0.0.2,127.0.0.3,127.0.0.4}"
 MAX_LOAD="${MAX_LOAD:-2}"
 WAIT_LOAD="${WAIT_LOAD:-1800}"
 DB_NAME="${DB_NAME:-gmtls_e2e_load}"
-work="$bench/work/e2e"
-out="$bench/results/e2e.md"
+work="$root/bench/work/e2e"
+out="$root/bench/results/e2e.md"
+admin_db="jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres"
 ramp_seconds=$(( (N + RAMP - 1) / RAMP ))
 duration=$(( ramp_seconds + HOLD ))
 
-say() { printf '[e2e-load] %s\n' "$*"; }
-die() { printf '[e2e-load] ERROR: %s\n' "$*" >&2; exit 1; }
-for tool in python3 curl psql /usr/sbin/mosquitto; do command -v "$tool" >/dev/null || die "$tool is needed"; done
+command -v /usr/sbin/mosquitto >/dev/null || die "/usr/sbin/mosquitto is needed"
 ulimit -n 20000 2>/dev/null || true
 [ "$(ulimit -n)" -ge $((2 * N + 500)) ] || die "open-file limit $(ulimit -n) is too low for $N vehicles"
 
 # ---- a quiet machine first (other jobs on these 2 cores would distort the figures)
-load1() { cut -d' ' -f1 /proc/loadavg; }
-waited=0
-while python3 -c "import sys; sys.exit(0 if float('$(load1)') > float('$MAX_LOAD') else 1)"; do
-  [ "$waited" -ge "$WAIT_LOAD" ] && die "load average still $(load1) after ${WAIT_LOAD}s (MAX_LOAD=$MAX_LOAD)"
-  say "load average $(load1) > $MAX_LOAD: waiting"
-  sleep 30
-  waited=$((waited + 30))
-done
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+wait_for_quiet "$MAX_LOAD" "$WAIT_LOAD"
+load_before="$(load_average)"
 say "load average before: $load_before (waited ${waited}s)"
 
 # ---- private copies: a rebuild of the jars during the run must not pull classes from under the JVMs
 rm -rf "$work"
 mkdir -p "$work/root"
 cp "$root/gmtls-demo.sh" "$work/root/"
-for m in certs-dev pki-ca cert-enrollment gm-tls-proxy broker-adapter tbox-sim; do
-  [ -f "$root/$m/target/$m.jar" ] || die "$m/target/$m.jar missing: mvn -B -q -DskipTests package"
-  mkdir -p "$work/root/$m/target"
-  cp "$root/$m/target/$m.jar" "$work/root/$m/target/"
+cp -r "$root/demo" "$work/root/"
+require_jars "${all_jars[@]}"
+for j in "${all_jars[@]}"; do
+  mkdir -p "$(dirname "$work/root/$(rel "$j")")"
+  cp "$j" "$work/root/$(rel "$j")"
 done
-sim="$work/root/tbox-sim/target/tbox-sim.jar"
+sim="$work/root/$(rel "$jar_sim")"
 
 pids=()
 stack_pid=""
@@ -69,14 +62,11 @@ cleanup() {
     wait "$stack_pid" 2>/dev/null
   fi
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-  psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null 2>&1
+  (run_sql "$admin_db" "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)") >/dev/null 2>&1
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null
+run_sql "$admin_db" "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)" >/dev/null
 
 broker_port="$(free_port)"
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n' \
@@ -89,7 +79,7 @@ wait_port "$broker_port" || die "Mosquitto did not start"
 # ---- the PKI, made here rather than by the demo script so that its generation is timed on its own
 # (the demo script reuses a PKI it finds in its folder)
 t0=$SECONDS
-java -jar "$work/root/certs-dev/target/certs-dev.jar" --out "$work/demo/pki" --vehicles "$N" --model GMTDEV01 -q
+java -jar "$work/root/$(rel "$jar_certs")" --out "$work/demo/pki" --vehicles "$N" --model GMTDEV01 -q
 pki_seconds=$((SECONDS - t0))
 say "PKI of $N vehicles generated in ${pki_seconds}s"
 
@@ -125,12 +115,12 @@ watch[mosquitto]=$mosquitto_pid
   while true; do
     line="$(date +%s)"
     for name in "${!watch[@]}"; do
-      rss="$(awk '/VmRSS/ {print $2}' "/proc/${watch[$name]}/status" 2>/dev/null || echo 0)"
+      rss="$(rss_kb "${watch[$name]}" || echo 0)"
       line+=" $name=${rss:-0}"
     done
     sim_pid="$(cat "$work/sim.pid" 2>/dev/null || true)"
     if [ -n "$sim_pid" ]; then
-      line+=" tbox-sim=$(awk '/VmRSS/ {print $2}' "/proc/$sim_pid/status" 2>/dev/null || echo 0)"
+      line+=" tbox-sim=$(rss_kb "$sim_pid" || echo 0)"
     fi
     echo "$line"
     sleep 5
@@ -149,125 +139,66 @@ sim_pid=$!
 echo "$sim_pid" >"$work/sim.pid"
 wait "$sim_pid" && sim_exit=0 || sim_exit=$?
 run_seconds=$((SECONDS - t1))
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-curl -s "http://127.0.0.1:28081/metrics" >"$work/gateway-metrics.txt" || true
-curl -s "http://127.0.0.1:29464/metrics" >"$work/gate-metrics.txt" || true
+http_body 28081 /metrics >"$work/gateway-metrics.txt" || true
+http_body 29464 /metrics >"$work/gate-metrics.txt" || true
 # The subscriber ends by itself shortly after the run and then prints its count.
 wait "$subscriber_pid" 2>/dev/null || true
 say "tbox-sim exit $sim_exit after ${run_seconds}s; writing ${out#"$root"/}"
 
-python3 - "$work" "$out" "$N" "$RAMP" "$HOLD" "$PUBLISH_RATE" "$BIND" "$load_before" "$load_after" \
-  "$stack_seconds" "$sim_exit" "$waited" "$DB_NAME" "$pki_seconds" <<'PY'
-import json, re, sys, pathlib, datetime
-work, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
-n, ramp, hold, rate, bind, load_before, load_after, stack_s, sim_exit, waited, db_name, pki_s = sys.argv[3:15]
-s = json.loads((work / "load.json").read_text())
-c, lat, m = s["connections"], s["latencyMs"], s["messages"]
-rss = {}
-for line in (work / "rss.log").read_text().split("\n"):
-    for part in line.split()[1:]:
-        k, v = part.split("=")
-        if v.isdigit():  # empty while a process is exiting
-            rss.setdefault(k, []).append(int(v) // 1024)
-sub = (work / "subscriber.out").read_text()
-got = re.search(r"received (\d+) messages", sub)
-received = int(got.group(1)) if got else None
-def metric(text, name, **labels):
-    total = 0.0
-    for line in text.split("\n"):
-        if line.startswith(name) and all(f'{k}="{v}"' in line for k, v in labels.items()):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
-gw = (work / "gateway-metrics.txt").read_text() if (work / "gateway-metrics.txt").exists() else ""
-gate = (work / "gate-metrics.txt").read_text() if (work / "gate-metrics.txt").exists() else ""
-hs_ok = metric(gw, "gateway_handshakes_total", result="success")
-hs_fail = metric(gw, "gateway_handshakes_total") - hs_ok
-allow = metric(gate, "gate_decisions_total", decision="allow")
-other = sum(metric(gate, "gate_decisions_total", decision=d) for d in ("deny", "unavailable", "busy"))
-errors = s.get("errors", {})
-refused_error = metric(gate, "gate_connections_refused_total", reason="error")
-refused_closed = metric(gate, "gate_connections_refused_total", reason="closed")
-probes = metric(gate, "gate_probe_connections_total")
-if c["connectsPerSecond"] >= 0.95 * float(ramp):
-    keep_up = (f"The stack kept up with the ramp: {c['connectsPerSecond']:.1f} connects/s for a RAMP of {ramp}/s "
-               "(a higher RAMP measures the ceiling).")
-else:
-    keep_up = (f"The connect rate ({c['connectsPerSecond']:.1f}/s) stayed below the RAMP of {ramp}/s: the "
-               "stack (or the client on the same cores) is the bound here.")
-def row(name, key):
-    v = lat[key]
-    return f"| {name} | {v['p50']:.1f} | {v['p99']:.1f} | {v['max']:.1f} | {v['count']} |"
-order = ["gateway", "auth-gate", "pki-ca", "cert-enrollment", "mosquitto", "tbox-sim"]
-rss_rows = "\n".join(f"| {k} | {max(rss[k])} | {[v for v in rss[k] if v][-1]} |"
-                     for k in order if k in rss and any(rss[k]))
-text = f"""# End-to-end load: {int(n):,} vehicles over TLCP through the whole stack
-
-`bench/e2e-load.sh` ({datetime.date.today().isoformat()}): N={n}, RAMP={ramp}/s, HOLD={hold}s,
-PUBLISH_RATE={rate}/s per vehicle, source addresses {bind}. One 2-core machine runs everything,
-the load client included:
-
-```
-tbox-sim ──TLCP ECC-SM2-SM4-GCM-SM3──▶ gm-tls-proxy :28883 ──PPv2──▶ auth gate (broker-adapter)
-                                                                     │ POST /api/v1/broker/authn per CONNECT
-                                                                     ├──▶ pki-ca ──▶ PostgreSQL (local, database {db_name})
-                                                                     └──▶ Mosquitto (private) ◀── subscriber
-```
-
-The stack is started by `gmtls-demo.sh` itself (private copies of the jars, its own ports), with a
-certs-dev PKI of {int(n):,} vehicles, as certs-dev wrote it, that pki-ca imports at bootstrap
-(`gmtls.ca.bootstrap.import-end-entities`): every vehicle is known to the CA (certificate, VIN,
-model) without {int(n):,} enrollments. cert-enrollment runs too (idle). The broker is a private
-Mosquitto (`GMTLS_DEMO_BROKER`) rather than the gate's embedded Moquette: with it the gate's process
-would hold three descriptors per vehicle, past the machine's 20,000 open files per process.
-
-Load average before: {load_before} (waited {waited} s for it to drop below 2); after: {load_after}.
-PKI generation (certs-dev, {3 * int(n) + 3:,} end-entity certificates): {pki_s} s; stack start (pki-ca
-importing them, then the other services): {stack_s} s.
-
-## Results
-
-| | |
-|---|---|
-| vehicles connected | {c['established']:,} of {c['attempted']:,} attempts ({c['failed']} failed, {c['aborted']} aborted at the end, {c['neverConnected']} never connected) |
-| connect rate | {c['connectsPerSecond']:.1f} connects/s (initial connections, start to last) |
-| peak open | {c['peakOpen']:,} |
-| publishes | {m['published']:,} ({m['publishesPerSecond']:.1f}/s), {m['acked']:,} acked, {m['unacked']} unacked, {m['throttled']} throttled |
-| received by the subscriber on the broker | {received if received is not None else 'n/a'} |
-| gateway handshakes (metrics) | {int(hs_ok):,} succeeded, {int(hs_fail)} failed |
-| gate decisions (metrics) | {int(allow):,} allow, {int(other)} deny/unavailable/busy |
-| errors | {', '.join(f'{k}: {v}' for k, v in errors.items()) if errors else 'none'} |
-| tbox-sim exit | {sim_exit} |
-
-Latencies seen by the vehicles (ms; they include queueing on the loaded 2 cores, client side too):
-
-| | p50 | p99 | max | count |
-|---|---|---|---|---|
-{row('TCP connect', 'tcpConnect')}
-{row('TLCP handshake', 'handshake')}
-{row('CONNECT → CONNACK (gate + CA authn + broker)', 'connack')}
-{row('PUBLISH → PUBACK', 'puback')}
-
-Memory (RSS, MB; sampled every 5 s):
-
-| process | peak | last sample |
-|---|---|---|
-{rss_rows}
-
-PostgreSQL is the machine's shared server (not counted above).
-
-## Notes
-
-- {keep_up}
-  Every connect costs a full TLCP handshake with client certificates on both ends (client and
-  gateway share the 2 cores), a PPv2 header, an HTTP authn call to pki-ca and a database lookup.
-- The latency tails (p99/max) come from moments when the 2 cores were saturated: the vehicles'
-  own handshakes (client-side SM2) run on the same machine as the whole stack, and any other job
-  there counts too (see the load averages above).
-- The gate counted {int(probes)} probe connections (closed by the peer before sending a byte: the
-  gateway's TCP health checks of the gate, one per interval), and refused {int(refused_error)} connections
-  with an error and {int(refused_closed)} closed before CONNECT.
-- Raw data of this run: `bench/work/e2e/` (load.json, rss.log, metrics, logs), not committed.
-"""
-out.write_text(text)
-print(text)
-PY
+# ---- the report: bench/templates/e2e.md.tmpl, filled from tbox-sim's JSON, the metrics, rss.log
+flat="$(json_flat "$work/load.json")"
+j() { json_get "$flat" "$1"; }
+latency_row() { # LABEL KEY
+  printf '| %s | %.1f | %.1f | %.1f | %s |' "$1" "$(j "latencyMs.$2.p50")" "$(j "latencyMs.$2.p99")" "$(j "latencyMs.$2.max")" "$(j "latencyMs.$2.count")"
+}
+gw_metrics="$(cat "$work/gateway-metrics.txt" 2>/dev/null || true)"
+gate_metrics="$(cat "$work/gate-metrics.txt" 2>/dev/null || true)"
+n_shown="$(thousands "$N")"
+certificates="$(thousands $((3 * N + 3)))"
+established="$(thousands "$(j connections.established)")"
+attempted="$(thousands "$(j connections.attempted)")"
+failed="$(j connections.failed)" aborted="$(j connections.aborted)" never_connected="$(j connections.neverConnected)"
+connects_per_second="$(printf '%.1f' "$(j connections.connectsPerSecond)")"
+peak_open="$(thousands "$(j connections.peakOpen)")"
+published="$(thousands "$(j messages.published)")" acked="$(thousands "$(j messages.acked)")"
+publishes_per_second="$(printf '%.1f' "$(j messages.publishesPerSecond)")"
+unacked="$(j messages.unacked)" throttled="$(j messages.throttled)"
+received="$(sed -n 's/.*received \([0-9][0-9]*\) messages.*/\1/p' "$work/subscriber.out" | head -n 1)"
+received="${received:-n/a}"
+handshakes_total="$(metric_sum "$gw_metrics" gateway_handshakes_total)"
+handshakes_ok="$(metric_sum "$gw_metrics" gateway_handshakes_total result=success)"
+handshakes_failed=$((handshakes_total - handshakes_ok))
+handshakes_ok="$(thousands "$handshakes_ok")"
+allowed="$(thousands "$(metric_sum "$gate_metrics" gate_decisions_total decision=allow)")"
+not_allowed=0
+for d in deny unavailable busy; do
+  not_allowed=$((not_allowed + $(metric_sum "$gate_metrics" gate_decisions_total decision=$d)))
+done
+refused_error="$(metric_sum "$gate_metrics" gate_connections_refused_total reason=error)"
+refused_closed="$(metric_sum "$gate_metrics" gate_connections_refused_total reason=closed)"
+probes="$(metric_sum "$gate_metrics" gate_probe_connections_total)"
+errors="$(awk -F'\t' '/^errors\./ { e = e (e == "" ? "" : ", ") substr($1, 8) ": " $2 } END { print e == "" ? "none" : e }' <<<"$flat")"
+latency_rows="$(latency_row 'TCP connect' tcpConnect; echo; latency_row 'TLCP handshake' handshake; echo
+  latency_row 'CONNECT → CONNACK (gate + CA authn + broker)' connack; echo; latency_row 'PUBLISH → PUBACK' puback)"
+# RSS in MB per process: the peak, and the last sample taken while it ran.
+rss_rows="$(awk '{
+    for (i = 2; i <= NF; i++) {
+      split($i, kv, "=")
+      if (kv[2] !~ /^[0-9]+$/) continue  # empty while a process is exiting
+      mb = int(kv[2] / 1024)
+      if (mb > peak[kv[1]]) peak[kv[1]] = mb
+      if (mb > 0) last[kv[1]] = mb
+    }
+  }
+  END {
+    n = split("gateway auth-gate pki-ca cert-enrollment mosquitto tbox-sim", order, " ")
+    for (i = 1; i <= n; i++) if (last[order[i]] > 0) printf "| %s | %d | %d |\n", order[i], peak[order[i]], last[order[i]]
+  }' "$work/rss.log")"
+if awk -v got="$(j connections.connectsPerSecond)" -v ramp="$RAMP" 'BEGIN { exit !(got >= 0.95 * ramp) }'; then
+  keep_up="The stack kept up with the ramp: $connects_per_second connects/s for a RAMP of $RAMP/s (a higher RAMP measures the ceiling)."
+else
+  keep_up="The connect rate ($connects_per_second/s) stayed below the RAMP of $RAMP/s: the stack (or the client on the same cores) is the bound here."
+fi
+body="$(render bench/templates/e2e.md.tmpl)"
+result_header "End-to-end load: $n_shown vehicles over TLCP through the whole stack" "$body" >"$out"
+cat "$out"

@@ -10,7 +10,8 @@
 #      MEM_COUNTS ("1000 9000"), SCALE_TOTAL (30000), SCALE_GATEWAYS (4), SKIP_BUILD=1.
 # Output: raw lines in bench/work/gateway/*.log; a summary at the end (results: bench/results/gateway.md).
 set -euo pipefail
-cd "$(dirname "$0")/.."             # the repository root
+log_tag=gateway-bench
+. "$(dirname "$0")/lib.sh"             # changes to the repository root
 WHAT=${1:-all}
 WORK=bench/work/gateway
 mkdir -p "$WORK"
@@ -22,73 +23,26 @@ SCALE_GATEWAYS=${SCALE_GATEWAYS:-4}
 CLK_TCK=$(getconf CLK_TCK)
 JAVA=${JAVA:-java}
 
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-  mvn -B -q -pl certs-dev,tlcp,proxy-protocol install -DskipTests
-  mvn -B -q -pl gm-tls-proxy package -DskipTests
-fi
-[[ -f certs-dev/target/certs-dev.jar ]] || mvn -B -q -pl certs-dev package -DskipTests
-[[ -d "$WORK/pki/sm2" ]] || "$JAVA" -jar certs-dev/target/certs-dev.jar --out "$WORK/pki" --vehicles 2 --force -q
-CP=gm-tls-proxy/target/test-classes:gm-tls-proxy/target/gm-tls-proxy.jar
+build package gm-tls-proxy
+require_jars "$jar_certs" "$jar_gateway"
+[[ -d "$WORK/pki/sm2" ]] || "$JAVA" -jar "$jar_certs" --out "$WORK/pki" --vehicles 2 --force -q
+CP=gm-tls-proxy/target/test-classes:$jar_gateway
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-# gateway_config FILE LISTEN_PORT ADMIN_PORT REUSEPORT UPSTREAM_PORTS...
+# gateway_config FILE LISTEN_PORT ADMIN_PORT REUSEPORT UPSTREAM_PORTS...: bench/templates/gateway-bench.yaml.tmpl
 gateway_config() {
-  local file=$1 port=$2 admin=$3 reuse=$4; shift 4
-  local servers; servers=$(printf '"127.0.0.1:%s", ' "$@"); servers="[${servers%, }]"
-  cat > "$file" <<YAML
-nodeId: bench$admin
-transport: epoll
-listeners:
-  - name: mqtt
-    bind: "127.0.0.1:$port"
-    reusePort: $reuse
-    upstream: brokers
-    clientAuth: required
-    tlcp:
-      signCert: pki/sm2/gateway-sign-chain.pem
-      signKey: pki/sm2/gateway-sign.key
-      encCert: pki/sm2/gateway-enc.crt
-      encKey: pki/sm2/gateway-enc.key
-      trust: pki/sm2/trust.pem
-    tls:
-      certificates:
-        - chain: pki/ecdsa/gateway-chain.pem
-          key: pki/ecdsa/gateway.key
-        - chain: pki/sm2/gateway-tls13-chain.pem
-          key: pki/sm2/gateway-tls13.key
-      trust: [pki/ecdsa/trust.pem, pki/sm2/trust.pem]
-    limits: {maxConnections: 40000, handshakeTimeout: 60s, idleTimeout: 3600s}
-  - name: plain
-    bind: "127.0.0.1:$((port + 1))"
-    reusePort: $reuse
-    upstream: brokers
-    plaintext: true
-    limits: {maxConnections: 40000, idleTimeout: 3600s}
-upstreams:
-  brokers:
-    balance: least-connections
-    servers: $servers
-    healthCheck: {interval: 5s}
-revocation:
-  refreshInterval: 10m
-  crls:
-    - {name: sm2, source: pki/sm2/issuing-ca.crl, issuer: pki/sm2/issuing-ca.crt}
-    - {name: ecdsa, source: pki/ecdsa/issuing-ca.crl, issuer: pki/ecdsa/issuing-ca.crt}
-admin:
-  bind: "127.0.0.1:$admin"
-reload: {watch: false}
-shutdown: {drainTimeout: 1s}
-YAML
+  local file=$1 listen_port=$2 plain_port=$(($2 + 1)) admin_port=$3 reuse_port=$4 servers
+  shift 4
+  servers=$(printf '"127.0.0.1:%s", ' "$@"); servers="[${servers%, }]"
+  render bench/templates/gateway-bench.yaml.tmpl >"$file"
 }
 
-wait_http() { for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-scrape() { curl -fs "http://127.0.0.1:$1/metrics"; }
-metric_sum() { awk -v m="$2" 'index($0, m) == 1 {s+=$NF} END {printf "%.0f", s}' <<<"$1"; }
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+wait_http() { for _ in $(seq 1 200); do http_ok "$1" "$2" && return 0; sleep 0.1; done; echo "no answer from 127.0.0.1:$1$2" >&2; return 1; }  # PORT PATH
+scrape() { http_body "$1" /metrics; }  # PORT
 
 start_upstreams() { # ports...
   "$JAVA" -Xmx512m -cp "$CP" io.gmtls.proxy.bench.BenchUpstream "$@" > "$WORK/upstream-$1.log" 2>&1 &
@@ -99,9 +53,9 @@ start_gateway() { # config admin_port heap -> sets GW_PID
   # The heap is touched up front (AlwaysPreTouch): RSS growth then shows native memory, not heap pages
   # that garbage happened to touch.
   "$JAVA" -Xms${3:-256m} -Xmx${3:-256m} -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC \
-      -jar gm-tls-proxy/target/gm-tls-proxy.jar --config "$1" > "$WORK/gateway-$2.out" 2> "$WORK/gateway-$2.err" &
+      -jar "$jar_gateway" --config "$1" > "$WORK/gateway-$2.out" 2> "$WORK/gateway-$2.err" &
   GW_PID=$!; PIDS+=($GW_PID)
-  wait_http "http://127.0.0.1:$2/health"
+  wait_http "$2" /health
 }
 
 load() { "$JAVA" -Xmx1g -cp "$CP" io.gmtls.proxy.bench.LoadClient "$@"; }
@@ -110,8 +64,8 @@ SUMMARY=$WORK/summary.txt
 : > "$SUMMARY"
 say() { echo "$*" | tee -a "$SUMMARY"; }
 
-say "machine: $(nproc) cores, $(awk '/model name/ {for(i=4;i<=NF;i++) printf $i" "; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB, kernel $(uname -r), $("$JAVA" -version 2>&1 | head -1)"
-say "date: $(date -u +%Y-%m-%dT%H:%MZ), load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "machine: $(machine_info)"
+say "date: $(date -u +%Y-%m-%dT%H:%MZ), load average at start: $(load_average)"
 
 if [[ $WHAT == all || $WHAT == handshake || $WHAT == throughput || $WHAT == memory ]]; then
   start_upstreams 19001 19002
@@ -144,7 +98,7 @@ fi
 measure() { # pid admin_port -> "heap direct rss" in bytes after a full GC
   jcmd "$1" GC.run >/dev/null; sleep 2
   local m; m=$(scrape "$2")
-  echo "$(metric_sum "$m" 'jvm_memory_used_bytes{area="heap"') $(metric_sum "$m" "gateway_netty_allocator_direct_bytes ") $(( $(rss_kb "$1") * 1024 ))"
+  echo "$(metric_sum "$m" jvm_memory_used_bytes area=heap) $(metric_sum "$m" gateway_netty_allocator_direct_bytes) $(( $(rss_kb "$1") * 1024 ))"
 }
 
 hold_clients() { # total processes port proto -> waits until all HELD
@@ -176,7 +130,7 @@ if [[ $WHAT == all || $WHAT == memory ]]; then
     hold_clients "$n" "$procs" 18883 tlcp-ecc
     sleep 5
     read -r h1 d1 r1 <<<"$(measure "$GW" 19100)"
-    open=$(metric_sum "$(scrape 19100)" 'gateway_connections_open{listener="mqtt"')
+    open=$(metric_sum "$(scrape 19100)" gateway_connections_open listener=mqtt)
     errs=$(grep -ho 'errors=[0-9]*' "$WORK"/hold-*.log | awk -F= '{s+=$2} END {print s+0}')
     say "$(awk -v n="$n" -v o="$open" -v e="$errs" -v h="$((h1 - h0))" -v d="$((d1 - d0))" -v r="$((r1 - r0))" 'BEGIN {
       printf "connections=%d open_at_gateway=%d client_errors=%d heap_per_conn=%.0fB direct_per_conn=%.0fB heap+direct_per_conn=%.0fB rss_per_conn=%.0fB\n", n, o, e, h/n, d/n, (h+d)/n, r/n }')"
@@ -202,7 +156,7 @@ if [[ $WHAT == all || $WHAT == reuseport ]]; then
   sleep 5
   total=0; line=""
   for g in $(seq 1 "$SCALE_GATEWAYS"); do
-    o=$(metric_sum "$(scrape $((19300 + g)))" 'gateway_connections_open{listener="mqtt"')
+    o=$(metric_sum "$(scrape $((19300 + g)))" gateway_connections_open listener=mqtt)
     fds=$(ls /proc/"${GWS[$((g - 1))]}"/fd | wc -l)
     total=$((total + o)); line+=" gw$g=${o}conns/${fds}fds"
   done
@@ -212,5 +166,5 @@ if [[ $WHAT == all || $WHAT == reuseport ]]; then
 fi
 
 say ""
-say "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "load average at end: $(load_average)"
 echo; echo "summary in $SUMMARY"

@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 
 import io.gmtls.brokeradapter.authn.ConcurrencyLimitedAuthenticator;
 import io.gmtls.brokeradapter.authn.HttpCaAuthenticator;
-import io.gmtls.brokeradapter.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.brokeradapter.config.GateConfig;
 import io.gmtls.brokeradapter.config.GateConfigLoader;
 import io.gmtls.brokeradapter.embedded.EmbeddedMqttBroker;

@@ -12,19 +12,25 @@ import io.gmtls.enrollment.service.RateLimiter;
 import io.gmtls.enrollment.service.RegistrationAuthority;
 import io.gmtls.enrollment.service.SupersedeJob;
 import io.gmtls.enrollment.service.SupersededPairs;
+import io.gmtls.enrollment.store.JdbcEnrollmentRecords;
+import io.gmtls.enrollment.store.JdbcSupersededPairs;
+import io.gmtls.enrollment.store.SpringStoreFailures;
 import io.gmtls.pki.core.CaUrls;
 import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.EnrollmentTokens;
+import io.gmtls.pki.core.Transactions;
 import io.gmtls.pki.core.VehicleDirectory;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.service.DatabaseConfiguration;
 import io.gmtls.pki.service.PkiCaCoreConfiguration;
 import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -36,8 +42,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +68,7 @@ public class EnrollmentApplication {
 
     /** This service's stores, over the pki-ca DataSource and after its schema. */
     public record EnrollmentStores(EnrollmentRecords records, SupersededPairs superseded,
-            TransactionTemplate transactions) {
+            Transactions transactions) {
     }
 
     public static void main(String[] args) {
@@ -176,9 +180,9 @@ public class EnrollmentApplication {
             log.info("applied {} cert-enrollment schema migration(s)", applied);
         }
         JdbcClient jdbc = JdbcClient.create(dataSource);
-        // Its own manager on the same DataSource: pki-ca's transactions join the one opened here.
-        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-        return new EnrollmentStores(new EnrollmentRecords(jdbc), new SupersededPairs(jdbc), transactions);
+        // pki-ca's transactions: the CA's calls join the one opened here, and what must wait for its commit
+        // (republishing the CRL after a revocation) runs after it, outside of it.
+        return new EnrollmentStores(new JdbcEnrollmentRecords(jdbc), new JdbcSupersededPairs(jdbc), pkiStores.transactions());
     }
 
     @Bean
@@ -186,9 +190,18 @@ public class EnrollmentApplication {
         return new RateLimiter(properties.limits());
     }
 
-    @Bean
-    EnrollmentAudit enrollmentAudit(PkiStores pkiStores) {
-        return new EnrollmentAudit(pkiStores.audit(), pkiStores.transactions());
+    /**
+     * Refusals of callers without an accepted credential are summed per source prefix and written once
+     * per {@code gmtls.enrollment.refusal-audit-window} (default 1 min, 1 s to 1 h; what is counted at
+     * shutdown is written then).
+     */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    EnrollmentAudit enrollmentAudit(PkiStores pkiStores, Clock pkiClock,
+            @Value("${gmtls.enrollment.refusal-audit-window:60s}") Duration window) {
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+            throw new EnrollmentConfigException("gmtls.enrollment.refusal-audit-window", "must be between 1s and 1h");
+        }
+        return new EnrollmentAudit(pkiStores.audit(), pkiStores.transactions(), pkiClock, window, 1000);
     }
 
     @Bean
@@ -197,11 +210,11 @@ public class EnrollmentApplication {
             Clock pkiClock, ProfileCatalog profiles, EnrollmentProperties properties) {
         return new DefaultRegistrationAuthority(new DefaultRegistrationAuthority.Parts(ca, vehicles, tokens,
                 stores.records(), stores.superseded(), limiter, audit,
-                stores.transactions(), urls, pkiClock, profiles.require(VEHICLE_SIGN_PROFILE).issuer(),
+                stores.transactions(), new SpringStoreFailures(), urls, pkiClock, profiles.require(VEHICLE_SIGN_PROFILE).issuer(),
                 properties.renewal().overlap()));
     }
 
-    @Bean(destroyMethod = "destroy")
+    @Bean(initMethod = "start", destroyMethod = "close")
     SupersedeJob supersedeJob(EnrollmentStores stores, CertificateAuthority ca, Clock pkiClock,
             EnrollmentProperties properties) {
         return new SupersedeJob(stores.superseded(), ca, stores.transactions(), pkiClock,

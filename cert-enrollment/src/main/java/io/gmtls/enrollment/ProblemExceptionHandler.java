@@ -19,14 +19,14 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every refusal and failure of both protocols as RFC 9457 problem JSON ({@code type} =
  * {@code urn:gmtls:enrollment:<slug>}, {@code title}, {@code status}, {@code detail}); never a stack
  * trace or an internal message. Refusals the registration authority did not already record (malformed
- * HTTP, unknown paths, rate limits) are audited here.
+ * HTTP, unknown paths, rate limits: no credential was checked yet) are counted here for the audit log's
+ * per-prefix summary rows ({@link EnrollmentAudit#refusedUnauthenticated}).
  */
 public final class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
@@ -52,19 +52,15 @@ public final class ProblemExceptionHandler implements WebExceptionHandler, Order
             return Mono.error(error);
         }
         EnrollmentProblem problem = toProblem(error);
-        Mono<Void> audited = Mono.empty();
-        if (problem.audited() && !problem.recorded()) {
+        if (!problem.recorded()) {
+            // Refused before any credential was checked: counted per source prefix, not a row each.
             problem.markRecorded();
             GatewayIdentity identity = GatewayRequests.identityOrNull(exchange);
             String path = printable(exchange.getRequest().getPath().value());
-            String action = action(path);
-            EnrollmentProblem described = new EnrollmentProblem(problem.type(),
-                    problem.detail() + " (" + exchange.getRequest().getMethod() + " " + path + ")");
-            audited = Mono.fromRunnable(() -> audit.refused(EnrollmentAudit.actor(identity), action, "", described,
-                    identity, path.startsWith("/.well-known/est") ? "est" : "rest"))
-                    .subscribeOn(Schedulers.boundedElastic()).then();
+            audit.refusedUnauthenticated(action(path), problem, identity,
+                    path.startsWith("/.well-known/est") ? "est" : "rest");
         }
-        return audited.then(Mono.defer(() -> write(response, problem)));
+        return write(response, problem);
     }
 
     private static Mono<Void> write(ServerHttpResponse response, EnrollmentProblem problem) {

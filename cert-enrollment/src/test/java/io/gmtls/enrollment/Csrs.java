@@ -47,6 +47,21 @@ final class Csrs {
                 .getEncoded();
     }
 
+    /**
+     * A CSR for the pair's key with the point compressed in its subjectPublicKeyInfo (the same key,
+     * another encoding), signed by the pair.
+     */
+    static byte[] csrWithCompressedKey(KeyPair key, String cn) throws Exception {
+        var standard = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getPublic().getEncoded());
+        var compressed = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(standard.getAlgorithm(),
+                ((org.bouncycastle.jce.interfaces.ECPublicKey) key.getPublic()).getQ().getEncoded(true));
+        String alg = Sm2Keys.isSm2(key.getPublic()) ? "SM3withSM2" : "SHA256withECDSA";
+        return new org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder(
+                new X500Name("C=CN,O=GM TLS Dev,OU=T-Box,CN=" + cn), compressed)
+                .build(new JcaContentSignerBuilder(alg).setProvider(GmCrypto.provider()).build(key.getPrivate()))
+                .getEncoded();
+    }
+
     /** The same CSR with one bit of its signature flipped (still well-formed DER). */
     static byte[] brokenSignature(byte[] der) {
         byte[] copy = der.clone();

@@ -5,6 +5,7 @@ import static io.gmtls.enrollment.EnrollmentEnvironment.MODEL;
 import io.gmtls.pki.core.Actor;
 import io.gmtls.pki.core.VehiclePairRequest;
 import io.gmtls.proxy.Gateway;
+import io.gmtls.testsupport.Ppv2Client;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.file.Files;

@@ -12,6 +12,7 @@ import io.gmtls.pki.core.Vehicle;
 import io.gmtls.pki.core.VehicleDirectory;
 import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
+import io.gmtls.testsupport.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -66,7 +67,7 @@ final class EnrollmentEnvironment {
 
     static synchronized EnrollmentEnvironment get() throws Exception {
         if (instance == null) {
-            TestDatabase db = new TestDatabase();
+            TestDatabase db = new TestDatabase("enroll_test_");
             try {
                 instance = new EnrollmentEnvironment(db);
             } catch (Exception | Error e) {

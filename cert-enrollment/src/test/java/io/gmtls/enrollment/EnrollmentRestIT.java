@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gmtls.enrollment.EnrollmentEnvironment.AuditRow;
 import io.gmtls.enrollment.ppv2.Ppv2Counters;
+import io.gmtls.enrollment.service.EnrollmentAudit;
 import io.gmtls.pki.authn.AuthnResult;
 import io.gmtls.pki.authn.BrokerAuthenticator;
 import io.gmtls.pki.authn.TopicAcl;
@@ -16,6 +17,7 @@ import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.RevocationReason;
 import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.proxyprotocol.ConnectionFacts;
+import io.gmtls.testsupport.Ppv2Client;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -175,6 +177,18 @@ class EnrollmentRestIT {
                 "certificate-revoked");
         // The new certificate renews again; the same key twice is refused.
         assertRefused(() -> renew(Ppv2Client.facts("10.1.0.3", newSign), vin, csr), 400, "key-reused");
+    }
+
+    @Test
+    void renewalWithTheCurrentKeyInAnotherEncodingIsRefusedAsKeyReuse() throws Exception {
+        String vin = env.newVin(MODEL);
+        KeyPair key = Csrs.sm2();
+        JsonNode enrolled = enroll(Ppv2Client.facts("10.1.0.9", env.model.sign()), vin, Csrs.csr(key, vin), null)
+                .json();
+        X509Certificate sign = Csrs.certificate(enrolled.path("signCertificate").asString());
+        // The same key with a compressed point: other bytes, the same key, so no renewal.
+        assertRefused(() -> renew(Ppv2Client.facts("10.1.0.9", sign), vin, Csrs.csrWithCompressedKey(key, vin)), 400,
+                "key-reused");
     }
 
     @Test
@@ -430,6 +444,8 @@ class EnrollmentRestIT {
 
     @Test
     void requestsPerAddressAreLimited() throws Exception {
+        EnrollmentAudit refusals = env.node.getBean(EnrollmentAudit.class);
+        refusals.flushRefusals();
         long seq = env.auditHead();
         java.util.concurrent.atomic.AtomicInteger limited = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<String> retryAfter = new java.util.concurrent.atomic.AtomicReference<>();
@@ -461,8 +477,10 @@ class EnrollmentRestIT {
         }
         assertThat(limited.get()).isPositive();
         assertThat(Long.parseLong(retryAfter.get())).isPositive();
-        // Refusals of one key are audited once (then at most once a minute).
-        assertThat(env.auditSince(seq).stream().filter(r -> r.detail().startsWith("rate-limited"))).hasSize(1);
+        // Refusals of one address are summed in one row per window.
+        refusals.flushRefusals();
+        assertThat(env.auditSince(seq).stream().filter(r -> r.detail().startsWith("rate-limited"))).singleElement()
+                .satisfies(row -> assertThat(row.detail()).startsWith("rate-limited: " + limited.get() + " refused from 10.4.0.0/24"));
         // Another address is not affected.
         assertThat(Ppv2Client.request(env.port, Ppv2Client.facts("10.4.0.2", null), "GET", "/.well-known/est/cacerts",
                 null, null).status()).isEqualTo(200);
@@ -516,13 +534,18 @@ class EnrollmentRestIT {
 
     /**
      * The call is refused with the status and problem type, the database is unchanged, and exactly one
-     * audit event (FAILED, naming the problem) was written.
+     * audit event (FAILED, naming the problem) was written: at once, or in the per-prefix sum of
+     * refusals without an accepted credential.
      */
     static void assertRefused(Call call, int status, String problem) throws Exception {
         EnrollmentEnvironment env = EnrollmentEnvironment.get();
+        EnrollmentAudit refusals = env.node.getBean(EnrollmentAudit.class);
+        refusals.flushRefusals();
         Map<String, Long> before = env.counts();
         long seq = env.auditHead();
         Ppv2Client.Response r = call.call();
+        // Refusals before a credential was accepted are summed per source prefix: write the sum now.
+        refusals.flushRefusals();
         assertThat(r.status()).as(r.toString()).isEqualTo(status);
         assertThat(r.header("content-type")).startsWith("application/problem+json");
         assertThat(r.problem()).as(r.toString()).isEqualTo(problem);

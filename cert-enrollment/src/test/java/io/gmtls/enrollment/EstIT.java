@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gmtls.pki.core.CertificateStatus;
 import io.gmtls.proxyprotocol.ConnectionFacts;
+import io.gmtls.testsupport.Ppv2Client;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;

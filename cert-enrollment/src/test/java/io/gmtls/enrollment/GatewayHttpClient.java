@@ -1,5 +1,6 @@
 package io.gmtls.enrollment;
 
+import io.gmtls.testsupport.Ppv2Client;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -11,10 +11,14 @@ import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.proxy.Gateway;
 import io.gmtls.crypto.tls.CertificateCredential;
 import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
+import io.gmtls.testsupport.GatewayYaml;
+import io.gmtls.testsupport.GatewayYaml.Crl;
+import io.gmtls.testsupport.GatewayYaml.KeyCert;
+import io.gmtls.testsupport.GatewayYaml.Listener;
+import io.gmtls.testsupport.GatewayYaml.Upstream;
+import io.gmtls.testsupport.Ppv2Client;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.handler.ssl.SslHandler;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -73,44 +77,14 @@ class ThroughGatewayIT {
 
     /** One listener (TLCP + TLS 1.3, client certificate optional for token users) to the enrollment service. */
     static Path writeGatewayConfig(Path dir, int upstreamPort) throws Exception {
-        String yaml = """
-                nodeId: enrolltest
-                listeners:
-                  - name: enroll
-                    bind: "127.0.0.1:0"
-                    upstream: enrollment
-                    clientAuth: optional
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                    tls:
-                      certificates:
-                        - chain: pki/sm2/gateway-tls13-chain.pem
-                          key: pki/sm2/gateway-tls13.key
-                      trust: [pki/sm2/trust.pem]
-                upstreams:
-                  enrollment:
-                    servers: ["127.0.0.1:%d"]
-                    connectTimeout: 2s
-                    healthCheck: {interval: 1s, timeout: 500ms, rise: 1, fall: 3}
-                    proxyProtocol:
-                      enabled: true
-                      crc32c: true
-                revocation:
-                  refreshInterval: 1h
-                  crls:
-                    - name: sm2-issuing
-                      source: pki/sm2/issuing-ca.crl
-                      issuer: pki/sm2/issuing-ca.crt
-                reload:
-                  watch: false
-                """.formatted(upstreamPort);
-        Path file = dir.resolve("gateway-enroll.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
+        return GatewayYaml.node("enrolltest")
+                .listener(Listener.secure("enroll", "enrollment").clientAuth("optional").tlcp()
+                        .tls(List.of(KeyCert.SM2_TLS13), GatewayYaml.SM2_TRUST))
+                .upstream(Upstream.of("enrollment", upstreamPort).connectTimeout("2s")
+                        .healthCheck("1s", "500ms", 1, 3).proxyProtocol(true, true))
+                .revocation("1h", Crl.sm2Issuing())
+                .reload(false, null)
+                .writeTo(dir.resolve("gateway-enroll.yaml"));
     }
 
     @Test

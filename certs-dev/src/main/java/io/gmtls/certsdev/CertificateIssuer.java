@@ -42,7 +42,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * <p>Shapes follow what the strictest TLCP peers accept: validity at most ten years (roots
  * included), no basicConstraints extension on end-entity certificates, subjectAltName DNS on
  * servers, keyUsage critical. The TLCP end-entity shapes match the Tongsuo peer certificates
- * in the shared interop vectors (no extendedKeyUsage); the TLS 1.3 ones add serverAuth/clientAuth.
+ * in the shared interop vectors, plus an extendedKeyUsage naming the role: serverAuth for every
+ * gateway certificate (TLCP signing and encryption, TLS 1.3), clientAuth for every vehicle and model
+ * certificate.
  */
 final class CertificateIssuer {
     static final Duration ROOT_VALIDITY = Duration.ofDays(3650);
@@ -138,9 +140,10 @@ final class CertificateIssuer {
                         .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
                 builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             }
-            if (shape == Role.Shape.TLS_SERVER) {
+            // Role separation: a peer that checks EKUs cannot take a vehicle's certificate for the gateway's.
+            if (shape.isServer()) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            } else if (shape == Role.Shape.TLS_CLIENT) {
+            } else if (!shape.isCa()) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
             }
             KeyType signerType = issuerCert == null ? role.keyType() : KeyType.of(issuerCert);

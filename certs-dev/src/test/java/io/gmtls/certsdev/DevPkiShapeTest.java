@@ -20,6 +20,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -87,6 +88,30 @@ class DevPkiShapeTest {
         assertThat(pki.modelSign().commonName()).isEqualTo("GMTDEV01");
         assertThat(pki.gatewaySign().certificate().getSubjectX500Principal())
                 .isEqualTo(pki.gatewayEnc().certificate().getSubjectX500Principal());
+    }
+
+    /**
+     * Role separation: gateway certificates (TLCP signing and encryption, TLS 1.3) carry serverAuth,
+     * vehicle and model certificates (TLCP signing and encryption, TLS client) clientAuth; CAs none.
+     */
+    @Test
+    void gatewayCertificatesCarryServerAuthAndVehicleCertificatesClientAuth() throws Exception {
+        String serverAuth = KeyPurposeId.id_kp_serverAuth.getId();
+        String clientAuth = KeyPurposeId.id_kp_clientAuth.getId();
+        for (Credential c : all()) {
+            List<String> eku = c.certificate().getExtendedKeyUsage();
+            if (c.role().shape().isCa()) {
+                assertThat(eku).as("CA %s", c.role()).isNull();
+            } else if (c.role().shape().isServer()) {
+                assertThat(eku).as("gateway %s", c.role()).containsExactly(serverAuth);
+            } else {
+                assertThat(eku).as("client %s", c.role()).containsExactly(clientAuth);
+            }
+        }
+        assertThat(pki.gatewaySign().certificate().getExtendedKeyUsage()).containsExactly(serverAuth);
+        assertThat(pki.gatewayEnc().certificate().getExtendedKeyUsage()).containsExactly(serverAuth);
+        assertThat(pki.vehicles().get(0).sign().certificate().getExtendedKeyUsage()).containsExactly(clientAuth);
+        assertThat(pki.vehicles().get(0).enc().certificate().getExtendedKeyUsage()).containsExactly(clientAuth);
     }
 
     @Test
@@ -169,9 +194,14 @@ class DevPkiShapeTest {
         if (ours.getSubjectAlternativeNames() == null) {
             theirNonCritical.remove(Extension.subjectAlternativeName.getId());
         }
+        // The one deliberate difference: ours name their role (serverAuth / clientAuth), the peers' carry no EKU.
+        if (theirs.getExtendedKeyUsage() == null) {
+            ourNonCritical.remove(Extension.extendedKeyUsage.getId());
+        } else {
+            assertThat(ours.getExtendedKeyUsage()).isEqualTo(theirs.getExtendedKeyUsage());
+        }
         assertThat(ourNonCritical).isEqualTo(theirNonCritical);
         assertThat(ours.getKeyUsage()).isEqualTo(theirs.getKeyUsage());
-        assertThat(ours.getExtendedKeyUsage()).isEqualTo(theirs.getExtendedKeyUsage());
         assertThat(ours.getBasicConstraints()).isEqualTo(theirs.getBasicConstraints());
         assertThat(spkiCurve(ours)).isEqualTo(spkiCurve(theirs));
         assertThat(ours.getVersion()).isEqualTo(theirs.getVersion());

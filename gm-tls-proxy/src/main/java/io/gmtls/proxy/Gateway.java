@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import io.gmtls.proxy.admin.AdminServer;
 import io.gmtls.proxy.admin.HealthReport;
-import io.gmtls.proxy.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.proxy.config.ConfigLoader;
 import io.gmtls.proxy.config.GatewayConfig;
 import io.gmtls.proxy.config.ListenerConfig;
@@ -29,6 +29,7 @@ import io.gmtls.proxy.metrics.GatewayMetrics;
 import io.gmtls.proxy.metrics.RateLimitedLog;
 import io.gmtls.proxy.relay.ConnectionIds;
 import io.gmtls.proxy.relay.RelayContext;
+import io.gmtls.proxy.relay.UpstreamConnector;
 import io.gmtls.proxy.reload.ConfigWatcher;
 import io.gmtls.proxy.revocation.LiveConnections;
 import io.gmtls.proxy.revocation.RevocationService;
@@ -208,7 +209,8 @@ public final class Gateway implements AutoCloseable {
                         ? previous.tls() : Terminations.tls(next, i, lc.tls().get(), lc, revocation);
             }
             ListenerServer server = listeners.get(lc.name());
-            RelayContext relay = new RelayContext(lc, nextGroups, server.meters(), metrics, revocation, transport, warnings);
+            RelayContext relay = new RelayContext(lc, nextGroups, server.meters(), metrics, revocation,
+                    UpstreamConnector.tcp(transport.socketChannelFactory()), warnings);
             gens.put(lc.name(), new ListenerServer.Generation(relay, tlcp, tls));
             nextBuilt.put(lc.name(), new Built(tlcpInputs, tlcp, tlsInputs, tls));
         }
@@ -234,7 +236,7 @@ public final class Gateway implements AutoCloseable {
             if (!bound.bind().equals(lc.bind()) || bound.reusePort() != lc.reusePort()
                     || bound.plaintext() != lc.plaintext()) {
                 throw new ConfigException(next.file(), "listeners[" + i + "].bind",
-                        "changing the address, reusePort or plaintext of a listener needs a restart");
+                        "changing the address, reuse-port or plaintext of a listener needs a restart");
             }
         }
     }
@@ -245,7 +247,7 @@ public final class Gateway implements AutoCloseable {
         if (health != null) {
             health.close();
         }
-        health = new HealthChecker(List.copyOf(groups.values()), workers, transport);
+        health = new HealthChecker(List.copyOf(groups.values()), workers, transport.socketChannelFactory());
         health.start();
         registerUpstreamGauges();
         next.listeners().forEach((name, gen) -> listeners.get(name).update(gen));

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-import io.gmtls.proxy.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.proxy.config.ConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,7 +38,8 @@ public final class GatewayMain implements Callable<Integer> {
         Gateway gateway;
         try {
             if (check) {
-                Gateway.validate(ConfigLoader.load(config));
+                // The check's report goes to stdout, errors to stderr: a deprecation is a note, not an error.
+                Gateway.validate(ConfigLoader.load(config, warning -> System.out.println("gm-tls-proxy: " + warning)));
                 System.out.println("gm-tls-proxy: configuration " + config + " is valid");
                 return 0;
             }

@@ -25,7 +25,9 @@ class ExampleConfigIT {
         Path config = root.resolve("gm-tls-proxy/config/example.yaml");
         Files.createDirectories(config.getParent());
         Files.copy(Path.of("config/example.yaml"), config);
-        GatewayConfig loaded = ConfigLoader.load(config);
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        GatewayConfig loaded = ConfigLoader.load(config, warnings::add);
+        assertThat(warnings).as("the example uses today's (kebab-case) spellings only").isEmpty();
         Gateway.validate(loaded);
         assertThat(loaded.listeners()).extracting(l -> l.name()).containsExactly("mqtt", "enroll");
         assertThat(loaded.revocation().crls()).hasSize(2);

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +22,11 @@ import io.gmtls.proxy.relay.AccessLog;
 import io.gmtls.crypto.tls.CertificateCredential;
 import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import io.gmtls.crypto.tls.StandardTls13ClientContexts;
+import io.gmtls.testsupport.GatewayYaml;
+import io.gmtls.testsupport.GatewayYaml.Crl;
+import io.gmtls.testsupport.GatewayYaml.KeyCert;
+import io.gmtls.testsupport.GatewayYaml.Listener;
+import io.gmtls.testsupport.GatewayYaml.Upstream;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.buffer.ByteBufAllocator;
@@ -90,100 +94,44 @@ final class GatewayFixture {
     /** The admin token test configurations use unless told otherwise. */
     static final String ADMIN_TOKEN = "test-admin-token-5f1c";
 
-    /** Writes {@code gateway.yaml} for the settings and returns its path. */
+    /** Writes {@code gateway.yaml} for the settings (on the shared test template) and returns its path. */
     Path write(Settings s) throws IOException {
-        String tokenLine = "";
-        if (s.adminToken != null) {
-            Files.writeString(dir.resolve("admin.token"), s.adminToken + "\n", StandardCharsets.UTF_8);
-            tokenLine = "  tokenFile: admin.token\n";
+        Listener listener = s.plaintext
+                ? Listener.plaintext("plain", "brokers")
+                : Listener.secure("mqtt", "brokers").clientAuth(s.clientAuth).tlcp().ticketKeys(s.ticketKeys)
+                        .tls(List.of(new KeyCert(s.tlsCertChain, s.tlsCertKey), KeyCert.SM2_TLS13),
+                                GatewayYaml.ECDSA_TRUST, GatewayYaml.SM2_TRUST);
+        if (s.routeSni != null) {
+            listener.route(s.routeSni, "other");
         }
-        String servers = s.upstreamPorts.stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
-        String listener = s.plaintext ? """
-                  - name: plain
-                    bind: "127.0.0.1:0"
-                    upstream: brokers
-                    plaintext: true
-                """ : """
-                  - name: mqtt
-                    bind: "127.0.0.1:0"
-                    upstream: brokers
-                    clientAuth: %s
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                %s    tls:
-                      certificates:
-                        - chain: %s
-                          key: %s
-                        - chain: pki/sm2/gateway-tls13-chain.pem
-                          key: pki/sm2/gateway-tls13.key
-                      trust: [pki/ecdsa/trust.pem, pki/sm2/trust.pem]
-                """.formatted(s.clientAuth, s.ticketKeys == null ? "" : "      ticketKeys: " + s.ticketKeys + "\n",
-                s.tlsCertChain, s.tlsCertKey);
-        String routes = s.routeSni == null ? "" : """
-                    routes:
-                      - sni: %s
-                        upstream: other
-                """.formatted(s.routeSni);
-        String other = s.routeSni == null ? "" : """
-                  other:
-                    servers: ["127.0.0.1:%d"]
-                    healthCheck: {interval: %s, timeout: 500ms, rise: 1, fall: 1}
-                """.formatted(s.routePort, s.healthInterval);
-        String yaml = """
-                nodeId: gwtest
-                listeners:
-                %s%s    limits:
-                      maxConnections: %d
-                      maxConnectionsPerSource: %d
-                      acceptRate: %d
-                      handshakeTimeout: %s
-                      idleTimeout: %s
-                %supstreams:
-                  brokers:
-                    balance: %s
-                    servers: [%s]
-                    connectTimeout: %s
-                    healthCheck: {interval: %s, timeout: 500ms, rise: %d, fall: %d}
-                    proxyProtocol:
-                      enabled: %s
-                      crc32c: true
-                %srevocation:
-                  refreshInterval: %s
-                  crls:
-                    - name: sm2-issuing
-                      source: pki/sm2/issuing-ca.crl
-                      issuer: pki/sm2/issuing-ca.crt
-                    - name: ecdsa-issuing
-                      source: pki/ecdsa/issuing-ca.crl
-                      issuer: pki/ecdsa/issuing-ca.crt
-                admin:
-                  bind: "127.0.0.1:0"
-                %sreload:
-                  watch: %s
-                  pollInterval: %s
-                shutdown:
-                  drainTimeout: %s
-                """.formatted(listener, routes, s.maxConnections, s.maxPerSource, s.acceptRate, s.handshakeTimeout,
-                s.idleTimeout, handshakeLimits(s), s.balance, servers, s.connectTimeout, s.healthInterval, s.rise, s.fall, s.ppv2,
-                other, s.crlRefresh, tokenLine, s.watch, s.pollInterval, s.drain);
-        Path file = dir.resolve("gateway.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
-    }
-
-    private static String handshakeLimits(Settings s) {
-        String out = "";
+        listener.limit("maxConnections", s.maxConnections)
+                .limit("maxConnectionsPerSource", s.maxPerSource)
+                .limit("acceptRate", s.acceptRate)
+                .limit("handshakeTimeout", s.handshakeTimeout)
+                .limit("idleTimeout", s.idleTimeout);
         if (s.maxHandshakes != null) {
-            out += "      maxHandshakes: " + s.maxHandshakes + "\n";
+            listener.limit("maxHandshakes", s.maxHandshakes);
         }
         if (s.maxHandshakesPerSource != null) {
-            out += "      maxHandshakesPerSource: " + s.maxHandshakesPerSource + "\n";
+            listener.limit("maxHandshakesPerSource", s.maxHandshakesPerSource);
         }
-        return out;
+        GatewayYaml yaml = GatewayYaml.node("gwtest")
+                .listener(listener)
+                .upstream(Upstream.of("brokers", s.upstreamPorts).balance(s.balance).connectTimeout(s.connectTimeout)
+                        .healthCheck(s.healthInterval, "500ms", s.rise, s.fall).proxyProtocol(s.ppv2, true));
+        if (s.routeSni != null) {
+            yaml.upstream(Upstream.of("other", s.routePort).healthCheck(s.healthInterval, "500ms", 1, 1));
+        }
+        String tokenFile = null;
+        if (s.adminToken != null) {
+            Files.writeString(dir.resolve("admin.token"), s.adminToken + "\n", StandardCharsets.UTF_8);
+            tokenFile = "admin.token";
+        }
+        return yaml.revocation(s.crlRefresh, Crl.sm2Issuing(), Crl.ecdsaIssuing())
+                .admin(tokenFile)
+                .reload(s.watch, s.pollInterval)
+                .drainTimeout(s.drain)
+                .writeTo(dir.resolve("gateway.yaml"));
     }
 
     Vehicle vehicle(int i) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.gmtls.certsdev.Vehicle;
-import io.gmtls.proxy.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.crypto.pem.Pem;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;

@@ -11,12 +11,15 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +32,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.gmtls.tlcp.Alert;
 import io.gmtls.tlcp.TlcpCipherSuite;
-import io.gmtls.tlcp.message.ClientHello;
-import io.gmtls.tlcp.message.HandshakeType;
-import io.gmtls.tlcp.record.ContentType;
+import io.gmtls.tlcp.TlcpDetector;
 
 /**
  * The gateway's TLCP record layer as a peer sees it on a real socket: the first server flight is one
@@ -42,9 +43,19 @@ import io.gmtls.tlcp.record.ContentType;
 class GatewayTlcpWireIT {
 
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(5);
+    // Record and handshake message types (GB/T 38636-2020 6.3.3, 6.4.5), written out: the test checks
+    // the wire, not the engine's own constants.
+    private static final int ALERT = 21;
+    private static final int HANDSHAKE = 22;
+    private static final int SERVER_HELLO = 2;
+    private static final int CERTIFICATE = 11;
+    private static final int SERVER_KEY_EXCHANGE = 12;
+    private static final int CERTIFICATE_REQUEST = 13;
+    private static final int SERVER_HELLO_DONE = 14;
 
     @TempDir
     static Path dir;
+    static GatewayFixture fixture;
     static Gateway gateway;
     static PpEchoUpstream upstream;
     static int port;
@@ -52,7 +63,7 @@ class GatewayTlcpWireIT {
 
     @BeforeAll
     static void start() throws Exception {
-        GatewayFixture fixture = new GatewayFixture(dir);
+        fixture = new GatewayFixture(dir);
         upstream = PpEchoUpstream.start();
         GatewayFixture.Settings settings = new GatewayFixture.Settings().upstreams(upstream.port());
         settings.handshakeTimeout = "30s";
@@ -74,19 +85,18 @@ class GatewayTlcpWireIT {
             s.getOutputStream().write(clientHello(suite));
             List<Integer> types = new ArrayList<>();
             DataInputStream in = new DataInputStream(s.getInputStream());
-            while (!types.contains(HandshakeType.SERVER_HELLO_DONE)) {
-                byte[] header = new byte[ContentType.HEADER];
+            while (!types.contains(SERVER_HELLO_DONE)) {
+                byte[] header = new byte[TlcpDetector.RECORD_HEADER_LENGTH];
                 in.readFully(header);
-                assertThat(header[0]).as("record type").isEqualTo((byte) ContentType.HANDSHAKE);
+                assertThat(header[0]).as("record type").isEqualTo((byte) HANDSHAKE);
                 byte[] fragment = new byte[((header[3] & 0xff) << 8) | (header[4] & 0xff)];
                 in.readFully(fragment);
                 int bodyLength = ((fragment[1] & 0xff) << 16) | ((fragment[2] & 0xff) << 8) | (fragment[3] & 0xff);
                 assertThat(4 + bodyLength).as("one message fills the record").isEqualTo(fragment.length);
                 types.add(fragment[0] & 0xff);
             }
-            assertThat(types).containsExactly(HandshakeType.SERVER_HELLO, HandshakeType.CERTIFICATE,
-                    HandshakeType.SERVER_KEY_EXCHANGE, HandshakeType.CERTIFICATE_REQUEST,
-                    HandshakeType.SERVER_HELLO_DONE);
+            assertThat(types).containsExactly(SERVER_HELLO, CERTIFICATE, SERVER_KEY_EXCHANGE, CERTIFICATE_REQUEST,
+                    SERVER_HELLO_DONE);
         }
     }
 
@@ -94,7 +104,7 @@ class GatewayTlcpWireIT {
     void oversizedFirstRecordIsAnsweredWithRecordOverflowAtOnce() throws Exception {
         try (Socket s = connect()) {
             // One byte over the TLCP maximum, and a little of the announced body.
-            int length = ContentType.MAX_CIPHERTEXT + 1;
+            int length = TlcpDetector.MAX_RECORD_LENGTH + 1;
             s.getOutputStream().write(new byte[] {22, 1, 1, (byte) (length >>> 8), (byte) length, 1, 0, 0, 0});
             long start = System.nanoTime();
             byte[] answer = readToEnd(s.getInputStream());
@@ -130,24 +140,21 @@ class GatewayTlcpWireIT {
         return s;
     }
 
-    /** A TLCP ClientHello record offering one suite. */
-    private static byte[] clientHello(TlcpCipherSuite suite) {
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        byte[] message = new ClientHello(ContentType.VERSION, random, new byte[0], new int[] {suite.id()},
-                new byte[] {0}, List.of()).encode();
-        byte[] record = new byte[ContentType.HEADER + message.length];
-        record[0] = ContentType.HANDSHAKE;
-        record[1] = 1;
-        record[2] = 1;
-        record[3] = (byte) (message.length >>> 8);
-        record[4] = (byte) message.length;
-        System.arraycopy(message, 0, record, ContentType.HEADER, message.length);
-        return record;
+    /** A TLCP ClientHello record offering one suite: a vehicle client engine's first flight. */
+    private static byte[] clientHello(TlcpCipherSuite suite) throws SSLException {
+        SSLEngine engine = fixture.tlcpClient(fixture.pki.vehicles().get(0), suite).newClientEngine("localhost", port);
+        engine.beginHandshake();
+        ByteBuffer record = ByteBuffer.allocate(TlcpDetector.RECORD_HEADER_LENGTH + TlcpDetector.MAX_RECORD_LENGTH);
+        engine.wrap(ByteBuffer.allocate(0), record);
+        record.flip();
+        assertThat(record.get(0)).as("a handshake record").isEqualTo((byte) HANDSHAKE);
+        byte[] bytes = new byte[record.remaining()];
+        record.get(bytes);
+        return bytes;
     }
 
     private static byte[] fatalRecordOverflow() {
-        return new byte[] {ContentType.ALERT, 1, 1, 0, 2, Alert.LEVEL_FATAL, (byte) Alert.RECORD_OVERFLOW.code()};
+        return new byte[] {ALERT, 1, 1, 0, 2, Alert.LEVEL_FATAL, (byte) Alert.RECORD_OVERFLOW.code()};
     }
 
     /** Everything the gateway sends until it closes; a read timeout fails the test. */

@@ -27,11 +27,11 @@ import io.gmtls.tboxsim.enroll.EnrollmentClient;
 import io.gmtls.tboxsim.enroll.EnrollmentException;
 import io.gmtls.tboxsim.testing.Cli;
 import io.gmtls.tboxsim.testing.FakeEnrollmentService;
-import io.gmtls.tboxsim.testing.MosquittoBroker;
 import io.gmtls.tboxsim.testing.TestGateway;
 import io.gmtls.tboxsim.transport.TransportFactory;
 import io.gmtls.tboxsim.transport.TransportKind;
 import io.gmtls.tboxsim.transport.TransportSettings;
+import io.gmtls.testsupport.Mosquitto;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.handler.ssl.SslProvider;
 import tools.jackson.databind.JsonNode;
@@ -47,7 +47,7 @@ class EnrollmentIT {
     static DevPki pki;
     static Path pkiDir;
     static FakeEnrollmentService service;
-    static MosquittoBroker broker;
+    static Mosquitto broker;
     static TestGateway gateway;
 
     @BeforeAll
@@ -55,7 +55,7 @@ class EnrollmentIT {
         pkiDir = dir.resolve("pki");
         pki = DevPkiGenerator.write(pkiDir, DevPkiOptions.defaults().withVehicles(1));
         service = new FakeEnrollmentService(pki);
-        broker = MosquittoBroker.start();
+        broker = Mosquitto.startPrivate("max_inflight_messages 0", "max_queued_messages 100000");
         gateway = TestGateway.start(dir, broker.port());
     }
 

@@ -32,10 +32,10 @@ import io.gmtls.certsdev.DevPkiOptions;
 import io.gmtls.proxy.relay.AccessLog;
 import io.gmtls.tboxsim.mqtt.MqttSubscriber;
 import io.gmtls.tboxsim.testing.Cli;
-import io.gmtls.tboxsim.testing.MosquittoBroker;
 import io.gmtls.tboxsim.testing.TestGateway;
 import io.gmtls.tboxsim.transport.TransportFactory;
 import io.gmtls.tboxsim.transport.TransportSettings;
+import io.gmtls.testsupport.Mosquitto;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import tools.jackson.databind.JsonNode;
@@ -53,14 +53,14 @@ class LoadThroughGatewayIT {
     static Path dir;
     static DevPki pki;
     static Path pkiDir;
-    static MosquittoBroker broker;
+    static Mosquitto broker;
     static TestGateway gateway;
 
     @BeforeAll
     static void start() throws Exception {
         pkiDir = dir.resolve("pki");
         pki = DevPkiGenerator.write(pkiDir, DevPkiOptions.defaults().withVehicles(VEHICLES));
-        broker = MosquittoBroker.start();
+        broker = Mosquitto.startPrivate("max_inflight_messages 0", "max_queued_messages 100000");
         gateway = TestGateway.start(dir, broker.port());
     }
 

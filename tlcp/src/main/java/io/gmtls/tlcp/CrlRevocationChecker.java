@@ -1,21 +1,15 @@
 package io.gmtls.tlcp;
 
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.crypto.Sm2PublicKey;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.io.IOException;
 import java.security.InvalidKeyException;
-import java.security.cert.CRLReason;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateRevokedException;
 import java.security.cert.X509CRL;
-import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -23,13 +17,14 @@ import org.bouncycastle.asn1.x509.CertificateList;
 
 /**
  * {@link RevocationChecker} from X.509 CRLs: a certificate is revoked when a CRL of its issuer
- * lists its serial number. A CRL counts only once its SM2-with-SM3 signature verifies with the
- * issuer's key from the verified chain (checked once per CRL and key, then remembered). The CRL
- * set can be replaced at any time ({@link #replace}), e.g. by a background refresher.
+ * lists its serial number ({@link RevocationStatus#REVOKED}). A CRL counts only once its
+ * SM2-with-SM3 signature verifies with the issuer's key from the verified chain (checked once per
+ * CRL and key, then remembered). The CRL set is fixed: build a new checker (and context) for new
+ * CRLs, or implement {@link RevocationChecker} over a store that refreshes itself.
  *
- * <p>By default a CA without a CRL passes (soft fail); {@code requireCrl} makes that a failure
- * (alert certificate_unknown). Stale CRLs (past nextUpdate) are still used: a revocation they
- * list stays a revocation.
+ * <p>By default a CA without a CRL passes (soft fail); {@code requireCrl} makes that
+ * {@link RevocationStatus#UNKNOWN} (alert certificate_unknown). Stale CRLs (past nextUpdate) are
+ * still used: a revocation they list stays a revocation.
  */
 public final class CrlRevocationChecker implements RevocationChecker {
 
@@ -38,7 +33,7 @@ public final class CrlRevocationChecker implements RevocationChecker {
 
   private final TlcpCrypto crypto;
   private final boolean requireCrl;
-  private volatile List<Entry> crls;
+  private final List<Entry> crls;
 
   /** Soft-fail checker over {@code crls}. */
   public CrlRevocationChecker(Collection<X509CRL> crls) {
@@ -46,24 +41,17 @@ public final class CrlRevocationChecker implements RevocationChecker {
   }
 
   /**
-   * @param requireCrl fail for a certificate whose issuer has no CRL in the set
+   * @param requireCrl answer {@link RevocationStatus#UNKNOWN} for a certificate whose issuer has
+   *     no CRL in the set
    * @param crypto verifies CRL signatures
+   * @throws IllegalArgumentException if a CRL cannot be encoded
    */
   public CrlRevocationChecker(Collection<X509CRL> crls, boolean requireCrl, TlcpCrypto crypto) {
     this.crypto = crypto;
     this.requireCrl = requireCrl;
-    replace(crls);
-  }
-
-  /**
-   * Replaces the CRL set atomically.
-   *
-   * @throws IllegalArgumentException if a CRL cannot be encoded
-   */
-  public void replace(Collection<X509CRL> newCrls) {
     List<Entry> list = new ArrayList<>();
     int i = 0;
-    for (X509CRL crl : newCrls) {
+    for (X509CRL crl : crls) {
       try {
         list.add(new Entry(crl, CertificateList.getInstance(crl.getEncoded()),
             ConcurrentHashMap.newKeySet()));
@@ -75,38 +63,27 @@ public final class CrlRevocationChecker implements RevocationChecker {
     this.crls = List.copyOf(list);
   }
 
-  /** Number of CRLs held. */
-  public int size() {
-    return crls.size();
-  }
-
   @Override
-  public void check(List<X509Certificate> verifiedChain) throws CertificateException {
-    List<Entry> current = crls;
+  public RevocationStatus check(List<X509Certificate> verifiedChain) {
     for (int i = 0; i + 1 < verifiedChain.size(); i++) {
       X509Certificate cert = verifiedChain.get(i);
       X509Certificate issuer = verifiedChain.get(i + 1);
       boolean found = false;
-      for (Entry e : current) {
+      for (Entry e : crls) {
         if (!e.crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())
             || !signatureValid(e, issuer)) {
           continue;
         }
         found = true;
-        X509CRLEntry revoked = e.crl.getRevokedCertificate(cert.getSerialNumber());
-        if (revoked != null) {
-          CRLReason reason = revoked.getRevocationReason();
-          throw new CertificateRevokedException(
-              revoked.getRevocationDate() == null ? new Date(0) : revoked.getRevocationDate(),
-              reason == null ? CRLReason.UNSPECIFIED : reason, issuer.getSubjectX500Principal(),
-              Map.of());
+        if (e.crl.getRevokedCertificate(cert.getSerialNumber()) != null) {
+          return RevocationStatus.REVOKED;
         }
       }
       if (!found && requireCrl) {
-        throw new CertificateException("no valid CRL for issuer "
-            + issuer.getSubjectX500Principal().getName());
+        return RevocationStatus.UNKNOWN;
       }
     }
+    return RevocationStatus.GOOD;
   }
 
   private boolean signatureValid(Entry e, X509Certificate issuer) {

@@ -1,6 +1,6 @@
 package io.gmtls.tlcp;
 
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.handshake.CertificatePathValidator;
 import io.gmtls.tlcp.handshake.DualIdentity;
@@ -143,8 +143,8 @@ public final class TlcpContext {
     return TlcpProvider.sslContext(this);
   }
 
-  /** Session caches (server by ID, client by host:port): statistics and invalidation. */
-  public TlcpSessionCache sessionCache() {
+  /** Session caches (server by ID, client by host:port); public through the JSSE session contexts. */
+  TlcpSessionCache sessionCache() {
     return sessionCache;
   }
 
@@ -327,7 +327,7 @@ public final class TlcpContext {
       return this;
     }
 
-    /** Cryptography implementation. Default {@link BcTlcpCrypto}. */
+    /** Cryptography implementation. Default: BouncyCastle's SM2/SM3/SM4. */
     public Builder crypto(TlcpCrypto crypto) {
       this.crypto = Objects.requireNonNull(crypto, "crypto");
       return this;

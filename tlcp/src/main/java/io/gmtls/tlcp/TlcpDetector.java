@@ -10,6 +10,14 @@ import java.nio.ByteBuffer;
  */
 public final class TlcpDetector {
 
+  /** Bytes of a TLCP (and TLS) record header: content type (1), version (2), length (2). */
+  public static final int RECORD_HEADER_LENGTH = ContentType.HEADER;
+  /**
+   * Largest length a TLCP record header may announce: TLCPCiphertext.length, 2^14 + 2048
+   * (GB/T 38636-2020 6.3.3.3). The engine answers a larger one with record_overflow.
+   */
+  public static final int MAX_RECORD_LENGTH = ContentType.MAX_CIPHERTEXT;
+
   /** What the first bytes are. */
   public enum Detected {
     /** A TLCP handshake record (version 0x0101). */

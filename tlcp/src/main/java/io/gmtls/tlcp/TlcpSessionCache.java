@@ -7,15 +7,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The session caches of one {@link TlcpContext}: server sessions by session ID, and client
  * sessions by {@code host:port} of the server. Both are LRU maps bounded by
  * {@code sessionCacheSize} entries; entries older than {@code sessionTimeout} are never returned.
- * Thread-safe.
+ * Thread-safe. Internal: {@link TlcpSessionContext} is its public (JSSE) view.
  */
-public final class TlcpSessionCache {
+final class TlcpSessionCache {
 
   // Adjustable through the JSSE SSLSessionContext view; read without the lock.
   private volatile int maxSize;
@@ -23,8 +22,6 @@ public final class TlcpSessionCache {
   private final Clock clock;
   private final Map<IdKey, SessionState> server;
   private final Map<String, SessionState> client;
-  private final AtomicLong hits = new AtomicLong();
-  private final AtomicLong misses = new AtomicLong();
 
   TlcpSessionCache(int maxSize, Duration timeout, Clock clock) {
     this.maxSize = maxSize;
@@ -88,7 +85,7 @@ public final class TlcpSessionCache {
     return ids;
   }
 
-  /** The fresh server session with that ID, without counting a hit or miss; null if none. */
+  /** The fresh server session with that ID (the JSSE view's lookup); null if none. */
   synchronized SessionState peekServer(byte[] id) {
     SessionState s = server.get(new IdKey(id));
     return s != null && fresh(s) ? s : null;
@@ -109,30 +106,9 @@ public final class TlcpSessionCache {
     return server.size() + client.size();
   }
 
-  /** Lookups that found a usable session. */
-  public long hits() {
-    return hits.get();
-  }
-
-  /** Lookups that found none. */
-  public long misses() {
-    return misses.get();
-  }
-
   /** Removes a server session. */
   public synchronized boolean invalidate(byte[] sessionId) {
     return server.remove(new IdKey(sessionId)) != null;
-  }
-
-  /** Removes the client session kept for that server. */
-  public synchronized boolean invalidatePeer(String host, int port) {
-    return client.remove(host + ":" + port) != null;
-  }
-
-  /** Empties both caches. */
-  public synchronized void invalidateAll() {
-    server.clear();
-    client.clear();
   }
 
   boolean fresh(SessionState s) {
@@ -148,7 +124,7 @@ public final class TlcpSessionCache {
 
   synchronized SessionState getServer(byte[] id) {
     SessionState s = maxSize > 0 ? server.get(new IdKey(id)) : null;
-    return count(s);
+    return usable(s);
   }
 
   synchronized void putClient(String peer, SessionState s) {
@@ -159,7 +135,7 @@ public final class TlcpSessionCache {
 
   synchronized SessionState getClient(String peer) {
     SessionState s = maxSize > 0 && peer != null ? client.get(peer) : null;
-    return count(s);
+    return usable(s);
   }
 
   synchronized void removeClient(String peer, SessionState s) {
@@ -168,12 +144,8 @@ public final class TlcpSessionCache {
     }
   }
 
-  private SessionState count(SessionState s) {
-    if (s != null && !fresh(s)) {
-      s = null;
-    }
-    (s == null ? misses : hits).incrementAndGet();
-    return s;
+  private SessionState usable(SessionState s) {
+    return s != null && fresh(s) ? s : null;
   }
 
   private record IdKey(byte[] id) {
@@ -190,6 +162,6 @@ public final class TlcpSessionCache {
 
   @Override
   public String toString() {
-    return "TlcpSessionCache[max=" + maxSize + ", size=" + size() + ", hits=" + hits + ", misses=" + misses + "]";
+    return "TlcpSessionCache[max=" + maxSize + ", size=" + size() + "]";
   }
 }

@@ -1,6 +1,6 @@
 package io.gmtls.tlcp;
 
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;

@@ -3,7 +3,7 @@ package io.gmtls.tlcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.message.HandshakeType;
 import io.gmtls.tlcp.message.ServerHello;
 import io.gmtls.tlcp.record.ContentType;

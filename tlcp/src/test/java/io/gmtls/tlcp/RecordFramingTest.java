@@ -2,7 +2,7 @@ package io.gmtls.tlcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.message.HandshakeType;
 import io.gmtls.tlcp.record.ContentType;
 import java.io.ByteArrayOutputStream;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gmtls.tlcp.RecordedSession.Message;
 import io.gmtls.tlcp.RecordedSession.Record;
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.handshake.KeySchedule;
 import io.gmtls.tlcp.message.ClientHello;
 import io.gmtls.tlcp.message.Extension;

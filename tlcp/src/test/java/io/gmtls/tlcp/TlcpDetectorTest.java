@@ -44,4 +44,14 @@ class TlcpDetectorTest {
     assertThat(detect(22, 1, 1, 0, 0)).isEqualTo(Detected.NOT_TLS);         // empty record
     assertThat(detect(22, 1, 1, 0x48, 1)).isEqualTo(Detected.NOT_TLS);      // oversized
   }
+
+  @Test
+  void recordLimitsAreTheStandardsNumbers() {
+    // GB/T 38636-2020 6.3.3: a 5-byte header; TLCPCiphertext.length at most 2^14 + 2048.
+    assertThat(TlcpDetector.RECORD_HEADER_LENGTH).isEqualTo(5);
+    assertThat(TlcpDetector.MAX_RECORD_LENGTH).isEqualTo(16384 + 2048);
+    int max = TlcpDetector.MAX_RECORD_LENGTH;
+    assertThat(detect(22, 1, 1, max >>> 8, max & 0xff)).isEqualTo(Detected.TLCP);
+    assertThat(detect(22, 1, 1, (max + 1) >>> 8, (max + 1) & 0xff)).isEqualTo(Detected.NOT_TLS);
+  }
 }

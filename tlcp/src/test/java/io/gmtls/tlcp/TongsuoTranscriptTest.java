@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gmtls.tlcp.RecordedSession.Message;
 import io.gmtls.tlcp.RecordedSession.Record;
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.crypto.Sm2PublicKey;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.handshake.EccKeyExchange;

@@ -3,6 +3,8 @@ package io.gmtls.brokeradapter.config;
 import java.time.Duration;
 import java.util.Objects;
 
+import io.gmtls.config.Ranges;
+
 /**
  * The broker the gate forwards allowed clients to (plain TCP, no PPv2: the broker sees the gate).
  *
@@ -18,10 +20,8 @@ public record BrokerTarget(String host, int port, Duration connectTimeout) {
         if (host.isBlank()) {
             throw new IllegalArgumentException("broker host is empty");
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("broker port must be 1..65535, was " + port);
-        }
-        Durations.checkPositive(connectTimeout, "broker connect timeout", Duration.ofMinutes(5));
+        Ranges.check("broker port", port, 1, 65535);
+        Ranges.positive("broker connect timeout", connectTimeout, Duration.ofMinutes(5));
     }
 
     @Override

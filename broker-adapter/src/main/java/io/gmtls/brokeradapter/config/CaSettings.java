@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.gmtls.config.Ranges;
+
 /**
  * How the gate calls the CA's broker authentication endpoint.
  *
@@ -55,13 +57,9 @@ public record CaSettings(URI authnUrl, Duration timeout, int maxResponseBytes, i
             // Credentials in a URL end up in logs; the endpoint contract has none.
             throw new IllegalArgumentException("CA authn URL must not carry user info");
         }
-        Durations.checkPositive(timeout, "CA timeout", Duration.ofMinutes(1));
-        if (maxResponseBytes < 256 || maxResponseBytes > 16 * 1024 * 1024) {
-            throw new IllegalArgumentException("CA max response bytes must be 256..16777216, was " + maxResponseBytes);
-        }
-        if (maxConcurrentRequests < 1 || maxConcurrentRequests > 100_000) {
-            throw new IllegalArgumentException("CA max concurrent requests must be 1..100000, was " + maxConcurrentRequests);
-        }
+        Ranges.positive("CA timeout", timeout, Duration.ofMinutes(1));
+        Ranges.check("CA max response bytes", maxResponseBytes, 256, 16 * 1024 * 1024);
+        Ranges.check("CA max concurrent requests", maxConcurrentRequests, 1, 100_000);
         Objects.requireNonNull(apiKey, "apiKey");
         apiKey.ifPresent(key -> {
             if (key.isEmpty() || key.length() > 256 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {

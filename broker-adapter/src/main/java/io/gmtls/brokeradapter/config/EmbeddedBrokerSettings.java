@@ -3,6 +3,8 @@ package io.gmtls.brokeradapter.config;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
+import io.gmtls.config.Ranges;
+
 /**
  * An MQTT broker the gate starts in its own process as its upstream ({@code broker.embedded}): for
  * demos and single-machine setups, so that no separate broker has to be installed. In-memory only
@@ -26,9 +28,6 @@ public record EmbeddedBrokerSettings(InetSocketAddress bind, int maxMessageBytes
         if (bind.getPort() == 0) {
             throw new IllegalArgumentException("embedded broker needs a fixed port: the gate connects to it");
         }
-        if (maxMessageBytes < 64 || maxMessageBytes > GateLimits.MQTT_MAX_PACKET_BYTES) {
-            throw new IllegalArgumentException("embedded broker max-message-bytes must be 64.."
-                    + GateLimits.MQTT_MAX_PACKET_BYTES + ", was " + maxMessageBytes);
-        }
+        Ranges.check("embedded broker max-message-bytes", maxMessageBytes, 64, GateLimits.MQTT_MAX_PACKET_BYTES);
     }
 }

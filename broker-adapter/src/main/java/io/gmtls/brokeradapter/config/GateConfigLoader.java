@@ -2,8 +2,8 @@ package io.gmtls.brokeradapter.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.io.StringReader;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,14 +17,16 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import io.gmtls.config.ConfigDocument;
+import io.gmtls.config.ConfigException;
+import io.gmtls.config.ConfigNode;
+import io.gmtls.config.HostPort;
 import io.gmtls.proxyprotocol.GatewayAllowList;
 import io.gmtls.proxyprotocol.HeaderOptions;
 import io.gmtls.proxyprotocol.ReceiverSettings;
@@ -32,56 +34,61 @@ import io.gmtls.proxyprotocol.ReceiverSettings;
 /**
  * Reads a gate configuration from YAML (see the module README for every key). Every problem is
  * reported as a {@link ConfigException} naming the file and the dotted key; unknown keys are errors.
+ * The reading itself (types, unknown keys, durations, addresses, sizes) is {@link ConfigNode}'s, shared
+ * with the gateway. Relative file paths are resolved against the configuration file's folder.
  */
 public final class GateConfigLoader {
 
-    private static final int MAX_FILE_BYTES = 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(GateConfigLoader.class);
+    private static final int MAX_SECRET_BYTES = 4096;
 
     private GateConfigLoader() {
     }
 
-    /** Loads and validates a configuration file. */
+    /** Loads and validates a configuration file; deprecated forms in it are logged in one warning. */
     public static GateConfig load(Path file) {
-        String source = file.toString();
-        try {
-            if (Files.size(file) > MAX_FILE_BYTES) {
-                throw new ConfigException(source + ": file is larger than " + MAX_FILE_BYTES + " bytes");
-            }
-            return parse(source, Files.readString(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new ConfigException(source + ": cannot read: " + e.getMessage());
-        }
+        return load(file, LOG::warn);
     }
 
-    /** Parses and validates configuration text; {@code source} names it in error messages. */
+    /**
+     * Loads and validates a configuration file.
+     *
+     * @param warnings receives at most one message: the deprecated forms the file uses
+     */
+    public static GateConfig load(Path file, Consumer<String> warnings) {
+        ConfigDocument document = ConfigDocument.read(file, ConfigDocument.Spelling.KEBAB);
+        GateConfig config = parse(document.root());
+        document.deprecationWarning().ifPresent(warnings);
+        return config;
+    }
+
+    /**
+     * Parses and validates configuration text; {@code source} names it in error messages, relative
+     * paths are resolved against the working directory.
+     */
     public static GateConfig parse(String source, String yamlText) {
-        Map<?, ?> root = readYaml(source, new StringReader(yamlText));
-        YamlSection top = new YamlSection(source, "", root);
+        ConfigDocument document = ConfigDocument.parse(source, yamlText, Path.of(""), ConfigDocument.Spelling.KEBAB);
+        GateConfig config = parse(document.root());
+        document.deprecationWarning().ifPresent(LOG::warn);
+        return config;
+    }
 
-        InetSocketAddress listen = address(top, "listen", true);
-        GatewayAllowList gateways;
-        try {
-            gateways = GatewayAllowList.of(top.stringList("gateways"));
-        } catch (IllegalArgumentException e) {
-            throw top.error("gateways", e.getMessage());
-        }
+    private static GateConfig parse(ConfigNode top) {
+        InetSocketAddress listen = top.socketAddress("listen", true);
+        GatewayAllowList gateways = top.build("gateways", () -> GatewayAllowList.of(top.stringList("gateways")));
 
-        YamlSection limitsSection = top.section("limits");
+        ConfigNode limitsSection = top.childOrEmpty("limits");
         GateLimits limits = limits(limitsSection);
 
-        YamlSection pp = top.section("proxy-protocol");
-        ReceiverSettings proxyProtocol;
-        int maxHeader = pp.integer("max-header-bytes", HeaderOptions.DEFAULT_MAX_HEADER_BYTES,
+        ConfigNode pp = top.childOrEmpty("proxy-protocol");
+        int maxHeader = pp.size("max-header-bytes", HeaderOptions.DEFAULT_MAX_HEADER_BYTES,
                 ReceiverSettings.MIN_MAX_HEADER_BYTES, HeaderOptions.MAX_MAX_HEADER_BYTES);
         boolean requireCrc = pp.bool("require-crc32c", false);
-        try {
-            proxyProtocol = new ReceiverSettings(maxHeader, requireCrc, limits.handshakeTimeout());
-        } catch (IllegalArgumentException e) {
-            throw limitsSection.error("handshake-timeout", e.getMessage());
-        }
-        pp.rejectUnknownKeys();
+        ReceiverSettings proxyProtocol = limitsSection.build("handshake-timeout",
+                () -> new ReceiverSettings(maxHeader, requireCrc, limits.handshakeTimeout()));
+        pp.checkNoUnknownKeys();
 
-        YamlSection brokerSection = top.section("broker");
+        ConfigNode brokerSection = top.childOrEmpty("broker");
         Optional<EmbeddedBrokerSettings> embedded = embeddedBroker(brokerSection);
         HostPort hostPort;
         if (embedded.isPresent()) {
@@ -90,90 +97,112 @@ public final class GateConfigLoader {
             }
             hostPort = embeddedTarget(embedded.get().bind());
         } else {
-            hostPort = hostPort(brokerSection, "address", brokerSection.optionalString("address").orElseThrow(
-                    () -> brokerSection.error("address", "is required (or broker.embedded)")));
+            if (!brokerSection.has("address")) {
+                throw brokerSection.error("address", "is required (or broker.embedded)");
+            }
+            // Not looked up here: the broker's name is resolved off the event loop at each connect.
+            hostPort = brokerSection.hostPort("address", false);
         }
-        BrokerTarget broker = build(brokerSection, "connect-timeout", () -> new BrokerTarget(hostPort.host(),
-                hostPort.port(), brokerSection.duration("connect-timeout", Duration.ofSeconds(5))));
-        brokerSection.rejectUnknownKeys();
+        Duration connectTimeout = brokerSection.duration("connect-timeout", Duration.ofSeconds(5));
+        BrokerTarget broker = brokerSection.build("connect-timeout",
+                () -> new BrokerTarget(hostPort.host(), hostPort.port(), connectTimeout));
+        brokerSection.checkNoUnknownKeys();
 
-        YamlSection caSection = top.section("ca");
+        ConfigNode caSection = top.childOrEmpty("ca");
         URI url;
         try {
-            url = new URI(caSection.requiredString("authn-url"));
+            url = new URI(caSection.string("authn-url"));
         } catch (URISyntaxException e) {
             throw caSection.error("authn-url", "not a URL");
         }
         Duration caTimeout = caSection.duration("timeout", Duration.ofSeconds(3));
-        int maxResponse = caSection.integer("max-response-bytes", 64 * 1024, 256, 16 * 1024 * 1024);
+        int maxResponse = caSection.size("max-response-bytes", 64 * 1024, 256, 16 * 1024 * 1024);
         int maxConcurrent = caSection.integer("max-concurrent-requests", 256, 1, 100_000);
         Optional<String> apiKey = apiKey(caSection);
         List<X509Certificate> trust = caTrust(caSection);
         if (!trust.isEmpty() && !"https".equalsIgnoreCase(url.getScheme())) {
             throw caSection.error("trust", "is only for an https authn-url");
         }
-        CaSettings ca = build(caSection, "authn-url",
+        CaSettings ca = caSection.build("authn-url",
                 () -> new CaSettings(url, caTimeout, maxResponse, maxConcurrent, apiKey, trust));
-        caSection.rejectUnknownKeys();
+        caSection.checkNoUnknownKeys();
 
-        YamlSection policySection = top.section("policy");
+        ConfigNode policySection = top.childOrEmpty("policy");
         GatePolicy policy = new GatePolicy(
                 policySection.bool("username-from-cn", false),
                 policySection.bool("enforce-acl", false),
                 policySection.bool("require-certificate-serial", false),
                 policySection.bool("require-clientid-equals-cn", false));
-        policySection.rejectUnknownKeys();
+        policySection.checkNoUnknownKeys();
 
-        YamlSection metricsSection = top.section("metrics");
+        ConfigNode metricsSection = top.childOrEmpty("metrics");
         Optional<InetSocketAddress> metricsListen = metricsSection.has("listen")
-                ? Optional.of(address(metricsSection, "listen", true)) : Optional.empty();
-        metricsSection.rejectUnknownKeys();
+                ? Optional.of(metricsSection.socketAddress("listen", true)) : Optional.empty();
+        metricsSection.checkNoUnknownKeys();
 
-        top.rejectUnknownKeys();
+        top.checkNoUnknownKeys();
         return new GateConfig(listen, gateways, proxyProtocol, broker, ca, limits, policy, metricsListen, embedded);
     }
 
+    /**
+     * A file named by key {@code name}: relative to the configuration file's folder. Gates before the
+     * shared reader resolved relative names against the working directory; such a file is still found
+     * there, with a deprecation warning, so that an operator's setup keeps starting.
+     */
+    private static Path file(ConfigNode s, String name) {
+        Path resolved = s.path(name);
+        String written = s.string(name);
+        Path asBefore = Path.of(written);
+        if (!Files.exists(resolved) && !asBefore.isAbsolute() && Files.exists(asBefore)) {
+            s.document().deprecated(s.key(name) + ": " + written + " relative to the working directory",
+                    "relative to the folder of " + s.document().source());
+            return asBefore;
+        }
+        return resolved;
+    }
+
     /** {@code ca.trust}: a PEM file of the CA certificates the HTTPS endpoint's certificate must chain to. */
-    private static List<X509Certificate> caTrust(YamlSection s) {
-        Optional<String> file = s.optionalString("trust");
-        if (file.isEmpty()) {
+    private static List<X509Certificate> caTrust(ConfigNode s) {
+        if (!s.has("trust")) {
             return List.of();
         }
+        Path file = file(s, "trust");
         List<X509Certificate> certificates = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(Path.of(file.get()))) {
+        try (InputStream in = Files.newInputStream(file)) {
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 certificates.add((X509Certificate) c);
             }
-        } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw s.error("trust", "cannot read " + file.get());
+        } catch (IOException e) {
+            throw s.error("trust", "cannot read " + file);
         } catch (CertificateException | RuntimeException e) {
-            throw s.error("trust", file.get() + " is not a PEM file of certificates");
+            throw s.error("trust", file + " is not a PEM file of certificates");
         }
         if (certificates.isEmpty()) {
-            throw s.error("trust", file.get() + " holds no certificate");
+            throw s.error("trust", file + " holds no certificate");
         }
         return List.copyOf(certificates);
     }
 
     /** {@code broker.embedded}: {@code bind} (required) and {@code max-message-bytes}. */
-    private static Optional<EmbeddedBrokerSettings> embeddedBroker(YamlSection brokerSection) {
+    private static Optional<EmbeddedBrokerSettings> embeddedBroker(ConfigNode brokerSection) {
         if (!brokerSection.has("embedded")) {
-            brokerSection.section("embedded");
             return Optional.empty();
         }
-        YamlSection s = brokerSection.section("embedded");
-        InetSocketAddress bind = address(s, "bind", true);
-        int maxMessage = s.integer("max-message-bytes", EmbeddedBrokerSettings.DEFAULT_MAX_MESSAGE_BYTES, 64,
+        ConfigNode s = brokerSection.child("embedded");
+        if (!s.has("bind")) {
+            throw s.error("bind", "is required (host:port)");
+        }
+        InetSocketAddress bind = s.socketAddress("bind", true);
+        int maxMessage = s.size("max-message-bytes", EmbeddedBrokerSettings.DEFAULT_MAX_MESSAGE_BYTES, 64,
                 GateLimits.MQTT_MAX_PACKET_BYTES);
-        s.rejectUnknownKeys();
-        return Optional.of(build(s, "bind", () -> new EmbeddedBrokerSettings(bind, maxMessage)));
+        s.checkNoUnknownKeys();
+        return Optional.of(s.build("bind", () -> new EmbeddedBrokerSettings(bind, maxMessage)));
     }
 
     /** Where the gate reaches an embedded broker: its bind address, loopback for a wildcard bind. */
     private static HostPort embeddedTarget(InetSocketAddress bind) {
-        java.net.InetAddress a = bind.getAddress();
-        String host = a.isAnyLocalAddress()
-                ? (a instanceof java.net.Inet6Address ? "::1" : "127.0.0.1") : a.getHostAddress();
+        InetAddress a = bind.getAddress();
+        String host = a.isAnyLocalAddress() ? (a instanceof Inet6Address ? "::1" : "127.0.0.1") : a.getHostAddress();
         return new HostPort(host, bind.getPort());
     }
 
@@ -181,25 +210,25 @@ public final class GateConfigLoader {
      * The CA API key, from a file ({@code api-key-file}) or an environment variable
      * ({@code api-key-env}), never from the YAML itself: configuration files get copied and shown.
      */
-    private static Optional<String> apiKey(YamlSection s) {
-        Optional<String> file = s.optionalString("api-key-file");
+    private static Optional<String> apiKey(ConfigNode s) {
+        boolean fromFile = s.has("api-key-file");
         Optional<String> env = s.optionalString("api-key-env");
-        if (file.isPresent() && env.isPresent()) {
+        if (fromFile && env.isPresent()) {
             throw s.error("api-key-file", "give api-key-file or api-key-env, not both");
         }
         String key;
-        if (file.isPresent()) {
+        if (fromFile) {
+            Path path = file(s, "api-key-file");
             try {
-                Path path = Path.of(file.get());
-                if (Files.size(path) > 4096) {
-                    throw s.error("api-key-file", "file is larger than 4096 bytes");
+                if (Files.size(path) > MAX_SECRET_BYTES) {
+                    throw s.error("api-key-file", "file is larger than " + MAX_SECRET_BYTES + " bytes");
                 }
                 key = Files.readString(path, StandardCharsets.UTF_8).strip();
-            } catch (IOException | java.nio.file.InvalidPathException e) {
-                throw s.error("api-key-file", "cannot read " + file.get());
+            } catch (IOException e) {
+                throw s.error("api-key-file", "cannot read " + path);
             }
             if (key.isEmpty()) {
-                throw s.error("api-key-file", file.get() + " is empty");
+                throw s.error("api-key-file", path + " is empty");
             }
         } else if (env.isPresent()) {
             key = System.getenv(env.get());
@@ -211,101 +240,20 @@ public final class GateConfigLoader {
             return Optional.empty();
         }
         if (key.length() > 256 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
-            throw s.error(file.isPresent() ? "api-key-file" : "api-key-env",
-                    "the key must be 1..256 printable ASCII characters");
+            throw s.error(fromFile ? "api-key-file" : "api-key-env", "the key must be 1..256 printable ASCII characters");
         }
         return Optional.of(key);
     }
 
-    private static GateLimits limits(YamlSection s) {
+    private static GateLimits limits(ConfigNode s) {
         int maxConnections = s.integer("max-connections", 10_000, 1, 10_000_000);
         Duration handshake = s.duration("handshake-timeout", Duration.ofSeconds(10));
-        int maxConnect = s.integer("max-connect-bytes", 16 * 1024, 64, 1024 * 1024);
-        int maxMessage = s.integer("max-message-bytes", 1024 * 1024, 64, GateLimits.MQTT_MAX_PACKET_BYTES);
-        int maxPipelined = s.integer("max-pipelined-bytes", 64 * 1024, 0, 16 * 1024 * 1024);
-        GateLimits limits = build(s, "handshake-timeout",
+        int maxConnect = s.size("max-connect-bytes", 16 * 1024, 64, 1024 * 1024);
+        int maxMessage = s.size("max-message-bytes", 1024 * 1024, 64, GateLimits.MQTT_MAX_PACKET_BYTES);
+        int maxPipelined = s.size("max-pipelined-bytes", 64 * 1024, 0, 16 * 1024 * 1024);
+        GateLimits limits = s.build("handshake-timeout",
                 () -> new GateLimits(maxConnections, handshake, maxConnect, maxMessage, maxPipelined));
-        s.rejectUnknownKeys();
+        s.checkNoUnknownKeys();
         return limits;
-    }
-
-    private static <T> T build(YamlSection section, String key, java.util.function.Supplier<T> factory) {
-        try {
-            return factory.get();
-        } catch (IllegalArgumentException e) {
-            throw section.error(key, e.getMessage());
-        }
-    }
-
-    private static Map<?, ?> readYaml(String source, Reader reader) {
-        LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false);
-        options.setMaxAliasesForCollections(10);
-        options.setCodePointLimit(MAX_FILE_BYTES);
-        Object document;
-        try {
-            document = new Yaml(new SafeConstructor(options)).load(reader);
-        } catch (YAMLException e) {
-            throw new ConfigException(source + ": not valid YAML: " + firstLine(e.getMessage()));
-        }
-        if (!(document instanceof Map<?, ?> map)) {
-            throw new ConfigException(source + ": must be a YAML mapping of keys (listen, gateways, broker, ca, ...)");
-        }
-        return map;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "syntax error";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl);
-    }
-
-    private record HostPort(String host, int port) {
-    }
-
-    private static HostPort hostPort(YamlSection section, String key, String text) {
-        String host;
-        String portText;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                throw section.error(key, "write [IPv6]:port");
-            }
-            host = text.substring(1, close);
-            portText = text.substring(close + 2);
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon <= 0 || text.indexOf(':') != colon) {
-                throw section.error(key, "write host:port (IPv6 as [addr]:port)");
-            }
-            host = text.substring(0, colon);
-            portText = text.substring(colon + 1);
-        }
-        if (!portText.matches("\\d{1,5}")) {
-            throw section.error(key, "port must be a number 0..65535");
-        }
-        int port = Integer.parseInt(portText);
-        if (port > 65535 || host.isBlank()) {
-            throw section.error(key, "write host:port with a port 0..65535");
-        }
-        return new HostPort(host, port);
-    }
-
-    private static InetSocketAddress address(YamlSection section, String key, boolean required) {
-        Optional<String> text = section.optionalString(key);
-        if (text.isEmpty()) {
-            if (required) {
-                throw section.error(key, "is required (host:port)");
-            }
-            return null;
-        }
-        HostPort hp = hostPort(section, key, text.get());
-        InetSocketAddress address = new InetSocketAddress(hp.host(), hp.port());
-        if (address.isUnresolved()) {
-            throw section.error(key, "host does not resolve");
-        }
-        return address;
     }
 }

@@ -2,6 +2,8 @@ package io.gmtls.brokeradapter.config;
 
 import java.time.Duration;
 
+import io.gmtls.config.Ranges;
+
 /**
  * Resource bounds of the gate.
  *
@@ -19,19 +21,10 @@ public record GateLimits(int maxConnections, Duration handshakeTimeout, int maxC
 
     /** Checks the ranges. */
     public GateLimits {
-        if (maxConnections < 1 || maxConnections > 10_000_000) {
-            throw new IllegalArgumentException("max connections must be 1..10000000, was " + maxConnections);
-        }
-        Durations.checkPositive(handshakeTimeout, "handshake timeout", Duration.ofMinutes(5));
-        if (maxConnectBytes < 64 || maxConnectBytes > 1024 * 1024) {
-            throw new IllegalArgumentException("max CONNECT bytes must be 64..1048576, was " + maxConnectBytes);
-        }
-        if (maxMessageBytes < 64 || maxMessageBytes > MQTT_MAX_PACKET_BYTES) {
-            throw new IllegalArgumentException("max message bytes must be 64.." + MQTT_MAX_PACKET_BYTES
-                    + ", was " + maxMessageBytes);
-        }
-        if (maxPipelinedBytes < 0 || maxPipelinedBytes > 16 * 1024 * 1024) {
-            throw new IllegalArgumentException("max pipelined bytes must be 0..16777216, was " + maxPipelinedBytes);
-        }
+        Ranges.check("max connections", maxConnections, 1, 10_000_000);
+        Ranges.positive("handshake timeout", handshakeTimeout, Duration.ofMinutes(5));
+        Ranges.check("max CONNECT bytes", maxConnectBytes, 64, 1024 * 1024);
+        Ranges.check("max message bytes", maxMessageBytes, 64, MQTT_MAX_PACKET_BYTES);
+        Ranges.check("max pipelined bytes", maxPipelinedBytes, 0, 16 * 1024 * 1024);
     }
 }

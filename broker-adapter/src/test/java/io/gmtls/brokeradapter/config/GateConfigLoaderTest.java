@@ -6,9 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.gmtls.config.ConfigException;
 
 class GateConfigLoaderTest {
 
@@ -57,15 +61,17 @@ class GateConfigLoaderTest {
     @Test
     void errorsNameTheFileAndTheKey() {
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "limits:\n  handshake-timout: 5s\n"))
-                .isInstanceOf(ConfigException.class).hasMessage("gate.yaml: limits.handshake-timout: unknown key");
+                .isInstanceOf(ConfigException.class).hasMessage("gate.yaml: limits.handshake-timout: unknown key (known here: max-connections, "
+                        + "handshake-timeout, max-connect-bytes, max-message-bytes, max-pipelined-bytes)");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("10.0.0.0/24", "10.0.0.1/24")))
                 .hasMessageStartingWith("gate.yaml: gateways: ").hasMessageContaining("bits set below");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("http://", "ftp://")))
                 .hasMessageStartingWith("gate.yaml: ca.authn-url: ");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "limits:\n  handshake-timeout: soon\n"))
-                .hasMessageStartingWith("gate.yaml: limits.handshake-timeout: not a duration");
+                .hasMessage("gate.yaml: limits.handshake-timeout: expected a duration like 500ms, 10s, 5m, 1h, 1d or PT3S, "
+                        + "found 'soon'");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "policy:\n  enforce-acl: yes please\n"))
-                .hasMessage("gate.yaml: policy.enforce-acl: must be true or false");
+                .hasMessage("gate.yaml: policy.enforce-acl: expected true or false, found 'yes please'");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("127.0.0.1:1883", "127.0.0.1")))
                 .hasMessageStartingWith("gate.yaml: broker.address: ");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", "listen: [1\n"))
@@ -109,6 +115,54 @@ class GateConfigLoaderTest {
                 .hasMessageStartingWith("gate.yaml: ca.trust: cannot read");
         Files.writeString(pem, "not a certificate\n");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", https)).hasMessageStartingWith("gate.yaml: ca.trust: ");
+    }
+
+    @Test
+    void durationsSizesAndAddressesFollowTheGrammarSharedWithTheGateway() {
+        GateConfig c = GateConfigLoader.parse("gate.yaml", MINIMAL.replace("listen: 127.0.0.1:1884", "listen: \":1884\"")
+                + "  timeout: PT2S\nlimits:\n  handshake-timeout: 90\n  max-connect-bytes: 32KiB\n  max-message-bytes: 2MiB\n");
+        assertThat(c.listen().getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(c.ca().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.limits().handshakeTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.limits().maxConnectBytes()).isEqualTo(32 * 1024);
+        assertThat(c.limits().maxMessageBytes()).isEqualTo(2 * 1024 * 1024);
+        // 1h is a duration now (the gate refused the unit before); the record's range check still applies.
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "limits:\n  handshake-timeout: 1h\n"))
+                .hasMessage("gate.yaml: limits.handshake-timeout: handshake timeout must be over 0 and at most 5m, was 1h");
+        assertThat(GateConfigLoader.parse("gate.yaml", MINIMAL + "limits:\n  handshake-timeout: 5m\n").limits()
+                .handshakeTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL + "limits:\n  max-message-bytes: 1GB\n"))
+                .hasMessage("gate.yaml: limits.max-message-bytes: expected a size like 16384, 64KiB or 1MiB, found '1GB'");
+        assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", MINIMAL.replace("address: 127.0.0.1:1883", "address: \":1883\"")))
+                .hasMessage("gate.yaml: broker.address: needs a host in ':1883'");
+    }
+
+    @Test
+    void relativeFilesAreFoundBesideTheConfigurationFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ca-api-key"), "broker-key-456\n");
+        Path config = dir.resolve("gate.yaml");
+        Files.writeString(config, MINIMAL + "  api-key-file: ca-api-key\n");
+        List<String> warnings = new ArrayList<>();
+        assertThat(GateConfigLoader.load(config, warnings::add).ca().apiKey()).contains("broker-key-456");
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aFileRelativeToTheWorkingDirectoryStillLoadsWithOneWarning(@TempDir Path dir) throws Exception {
+        // Earlier gates resolved relative names against the working directory (the module folder here).
+        Path key = Path.of("target", "gate-loader-test-api-key");
+        Files.createDirectories(key.getParent());
+        Files.writeString(key, "broker-key-789\n");
+        try {
+            Path config = dir.resolve("gate.yaml");
+            Files.writeString(config, MINIMAL + "  api-key-file: " + key + "\n");
+            List<String> warnings = new ArrayList<>();
+            assertThat(GateConfigLoader.load(config, warnings::add).ca().apiKey()).contains("broker-key-789");
+            assertThat(warnings).containsExactly(config + ": deprecated spellings, still read (rename them): "
+                    + "ca.api-key-file: " + key + " relative to the working directory → relative to the folder of " + config);
+        } finally {
+            Files.delete(key);
+        }
     }
 
     /** A self-signed P-256 certificate (CN=gate test CA), for parsing only. */

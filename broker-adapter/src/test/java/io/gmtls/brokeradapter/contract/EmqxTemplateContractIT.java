@@ -31,7 +31,6 @@ import io.gmtls.brokeradapter.config.GateLimits;
 import io.gmtls.brokeradapter.config.GatePolicy;
 import io.gmtls.brokeradapter.gate.AuthGateServer;
 import io.gmtls.brokeradapter.gate.GateMetrics;
-import io.gmtls.brokeradapter.testing.Mosquitto;
 import io.gmtls.brokeradapter.testing.TestMqttClient;
 import io.gmtls.proxyprotocol.CertificateFacts;
 import io.gmtls.proxyprotocol.ConnectionFacts;
@@ -40,6 +39,7 @@ import io.gmtls.proxyprotocol.GatewayAllowList;
 import io.gmtls.proxyprotocol.HeaderOptions;
 import io.gmtls.proxyprotocol.ProxyHeaderEncoder;
 import io.gmtls.proxyprotocol.ReceiverSettings;
+import io.gmtls.testsupport.Mosquitto;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -224,7 +224,7 @@ class EmqxTemplateContractIT {
 
     @Test
     void gateWithTheRealCaAndMosquittoRelaysTheEnrolledVehicleOnly() throws Exception {
-        InetSocketAddress mosquitto = Mosquitto.address();
+        InetSocketAddress mosquitto = Mosquitto.shared();
         GateConfig config = new GateConfig(new InetSocketAddress("127.0.0.1", 0), GatewayAllowList.of("127.0.0.1"),
                 ReceiverSettings.defaults(), new BrokerTarget("127.0.0.1", mosquitto.getPort(), Duration.ofSeconds(2)),
                 new CaSettings(ca.authnUrl(), Duration.ofSeconds(10), 64 * 1024, 16, Optional.of(ca.brokerKey())),

@@ -11,10 +11,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
@@ -31,6 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.gmtls.pki.service.PkiCaApplication;
 import io.gmtls.pki.web.ApiKeys;
+import io.gmtls.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,7 +46,7 @@ final class PkiCaInstance implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
-    private final String database;
+    private final TestDatabase database;
     private final Path work;
     private final ConfigurableApplicationContext context;
     private final String baseUrl;
@@ -57,8 +55,7 @@ final class PkiCaInstance implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PkiCaInstance() throws Exception {
-        database = "gate_contract_" + HexFormat.of().formatHex(bytes(6));
-        admin("CREATE DATABASE " + database);
+        database = new TestDatabase("gate_contract_");
         work = Files.createTempDirectory("gate-contract-ca");
         // Keep the test JVM's logging as it is: Spring Boot would otherwise reconfigure logback.
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
@@ -68,7 +65,7 @@ final class PkiCaInstance implements AutoCloseable {
                     "--server.address=127.0.0.1",
                     "--spring.main.banner-mode=off",
                     "--gmtls.db.mode=external",
-                    "--gmtls.db.url=" + databaseUrl(),
+                    "--gmtls.db.url=" + database.url(),
                     "--gmtls.db.pool-size=4",
                     "--gmtls.ca.key-dir=" + work.resolve("keys"),
                     "--gmtls.ca.key-passphrase=contract-test",
@@ -153,30 +150,7 @@ final class PkiCaInstance implements AutoCloseable {
     }
 
     private void dropDatabase() throws SQLException {
-        admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-    }
-
-    // ---- the test PostgreSQL ---------------------------------------------------------------
-
-    private static String adminUrl() {
-        String env = System.getenv("GMTLS_TEST_JDBC_URL");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        return System.getProperty("gmtls.test.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
-    }
-
-    private String databaseUrl() {
-        String admin = adminUrl();
-        int q = admin.indexOf('?');
-        String base = q < 0 ? admin : admin.substring(0, q);
-        return base.substring(0, base.lastIndexOf('/') + 1) + database + (q < 0 ? "" : admin.substring(q));
-    }
-
-    private static void admin(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(adminUrl()); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
+        database.close();
     }
 
     private static byte[] bytes(int n) {

@@ -8,7 +8,7 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-import io.gmtls.brokeradapter.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.brokeradapter.config.EmbeddedBrokerSettings;
 import io.gmtls.brokeradapter.config.GateConfig;
 import io.gmtls.brokeradapter.config.GateConfigLoader;
@@ -53,12 +53,12 @@ class EmbeddedBrokerConfigTest {
                 .hasMessage("gate.yaml: broker.embedded.bind: is required (host:port)");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml",
                 HEAD + "broker:\n  embedded: {bind: 127.0.0.1:11884, persistence: true}\n"))
-                .hasMessage("gate.yaml: broker.embedded.persistence: unknown key");
+                .hasMessage("gate.yaml: broker.embedded.persistence: unknown key (known here: bind, max-message-bytes)");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml",
                 HEAD + "broker:\n  embedded: {bind: 127.0.0.1:11884, max-message-bytes: 10}\n"))
-                .hasMessageStartingWith("gate.yaml: broker.embedded.max-message-bytes: must be 64..");
+                .hasMessageStartingWith("gate.yaml: broker.embedded.max-message-bytes: must be between 64 and ");
         assertThatThrownBy(() -> GateConfigLoader.parse("gate.yaml", HEAD + "broker:\n  embedded: yes\n"))
-                .hasMessage("gate.yaml: broker.embedded: must be a mapping of keys");
+                .hasMessage("gate.yaml: broker.embedded: expected a mapping (key: value), found boolean true");
     }
 
     @Test

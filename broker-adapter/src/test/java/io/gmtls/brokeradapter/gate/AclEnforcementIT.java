@@ -16,9 +16,9 @@ import io.gmtls.brokeradapter.testing.FakeCa;
 import io.gmtls.brokeradapter.testing.FakeCa.Answer;
 import io.gmtls.brokeradapter.testing.GateFixture;
 import io.gmtls.brokeradapter.testing.LogCapture;
-import io.gmtls.brokeradapter.testing.Mosquitto;
 import io.gmtls.brokeradapter.testing.Ppv2;
 import io.gmtls.brokeradapter.testing.TestMqttClient;
+import io.gmtls.testsupport.Mosquitto;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -54,7 +54,7 @@ class AclEnforcementIT {
     @BeforeAll
     static void start() throws Exception {
         ca = FakeCa.start(body -> Answer.json(OWN_TOPICS_ACL));
-        mosquitto = Mosquitto.address();
+        mosquitto = Mosquitto.shared();
     }
 
     @AfterAll

@@ -26,9 +26,9 @@ import io.gmtls.brokeradapter.testing.FakeCa;
 import io.gmtls.brokeradapter.testing.FakeCa.Answer;
 import io.gmtls.brokeradapter.testing.GateFixture;
 import io.gmtls.brokeradapter.testing.LogCapture;
-import io.gmtls.brokeradapter.testing.Mosquitto;
 import io.gmtls.brokeradapter.testing.Ppv2;
 import io.gmtls.brokeradapter.testing.TestMqttClient;
+import io.gmtls.testsupport.Mosquitto;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
@@ -57,7 +57,7 @@ class AuthGateIT {
     @BeforeAll
     static void startCa() throws Exception {
         ca = FakeCa.start(body -> Answer.allow());
-        mosquitto = Mosquitto.address();
+        mosquitto = Mosquitto.shared();
     }
 
     @AfterAll

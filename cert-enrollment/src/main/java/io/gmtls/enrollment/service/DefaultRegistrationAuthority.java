@@ -1,5 +1,8 @@
 package io.gmtls.enrollment.service;
 
+import io.gmtls.enrollment.credential.EnrollmentCredential;
+import io.gmtls.enrollment.credential.OneTimeTokenCredential;
+import io.gmtls.enrollment.credential.PresentedCredentials;
 import io.gmtls.enrollment.ppv2.GatewayIdentity;
 import io.gmtls.enrollment.service.EnrollmentRecords.Operation;
 import io.gmtls.pki.core.Actor;
@@ -11,10 +14,9 @@ import io.gmtls.pki.core.EnrollmentTokens;
 import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.PkiException;
 import io.gmtls.pki.core.RevocationReason;
-import io.gmtls.pki.core.Vehicle;
+import io.gmtls.pki.core.Transactions;
 import io.gmtls.pki.core.VehicleCredentials;
 import io.gmtls.pki.core.VehicleDirectory;
-import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.core.VehiclePairRequest;
 import io.gmtls.pki.core.crypto.CertificateRequests;
 import io.gmtls.pki.core.crypto.CertificateRequests.VerifiedCsr;
@@ -23,7 +25,6 @@ import io.gmtls.pki.core.crypto.KeyAlgorithm;
 import io.gmtls.pki.core.crypto.ProofOfPossessionException;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.core.profile.ProfileUsage;
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -34,15 +35,15 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.transaction.TransactionException;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The registration authority: checks the caller's credential (per-model certificate, one-time token,
  * or the vehicle's current signing certificate, as the gateway's PPv2 header names it) and the CSR,
- * then has the in-process CA issue the signing + encryption pair.
+ * then has the in-process CA issue the signing + encryption pair. Each kind of credential is an
+ * {@link EnrollmentCredential} (package {@code io.gmtls.enrollment.credential}) that says whether it
+ * authorises the operation; this class runs the request from start to end. Plain Java: storage is
+ * reached through ports ({@link Transactions}, {@link EnrollmentRecords}, {@link SupersededPairs},
+ * {@link StoreFailures}).
  *
  * <p>All writes of one request happen in one PostgreSQL transaction: the CA's certificate rows and
  * audit events, the use of the token, the revocation (or scheduling) of a renewed vehicle's old pair,
@@ -59,8 +60,8 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
 
     /** The collaborators, wired in one place (the application). */
     public record Parts(CertificateAuthority ca, VehicleDirectory vehicles, EnrollmentTokens tokens,
-            EnrollmentRecords records, SupersededPairs superseded, RateLimiter limiter, EnrollmentAudit audit, TransactionTemplate transactions,
-            CaUrls urls, Clock clock, String vehicleCaName, Duration renewalOverlap) {
+            EnrollmentRecords records, SupersededPairs superseded, RateLimiter limiter, EnrollmentAudit audit, Transactions transactions,
+            StoreFailures storeFailures, CaUrls urls, Clock clock, String vehicleCaName, Duration renewalOverlap) {
 
         public Parts {
             Objects.requireNonNull(ca);
@@ -71,6 +72,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
             Objects.requireNonNull(limiter);
             Objects.requireNonNull(audit);
             Objects.requireNonNull(transactions);
+            Objects.requireNonNull(storeFailures);
             Objects.requireNonNull(urls);
             Objects.requireNonNull(clock);
             Objects.requireNonNull(vehicleCaName);
@@ -79,9 +81,12 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     }
 
     private final Parts p;
+    private final EnrollmentCredential.Checks checks;
 
     public DefaultRegistrationAuthority(Parts parts) {
         this.p = parts;
+        this.checks = new EnrollmentCredential.Checks(parts.vehicles(), parts.tokens(), parts.superseded(),
+                parts.clock());
     }
 
     @Override
@@ -114,8 +119,13 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     public List<X509Certificate> caCertificates() {
         try {
             return p.ca().chain(p.vehicleCaName());
-        } catch (PkiException | DataAccessException e) {
+        } catch (PkiException e) {
             throw mapFailure(e);
+        } catch (RuntimeException e) {
+            if (p.storeFailures().unavailable(e)) {
+                throw mapFailure(e);
+            }
+            throw e;
         }
     }
 
@@ -128,6 +138,8 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         final EnrollmentRequest request;
         String vin;
         Actor actor;
+        /** Set once the credential passed its checks: refusals before that are only counted. */
+        boolean accepted;
 
         Context(Operation operation, EnrollmentRequest request) {
             this.operation = operation;
@@ -155,7 +167,16 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     }
 
     private void refused(Context ctx, EnrollmentProblem problem) {
-        if (!problem.audited() || problem.recorded()) {
+        if (problem.recorded()) {
+            return;
+        }
+        if (!ctx.accepted) {
+            // No credential accepted: anyone could send this, from many addresses (issue 11 item 21).
+            p.audit().refusedUnauthenticated(ctx.action(), problem, ctx.request.identity(), ctx.request.protocol());
+            problem.markRecorded();
+            return;
+        }
+        if (!problem.audited()) {
             return;
         }
         p.audit().refused(ctx.actor, ctx.action(), ctx.vin, problem, ctx.request.identity(), ctx.request.protocol());
@@ -188,9 +209,10 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
                     csr.commonName() == null ? "the CSR subject has no CN; it must be the VIN " + vin
                             : "the CSR subject CN is not the VIN " + vin);
         }
-        Credential credential = presentedCredential(ctx);
+        EnrollmentCredential credential = PresentedCredentials.of(request, vin, ctx.operation == Operation.RENEW,
+                p.ca(), p.vehicles());
         ctx.actor = credential.actor();
-        if (credential instanceof TokenCredential) {
+        if (credential instanceof OneTimeTokenCredential) {
             RateLimiter.Verdict verdict = p.limiter().credential("token-vin:" + vin);
             if (!verdict.allowed()) {
                 throw EnrollmentProblem.rateLimited("too many token attempts for VIN " + vin, verdict);
@@ -203,25 +225,29 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
             return replay.get();
         }
         if (ctx.operation == Operation.ENROLL) {
-            checkEnrollCredential(credential, vin);
+            credential.authorizeEnroll(vin, checks);
         } else {
-            checkRenewCredential(credential, vin, csr);
+            credential.authorizeRenew(vin, csr, checks);
         }
+        ctx.accepted = true;
         try {
-            EnrollmentOutcome outcome = p.transactions().execute(status -> issue(ctx, credential, der, csrSm3));
+            EnrollmentOutcome outcome = p.transactions().inTransaction(() -> issue(ctx, credential, der, csrSm3));
             if (!outcome.created()) {
                 auditReplay(ctx, credential);
             }
             return outcome;
-        } catch (DuplicateKeyException e) {
+        } catch (EnrollmentRecords.AlreadyStoredException e) {
             // The same request committed concurrently on another node between our checks.
             return replay(ctx, credential, csrSm3).orElseThrow(() -> new EnrollmentProblem(
                     ProblemType.ALREADY_ENROLLED, "VIN " + vin + " was enrolled concurrently"));
         }
     }
 
-    /** Everything that writes, in one transaction (the caller's TransactionTemplate). */
-    private EnrollmentOutcome issue(Context ctx, Credential credential, byte[] der, String csrSm3) {
+    /**
+     * Everything that writes, in one transaction. Work that must wait for the commit (the CRL after
+     * revoking the old pair) runs after it, before the transaction call returns.
+     */
+    private EnrollmentOutcome issue(Context ctx, EnrollmentCredential credential, byte[] der, String csrSm3) {
         String vin = ctx.vin;
         p.records().lockVehicle(vin).orElseThrow(() -> new EnrollmentProblem(ProblemType.VIN_NOT_REGISTERED,
                 "VIN " + vin + " is not registered"));
@@ -239,8 +265,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
                         + " already has a valid signing certificate; renew with it (POST /api/v1/renew)");
             }
         } else {
-            VehicleCredential current = (VehicleCredential) credential;
-            IssuedCertificate fresh = p.ca().find(current.certificate().serial()).orElseThrow();
+            IssuedCertificate fresh = p.ca().find(credential.certificate().orElseThrow().serial()).orElseThrow();
             if (!fresh.usableAt(now) || p.superseded().isScheduled(fresh.serial())) {
                 throw new EnrollmentProblem(ProblemType.CERTIFICATE_SUPERSEDED,
                         "certificate " + fresh.serial() + " was renewed or revoked concurrently");
@@ -248,12 +273,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
             oldPair = currentPair(vin, now);
         }
         VehicleCredentials issued = p.ca().issueVehiclePair(new VehiclePairRequest(vin, der), ctx.actor);
-        if (credential instanceof TokenCredential token) {
-            Optional<String> tokenVin = p.tokens().consume(token.token(), ctx.actor);
-            if (tokenVin.isEmpty() || !tokenVin.get().equals(vin)) {
-                throw new EnrollmentProblem(ProblemType.TOKEN_USED, "the enrollment token was used concurrently");
-            }
-        }
+        credential.issued(vin, checks);
         String superseded = "";
         if (ctx.operation == Operation.RENEW) {
             superseded = supersede(oldPair, vin, issued.signing().serial(), ctx.actor, now);
@@ -288,195 +308,9 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Credentials
-
-    /** A credential as presented, before it is checked for the operation. */
-    private sealed interface Credential permits ModelCredential, VehicleCredential, TokenCredential {
-        /** Stored with the result: a retry must present the same credential. */
-        String key();
-
-        Actor actor();
-    }
-
-    private record ModelCredential(IssuedCertificate certificate) implements Credential {
-        @Override
-        public String key() {
-            return "model-cert:" + certificate.serial();
-        }
-
-        @Override
-        public Actor actor() {
-            return EnrollmentAudit.actor("model-cert:" + certificate.commonName() + "/" + certificate.serial());
-        }
-    }
-
-    private record VehicleCredential(IssuedCertificate certificate) implements Credential {
-        @Override
-        public String key() {
-            return "vehicle-cert:" + certificate.serial();
-        }
-
-        @Override
-        public Actor actor() {
-            return EnrollmentAudit.actor("vehicle-cert:" + certificate.commonName() + "/" + certificate.serial());
-        }
-    }
-
-    private record TokenCredential(String token, String hash, String vin) implements Credential {
-        @Override
-        public String key() {
-            return "token:" + hash;
-        }
-
-        @Override
-        public Actor actor() {
-            return EnrollmentAudit.actor("token:" + vin);
-        }
-
-        @Override
-        public String toString() {
-            return "TokenCredential[vin=" + vin + "]";
-        }
-    }
-
-    private Credential presentedCredential(Context ctx) {
-        EnrollmentRequest request = ctx.request;
-        GatewayIdentity identity = request.identity();
-        if (request.token() != null) {
-            if (ctx.operation == Operation.RENEW) {
-                throw new EnrollmentProblem(ProblemType.INVALID_REQUEST,
-                        "renewal takes no token: its credential is the vehicle's current signing certificate");
-            }
-            String token = request.token();
-            if (token.isEmpty() || token.length() > EnrollmentTokens.MAX_TOKEN_LENGTH) {
-                throw new EnrollmentProblem(ProblemType.TOKEN_INVALID, "unknown enrollment token");
-            }
-            return new TokenCredential(token, EnrollmentTokens.fingerprint(token), ctx.vin);
-        }
-        if (identity.certificate().isEmpty()) {
-            String what = ctx.operation == Operation.RENEW ? "renewal needs the vehicle's current signing certificate"
-                    : "enrollment needs a per-model certificate or a one-time token";
-            throw new EnrollmentProblem(ProblemType.NO_CREDENTIAL, identity.presentedUnverified()
-                    ? "the client certificate did not verify at the gateway; " + what
-                    : "no client certificate and no token; " + what);
-        }
-        GatewayIdentity.VerifiedCertificate presented = identity.certificate().get();
-        String cn = printable(presented.commonName());
-        String serial = presented.serial().orElseThrow(() -> new EnrollmentProblem(ProblemType.UNKNOWN_CERTIFICATE,
-                "the gateway sent no certificate serial (PPv2 TLV 0xE0)"));
-        Optional<IssuedCertificate> known = p.ca().find(serial);
-        if (known.isEmpty()) {
-            if (ctx.operation == Operation.ENROLL && !ProfileCatalog.VIN.matcher(cn).matches()
-                    && p.vehicles().model(cn).isEmpty()) {
-                throw new EnrollmentProblem(ProblemType.UNKNOWN_MODEL, "model " + cn + " is not registered");
-            }
-            throw new EnrollmentProblem(ProblemType.UNKNOWN_CERTIFICATE,
-                    "certificate " + serial + " (CN " + cn + ") was not issued by this CA");
-        }
-        IssuedCertificate certificate = known.get();
-        if (!certificate.commonName().equals(presented.commonName())) {
-            throw new EnrollmentProblem(ProblemType.UNKNOWN_CERTIFICATE,
-                    "certificate " + serial + " does not have the CN " + cn);
-        }
-        if (certificate.usage() == ProfileUsage.MODEL_SIGNING) {
-            return new ModelCredential(certificate);
-        }
-        if (certificate.usage() == ProfileUsage.VEHICLE_SIGNING) {
-            return new VehicleCredential(certificate);
-        }
-        throw new EnrollmentProblem(ProblemType.WRONG_CREDENTIAL,
-                "certificate " + serial + " is not a vehicle or per-model signing certificate");
-    }
-
-    private void checkEnrollCredential(Credential credential, String vin) {
-        Instant now = p.clock().instant();
-        VehicleModel model;
-        Vehicle vehicle;
-        if (credential instanceof ModelCredential m) {
-            requireUsable(m.certificate(), now, "per-model certificate");
-            String code = m.certificate().modelCode() != null ? m.certificate().modelCode()
-                    : m.certificate().commonName();
-            model = p.vehicles().model(code).orElseThrow(() -> new EnrollmentProblem(ProblemType.UNKNOWN_MODEL,
-                    "model " + code + " is not registered"));
-            vehicle = p.vehicles().vehicle(vin).orElseThrow(() -> new EnrollmentProblem(
-                    ProblemType.VIN_NOT_REGISTERED, "VIN " + vin + " is not registered"));
-            if (!vehicle.modelCode().equals(model.code())) {
-                throw new EnrollmentProblem(ProblemType.VIN_NOT_REGISTERED,
-                        "VIN " + vin + " is not registered to model " + model.code());
-            }
-        } else if (credential instanceof TokenCredential t) {
-            EnrollmentTokens.TokenState state = p.tokens().state(t.token());
-            switch (state.status()) {
-                case UNKNOWN -> throw new EnrollmentProblem(ProblemType.TOKEN_INVALID, "unknown enrollment token");
-                case USED -> throw new EnrollmentProblem(ProblemType.TOKEN_USED, "the enrollment token was already used");
-                case EXPIRED -> throw new EnrollmentProblem(ProblemType.TOKEN_EXPIRED, "the enrollment token expired at "
-                        + state.expiresAt());
-                case VALID -> {
-                    // checked below: bound to this VIN
-                }
-            }
-            if (!state.vin().equals(vin)) {
-                throw new EnrollmentProblem(ProblemType.TOKEN_WRONG_VIN,
-                        "the enrollment token is not bound to VIN " + vin);
-            }
-            Vehicle registered = p.vehicles().vehicle(vin).orElseThrow(() -> new EnrollmentProblem(
-                    ProblemType.VIN_NOT_REGISTERED, "VIN " + vin + " is not registered"));
-            vehicle = registered;
-            model = p.vehicles().model(registered.modelCode()).orElseThrow(() -> new EnrollmentProblem(
-                    ProblemType.UNKNOWN_MODEL, "model " + registered.modelCode() + " is not registered"));
-        } else {
-            throw new EnrollmentProblem(ProblemType.WRONG_CREDENTIAL,
-                    "a vehicle certificate renews (POST /api/v1/renew); enrollment needs a per-model certificate"
-                            + " or a one-time token");
-        }
-        if (!model.enrollmentAllowed()) {
-            throw new EnrollmentProblem(ProblemType.ENROLLMENT_DISABLED,
-                    "enrollment is turned off for model " + model.code());
-        }
-    }
-
-    private void checkRenewCredential(Credential credential, String vin, VerifiedCsr csr) {
-        if (!(credential instanceof VehicleCredential v)) {
-            throw new EnrollmentProblem(ProblemType.WRONG_CREDENTIAL,
-                    "renewal needs the vehicle's current signing certificate, not a per-model certificate");
-        }
-        IssuedCertificate certificate = v.certificate();
-        if (!vin.equals(certificate.vin()) || !vin.equals(certificate.commonName())) {
-            throw new EnrollmentProblem(ProblemType.WRONG_CREDENTIAL,
-                    "certificate " + certificate.serial() + " is not a certificate of VIN " + vin);
-        }
-        requireUsable(certificate, p.clock().instant(), "signing certificate");
-        if (p.superseded().isScheduled(certificate.serial())) {
-            throw new EnrollmentProblem(ProblemType.CERTIFICATE_SUPERSEDED, "certificate " + certificate.serial()
-                    + " has already been renewed; use the newest certificate");
-        }
-        p.vehicles().vehicle(vin).orElseThrow(() -> new EnrollmentProblem(ProblemType.VIN_NOT_REGISTERED,
-                "VIN " + vin + " is not registered"));
-        try {
-            if (MessageDigest.isEqual(csr.publicKey().getEncoded(), Certificates.subjectPublicKeyInfo(certificate.der()))) {
-                throw new EnrollmentProblem(ProblemType.KEY_REUSED,
-                        "the CSR carries the key of the current certificate; renew with a new key");
-            }
-        } catch (IOException e) {
-            throw new EnrollmentProblem(ProblemType.INVALID_CSR, "the CSR's public key cannot be encoded");
-        }
-    }
-
-    private static void requireUsable(IssuedCertificate certificate, Instant now, String what) {
-        if (certificate.status() == CertificateStatus.REVOKED) {
-            throw new EnrollmentProblem(ProblemType.CERTIFICATE_REVOKED,
-                    "the " + what + " " + certificate.serial() + " is revoked");
-        }
-        if (!certificate.usableAt(now)) {
-            throw new EnrollmentProblem(ProblemType.CERTIFICATE_EXPIRED,
-                    "the " + what + " " + certificate.serial() + " is expired or not yet valid");
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------
     // Retries
 
-    private Optional<EnrollmentOutcome> replay(Context ctx, Credential credential, String csrSm3) {
+    private Optional<EnrollmentOutcome> replay(Context ctx, EnrollmentCredential credential, String csrSm3) {
         Optional<EnrollmentRecords.Record> stored = p.records().find(ctx.vin, csrSm3);
         if (stored.isEmpty() || stored.get().operation() != ctx.operation
                 || !sameCredential(stored.get().credential(), credential.key())) {
@@ -484,8 +318,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         }
         // The credential must still stand, except that a renewal's own credential may since have been
         // superseded by exactly that renewal.
-        IssuedCertificate certificate = credential instanceof ModelCredential m ? m.certificate()
-                : credential instanceof VehicleCredential v ? v.certificate() : null;
+        IssuedCertificate certificate = credential.certificate().orElse(null);
         if (certificate != null && certificate.status() == CertificateStatus.REVOKED
                 && !(ctx.operation == Operation.RENEW && certificate.revocationReason() == RevocationReason.SUPERSEDED)) {
             throw new EnrollmentProblem(ProblemType.CERTIFICATE_REVOKED,
@@ -496,10 +329,12 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         return Optional.of(outcome);
     }
 
-    private void auditReplay(Context ctx, Credential credential) {
-        p.transactions().executeWithoutResult(status -> p.audit().success(credential.actor(), ctx.action(), ctx.vin,
-                "retry answered with the stored result " + ctx.request.identity().describe() + " protocol="
-                        + ctx.request.protocol()));
+    private void auditReplay(Context ctx, EnrollmentCredential credential) {
+        p.transactions().inTransaction(() -> {
+            p.audit().success(credential.actor(), ctx.action(), ctx.vin, "retry answered with the stored result "
+                    + ctx.request.identity().describe() + " protocol=" + ctx.request.protocol());
+            return null;
+        });
     }
 
     private static boolean sameCredential(String stored, String presented) {
@@ -562,13 +397,8 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         }
     }
 
-    /** A value for a message: at most 64 characters. (PPv2 values are already free of control characters.) */
-    private static String printable(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
-    }
-
     /** Turns anything that is not a refusal into one: the CA's own refusals, database trouble, bugs. */
-    static EnrollmentProblem mapFailure(RuntimeException e) {
+    private EnrollmentProblem mapFailure(RuntimeException e) {
         if (e instanceof EnrollmentProblem problem) {
             return problem;
         }
@@ -585,7 +415,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
                 }
             };
         }
-        if (e instanceof DataAccessException || e instanceof TransactionException) {
+        if (p.storeFailures().unavailable(e)) {
             log.warn("database unavailable: {}", e.getClass().getSimpleName());
             return new EnrollmentProblem(ProblemType.UNAVAILABLE, "the database is unavailable; nothing was issued");
         }

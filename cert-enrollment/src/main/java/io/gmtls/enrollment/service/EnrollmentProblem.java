@@ -27,8 +27,10 @@ public final class EnrollmentProblem extends RuntimeException {
     }
 
     /**
-     * A rate-limit refusal. Only some are audited (the first of a key, then at most one a minute): a
-     * client that keeps trying must not be able to flood the (serialised) audit log.
+     * A rate-limit refusal. Only some are audited as rows of their own (the first of a key, then at most
+     * one a minute): a client that keeps trying must not be able to flood the (serialised) audit log.
+     * Refusals before a credential was accepted, rate limits included, are all counted in the audit
+     * log's per-prefix sums instead ({@link EnrollmentAudit#refusedUnauthenticated}).
      */
     public static EnrollmentProblem rateLimited(String what, RateLimiter.Verdict verdict) {
         return new EnrollmentProblem(ProblemType.RATE_LIMITED, what + " (limit per " + verdict.limitedBy()

@@ -1,53 +1,41 @@
 package io.gmtls.enrollment.service;
 
 import java.util.Optional;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The results of issued enrollments and renewals, keyed by VIN and the CSR's SM3 hash. */
-public final class EnrollmentRecords {
+/** The results of issued enrollments and renewals, keyed by VIN and the CSR's SM3 hash (a port). */
+public interface EnrollmentRecords {
 
     /** Which operation issued a record. */
-    public enum Operation {
+    enum Operation {
         ENROLL, RENEW
     }
 
     /** A stored result. */
-    public record Record(String vin, String csrSm3, Operation operation, String credential, String signSerial,
+    record Record(String vin, String csrSm3, Operation operation, String credential, String signSerial,
             String encSerial, byte[] envelopedKey) {
     }
 
-    private final JdbcClient jdbc;
-
-    public EnrollmentRecords(JdbcClient jdbc) {
-        this.jdbc = jdbc;
-    }
-
-    public Optional<Record> find(String vin, String csrSm3) {
-        return jdbc.sql("""
-                SELECT vin, csr_sm3, operation, credential, sign_serial, enc_serial, enveloped_key
-                  FROM enrollment_record WHERE vin = ? AND csr_sm3 = ?
-                """).params(vin, csrSm3)
-                .query((rs, n) -> new Record(rs.getString(1), rs.getString(2), Operation.valueOf(rs.getString(3)),
-                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getBytes(7)))
-                .optional();
-    }
+    Optional<Record> find(String vin, String csrSm3);
 
     /**
-     * Locks the vehicle's row for the caller's transaction (FOR NO KEY UPDATE: it serialises enrollments
-     * and renewals of one VIN without blocking pki-ca's inserts that reference the row) and returns its
-     * model, or empty when the VIN is not registered.
+     * Locks the vehicle for the caller's transaction, so that enrollments and renewals of one VIN run one
+     * after the other, and returns its model, or empty when the VIN is not registered.
      */
-    public Optional<String> lockVehicle(String vin) {
-        return jdbc.sql("SELECT model_code FROM vehicle WHERE vin = ? FOR NO KEY UPDATE").param(vin)
-                .query(String.class).optional();
-    }
+    Optional<String> lockVehicle(String vin);
 
-    /** Inserts in the caller's transaction; the unique (vin, csr_sm3) constraint refuses a second one. */
-    public void insert(Record r) {
-        jdbc.sql("""
-                INSERT INTO enrollment_record (vin, csr_sm3, operation, credential, sign_serial, enc_serial, enveloped_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).params(r.vin(), r.csrSm3(), r.operation().name(), r.credential(), r.signSerial(), r.encSerial(),
-                r.envelopedKey()).update();
+    /**
+     * Inserts in the caller's transaction; a second record for the same VIN and CSR is refused with
+     * {@link AlreadyStoredException} (the same request committed concurrently, on another node).
+     */
+    void insert(Record r);
+
+    /** A record for this VIN and CSR exists already. */
+    final class AlreadyStoredException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        public AlreadyStoredException(String vin) {
+            super("an enrollment record for VIN " + vin + " and this CSR exists");
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.gmtls.pki.core.CertificateAuthority;
 import io.gmtls.pki.core.CertificateStatus;
 import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.RevocationReason;
+import io.gmtls.pki.core.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -14,23 +15,20 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Revokes (reason superseded) the old certificates of renewed vehicles once their overlap has ended.
  * Each certificate is revoked and unscheduled in one transaction; rows are taken with
  * {@code FOR UPDATE SKIP LOCKED}, so every node may run the job without two revoking the same one.
  */
-public final class SupersedeJob implements InitializingBean, DisposableBean {
+public final class SupersedeJob implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SupersedeJob.class);
     private static final Actor ACTOR = EnrollmentAudit.actor("renewal-job");
 
     private final SupersededPairs pairs;
     private final CertificateAuthority ca;
-    private final TransactionTemplate transactions;
+    private final Transactions transactions;
     private final Clock clock;
     private final Duration interval;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,7 +37,7 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
         return t;
     });
 
-    public SupersedeJob(SupersededPairs pairs, CertificateAuthority ca, TransactionTemplate transactions, Clock clock,
+    public SupersedeJob(SupersededPairs pairs, CertificateAuthority ca, Transactions transactions, Clock clock,
             Duration interval) {
         this.pairs = pairs;
         this.ca = ca;
@@ -48,8 +46,8 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
         this.interval = interval;
     }
 
-    @Override
-    public void afterPropertiesSet() {
+    /** Starts the schedule: every {@code interval}, after a first interval. */
+    public void start() {
         executor.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -65,7 +63,8 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
     public int runOnce() {
         int revoked = 0;
         while (true) {
-            Integer done = transactions.execute(status -> revokeOne());
+            // The CRL is republished after each commit, outside the transaction (pki-ca's Transactions).
+            Integer done = transactions.inTransaction(this::revokeOne);
             if (done == null || done < 0) {
                 return revoked;
             }
@@ -92,7 +91,7 @@ public final class SupersedeJob implements InitializingBean, DisposableBean {
     }
 
     @Override
-    public void destroy() {
+    public void close() {
         executor.shutdownNow();
     }
 }

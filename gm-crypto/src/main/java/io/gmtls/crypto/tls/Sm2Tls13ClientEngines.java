@@ -53,7 +53,7 @@ public final class Sm2Tls13ClientEngines {
                 ? new KeyManager[0]
                 : new KeyManager[] {new Sm2KeyManager(clientCredential)};
         TrustManager trust = new ChainVerifyingTrustManager(
-                CertificateChainVerifier.sm2(serverTrust, RevocationChecker.NONE), Purpose.SERVER_AUTH,
+                CertificateChainVerifier.sm2(serverTrust, PathCheck.NONE), Purpose.SERVER_AUTH,
                 ChainVerifyingTrustManager.Engine.BOUNCYCASTLE);
         context.init(keys, new TrustManager[] {trust}, null);
         return new Sm2Tls13ClientEngines(context);

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,15 +15,17 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.gmtls.config.ConfigDocument;
+import io.gmtls.config.ConfigException;
+import io.gmtls.config.ConfigNode;
 
 import io.gmtls.proxy.config.ListenerConfig.ClientAuthMode;
 import io.gmtls.proxy.config.TlsConfig.TlsCertificateConfig;
@@ -37,82 +38,62 @@ import io.gmtls.proxyprotocol.OptionalTlv;
 import io.gmtls.tlcp.TlcpCipherSuite;
 
 /**
- * Reads and validates the YAML configuration into {@link GatewayConfig}. Structural rules (types,
- * ranges, required keys, unknown keys, files that must exist, references between sections) are
- * checked here; whether certificates and keys parse and match is checked when the listeners are built,
- * with errors in the same {@code file: key: problem} form.
+ * Reads and validates the YAML configuration into {@link GatewayConfig}. Types, ranges, required and
+ * unknown keys and files that must exist are checked while reading, each error naming its key; the
+ * records re-check their ranges for configurations built in code, and {@link GatewayConfig#validate()}
+ * checks the rules between sections (upstream references, names, trust for client certificates).
+ * Whether certificates and keys parse and match is checked when the listeners are built, with errors in
+ * the same {@code file: key: problem} form.
  *
- * <p>Relative paths are resolved against the configuration file's folder.
+ * <p>Keys are kebab-case ({@code max-connections}); the camelCase spellings of earlier releases
+ * ({@code maxConnections}) still load, with one warning per file listing what to rename. Relative
+ * paths are resolved against the configuration file's folder. The reading itself (types, unknown keys,
+ * durations, addresses) is {@link ConfigNode}'s, shared with the auth gate.
  */
 public final class ConfigLoader {
 
-    /** Bigger than any sane configuration: a guard against reading a wrong, huge file. */
-    private static final long MAX_CONFIG_BYTES = 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final int MAX_SECRET_BYTES = 4096;
 
     private ConfigLoader() {
     }
 
-    /** Reads and validates a configuration file. */
+    /**
+     * Reads and validates a configuration file; old (camelCase) key spellings are read and logged in
+     * one warning.
+     */
     public static GatewayConfig load(Path file) throws ConfigException {
-        String text;
-        try {
-            if (Files.size(file) > MAX_CONFIG_BYTES) {
-                throw new ConfigException(file, "", "larger than " + MAX_CONFIG_BYTES + " bytes");
-            }
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(file, "", "file not found");
-        } catch (IOException e) {
-            throw new ConfigException(file, "", "cannot be read: " + e.getMessage(), e);
-        }
-        Object root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(10);
-            options.setCodePointLimit((int) MAX_CONFIG_BYTES);
-            root = new Yaml(new SafeConstructor(options)).load(text);
-        } catch (YAMLException e) {
-            throw new ConfigException(file, "", "not valid YAML: " + firstLine(e.getMessage()), e);
-        }
-        if (root == null) {
-            throw new ConfigException(file, "", "is empty");
-        }
-        return parse(ConfigNode.of(file, "", root));
+        return load(file, LOG::warn);
     }
 
-    private static GatewayConfig parse(ConfigNode root) throws ConfigException {
-        String nodeId = root.string("nodeId", "gw");
-        if (!nodeId.matches("[A-Za-z0-9._-]{1,32}")) {
-            throw root.error("nodeId", "must be 1-32 characters of A-Z a-z 0-9 . _ -");
-        }
-        GatewayConfig.Transport transport = enumValue(root, "transport", GatewayConfig.Transport.class,
+    /**
+     * Reads and validates a configuration file.
+     *
+     * @param warnings receives at most one message: the deprecated key spellings the file uses
+     */
+    public static GatewayConfig load(Path file, Consumer<String> warnings) throws ConfigException {
+        ConfigDocument document = ConfigDocument.read(file, ConfigDocument.Spelling.KEBAB_OR_LEGACY_CAMEL);
+        GatewayConfig config = parse(file, document.root());
+        document.deprecationWarning().ifPresent(warnings);
+        return config;
+    }
+
+    private static GatewayConfig parse(Path file, ConfigNode root) throws ConfigException {
+        String nodeId = root.string("node-id", "gw");
+        GatewayConfig.Transport transport = root.enumValue("transport", GatewayConfig.Transport.class,
                 GatewayConfig.Transport.AUTO);
-        int ioThreads = root.integer("ioThreads", 0, 0, 1024);
-        Optional<Secret> passphrase = root.has("keyPassphraseFile")
-                ? Optional.of(readSecret(root, "keyPassphraseFile")) : Optional.empty();
+        int ioThreads = root.integer("io-threads", 0, 0, 1024);
+        Optional<Secret> passphrase = root.has("key-passphrase-file")
+                ? Optional.of(readSecret(root, "key-passphrase-file")) : Optional.empty();
 
         Map<String, UpstreamGroupConfig> upstreams = new LinkedHashMap<>();
         for (Map.Entry<String, ConfigNode> entry : root.namedChildren("upstreams").entrySet()) {
             upstreams.put(entry.getKey(), upstreamGroup(entry.getKey(), entry.getValue()));
         }
-        if (upstreams.isEmpty()) {
-            throw root.error("upstreams", "at least one upstream group is required");
-        }
 
         List<ListenerConfig> listeners = new ArrayList<>();
-        Set<String> names = new HashSet<>();
-        List<ConfigNode> listenerNodes = root.children("listeners");
-        if (listenerNodes.isEmpty()) {
-            throw root.error("listeners", "at least one listener is required");
-        }
-        for (ConfigNode node : listenerNodes) {
-            ListenerConfig listener = listener(node, upstreams);
-            if (!names.add(listener.name())) {
-                throw node.error("name", "listener name '" + listener.name() + "' is used twice");
-            }
-            listeners.add(listener);
+        for (ConfigNode node : root.children("listeners")) {
+            listeners.add(listener(node));
         }
 
         RevocationConfig revocation = revocation(root);
@@ -120,7 +101,7 @@ public final class ConfigLoader {
         if (root.has("admin")) {
             ConfigNode node = root.child("admin");
             InetSocketAddress bind = adminBind(node);
-            Optional<Secret> token = node.has("tokenFile") ? Optional.of(readSecret(node, "tokenFile")) : Optional.empty();
+            Optional<Secret> token = node.has("token-file") ? Optional.of(readSecret(node, "token-file")) : Optional.empty();
             node.checkNoUnknownKeys();
             admin = Optional.of(new AdminConfig(bind, token));
         }
@@ -128,18 +109,23 @@ public final class ConfigLoader {
         if (root.has("reload")) {
             ConfigNode node = root.child("reload");
             reload = new ReloadConfig(node.bool("watch", true),
-                    node.duration("pollInterval", Duration.ofSeconds(5), Duration.ofMillis(50)));
+                    node.duration("poll-interval", Duration.ofSeconds(5), Duration.ofMillis(50)));
             node.checkNoUnknownKeys();
         }
         Duration drain = Duration.ofSeconds(30);
         if (root.has("shutdown")) {
             ConfigNode node = root.child("shutdown");
-            drain = node.duration("drainTimeout", drain, Duration.ZERO);
+            drain = node.duration("drain-timeout", drain, Duration.ZERO);
             node.checkNoUnknownKeys();
         }
         root.checkNoUnknownKeys();
-        return new GatewayConfig(root.file(), nodeId, transport, ioThreads, listeners, upstreams, revocation,
-                admin, reload, drain, passphrase);
+        Duration drainTimeout = drain;
+        ReloadConfig reloadConfig = reload;
+        Optional<AdminConfig> adminConfig = admin;
+        GatewayConfig config = root.build("node-id", () -> new GatewayConfig(file, nodeId, transport, ioThreads,
+                listeners, upstreams, revocation, adminConfig, reloadConfig, drainTimeout, passphrase));
+        config.validate();
+        return config;
     }
 
     /**
@@ -159,63 +145,44 @@ public final class ConfigLoader {
         return node.socketAddress("bind", true);
     }
 
-    private static ListenerConfig listener(ConfigNode node, Map<String, UpstreamGroupConfig> upstreams)
-            throws ConfigException {
+    private static ListenerConfig listener(ConfigNode node) throws ConfigException {
         String name = node.string("name");
         InetSocketAddress bind = node.socketAddress("bind", true);
-        boolean reusePort = node.bool("reusePort", false);
+        boolean reusePort = node.bool("reuse-port", false);
         String upstream = node.string("upstream");
-        if (!upstreams.containsKey(upstream)) {
-            throw node.error("upstream", "no upstream group named '" + upstream + "' (defined: "
-                    + String.join(", ", upstreams.keySet()) + ")");
-        }
         List<SniRoute> routes = new ArrayList<>();
         for (ConfigNode route : node.children("routes")) {
             String sni = route.string("sni");
             String group = route.string("upstream");
-            if (!upstreams.containsKey(group)) {
-                throw route.error("upstream", "no upstream group named '" + group + "'");
-            }
             route.checkNoUnknownKeys();
             routes.add(new SniRoute(sni, group));
         }
-        ClientAuthMode clientAuth = enumValue(node, "clientAuth", ClientAuthMode.class, ClientAuthMode.REQUIRED);
+        ClientAuthMode clientAuth = node.enumValue("client-auth", ClientAuthMode.class, ClientAuthMode.REQUIRED);
         boolean plaintext = node.bool("plaintext", false);
-        Optional<TlcpConfig> tlcp = node.has("tlcp") ? Optional.of(tlcp(node.child("tlcp"), clientAuth))
-                : Optional.empty();
-        Optional<TlsConfig> tls = node.has("tls") ? Optional.of(tls(node.child("tls"), clientAuth))
-                : Optional.empty();
-        if (plaintext && (tlcp.isPresent() || tls.isPresent())) {
-            throw node.error("plaintext", "a plaintext listener takes no tlcp or tls section");
-        }
-        if (!plaintext && tlcp.isEmpty() && tls.isEmpty()) {
-            throw node.error("tlcp", "a listener needs a tlcp or a tls section (or plaintext: true)");
-        }
+        Optional<TlcpConfig> tlcp = node.has("tlcp") ? Optional.of(tlcp(node.child("tlcp"))) : Optional.empty();
+        Optional<TlsConfig> tls = node.has("tls") ? Optional.of(tls(node.child("tls"))) : Optional.empty();
         LimitsConfig limits = limits(node);
         node.checkNoUnknownKeys();
         return new ListenerConfig(name, bind, reusePort, upstream, routes, clientAuth, tlcp, tls, plaintext, limits);
     }
 
-    private static TlcpConfig tlcp(ConfigNode node, ClientAuthMode clientAuth) throws ConfigException {
-        Path signCert = node.existingFile("signCert");
-        Path signKey = node.existingFile("signKey");
-        Path encCert = node.existingFile("encCert");
-        Path encKey = node.existingFile("encKey");
+    private static TlcpConfig tlcp(ConfigNode node) throws ConfigException {
+        Path signCert = node.existingFile("sign-cert");
+        Path signKey = node.existingFile("sign-key");
+        Path encCert = node.existingFile("enc-cert");
+        Path encKey = node.existingFile("enc-key");
         Optional<Path> trust = node.optionalExistingFile("trust");
-        if (clientAuth != ClientAuthMode.NONE && trust.isEmpty()) {
-            throw node.error("trust", "is required when clientAuth is " + clientAuth.name().toLowerCase(Locale.ROOT));
-        }
         List<TlcpCipherSuite> suites = new ArrayList<>();
-        List<String> names = node.stringList("cipherSuites");
+        List<String> names = node.stringList("cipher-suites");
         for (int i = 0; i < names.size(); i++) {
             TlcpCipherSuite suite = tlcpSuite(names.get(i));
             if (suite == null) {
-                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                throw itemError(node, "cipher-suites", i,
                         "unknown TLCP cipher suite '" + names.get(i) + "' (known: ECC-SM2-SM4-GCM-SM3, "
                                 + "ECC-SM2-SM4-CBC-SM3, ECDHE-SM2-SM4-GCM-SM3, ECDHE-SM2-SM4-CBC-SM3)");
             }
             if (suites.contains(suite)) {
-                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                throw itemError(node, "cipher-suites", i,
                         "cipher suite '" + names.get(i) + "' is listed twice");
             }
             suites.add(suite);
@@ -224,12 +191,12 @@ public final class ConfigLoader {
             suites = List.of(TlcpCipherSuite.ECC_SM4_GCM_SM3, TlcpCipherSuite.ECDHE_SM4_GCM_SM3,
                     TlcpCipherSuite.ECC_SM4_CBC_SM3, TlcpCipherSuite.ECDHE_SM4_CBC_SM3);
         }
-        int cacheSize = node.integer("sessionCacheSize", 10_000, 0, 10_000_000);
-        Duration sessionTimeout = node.duration("sessionTimeout", Duration.ofHours(1), Duration.ofSeconds(1));
-        boolean sessionTickets = node.bool("sessionTickets", true);
-        Optional<Path> ticketKeys = node.optionalExistingFile("ticketKeys");
+        int cacheSize = node.integer("session-cache-size", 10_000, 0, 10_000_000);
+        Duration sessionTimeout = node.duration("session-timeout", Duration.ofHours(1), Duration.ofSeconds(1));
+        boolean sessionTickets = node.bool("session-tickets", true);
+        Optional<Path> ticketKeys = node.optionalExistingFile("ticket-keys");
         if (!sessionTickets && ticketKeys.isPresent()) {
-            throw node.error("ticketKeys", "is set but sessionTickets is false");
+            throw node.error("ticket-keys", "is set but session-tickets is false");
         }
         node.checkNoUnknownKeys();
         return new TlcpConfig(signCert, signKey, encCert, encKey, trust, suites, cacheSize, sessionTimeout,
@@ -246,12 +213,12 @@ public final class ConfigLoader {
         return null;
     }
 
-    private static TlsConfig tls(ConfigNode node, ClientAuthMode clientAuth) throws ConfigException {
+    private static TlsConfig tls(ConfigNode node) throws ConfigException {
         List<TlsCertificateConfig> certificates = new ArrayList<>();
         for (ConfigNode cert : node.children("certificates")) {
             Path chain = cert.existingFile("chain");
             Path key = cert.existingFile("key");
-            List<String> serverNames = cert.stringList("serverNames");
+            List<String> serverNames = cert.stringList("server-names");
             cert.checkNoUnknownKeys();
             certificates.add(new TlsCertificateConfig(chain, key, serverNames));
         }
@@ -261,20 +228,17 @@ public final class ConfigLoader {
         List<Path> trust = new ArrayList<>();
         List<String> trustFiles = node.stringList("trust");
         for (int i = 0; i < trustFiles.size(); i++) {
-            trust.add(node.checkFile("trust[" + i + "]", node.resolve(trustFiles.get(i))));
+            trust.add(node.checkFile("trust[" + i + "]", node.resolve("trust", trustFiles.get(i))));
         }
-        if (clientAuth != ClientAuthMode.NONE && trust.isEmpty()) {
-            throw node.error("trust", "is required when clientAuth is " + clientAuth.name().toLowerCase(Locale.ROOT));
-        }
-        List<String> suites = node.stringList("cipherSuites");
+        List<String> suites = node.stringList("cipher-suites");
         for (int i = 0; i < suites.size(); i++) {
             if (!Tls13ServerContexts.SUPPORTED_CIPHER_SUITES.contains(suites.get(i))) {
-                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                throw itemError(node, "cipher-suites", i,
                         "unknown TLS 1.3 cipher suite '" + suites.get(i) + "' (known: "
                                 + String.join(", ", Tls13ServerContexts.SUPPORTED_CIPHER_SUITES) + ")");
             }
             if (suites.indexOf(suites.get(i)) != i) {
-                throw new ConfigException(node.file(), node.key("cipherSuites") + "[" + i + "]",
+                throw itemError(node, "cipher-suites", i,
                         "cipher suite '" + suites.get(i) + "' is listed twice");
             }
         }
@@ -283,21 +247,20 @@ public final class ConfigLoader {
     }
 
     private static LimitsConfig limits(ConfigNode listener) throws ConfigException {
-        Optional<ConfigNode> maybe = listener.optionalChild("limits");
-        ConfigNode node = maybe.orElse(new ConfigNode(listener.file(), listener.key("limits"), Map.of()));
-        int max = node.integer("maxConnections", 10_000, 1, 10_000_000);
-        int perSource = node.integer("maxConnectionsPerSource", max, 1, 10_000_000);
-        int rate = node.integer("acceptRate", 0, 0, 10_000_000);
-        int burst = node.integer("acceptBurst", Math.max(rate, 1), 1, 10_000_000);
-        Duration handshake = node.duration("handshakeTimeout", Duration.ofSeconds(10), Duration.ofMillis(10));
-        Duration idle = node.duration("idleTimeout", Duration.ofMinutes(5), Duration.ZERO);
-        int handshakes = node.integer("maxHandshakes", Math.min(max, LimitsConfig.DEFAULT_MAX_HANDSHAKES), 1, 10_000_000);
+        ConfigNode node = listener.childOrEmpty("limits");
+        int max = node.integer("max-connections", 10_000, 1, 10_000_000);
+        int perSource = node.integer("max-connections-per-source", max, 1, 10_000_000);
+        int rate = node.integer("accept-rate", 0, 0, 10_000_000);
+        int burst = node.integer("accept-burst", Math.max(rate, 1), 1, 10_000_000);
+        Duration handshake = node.duration("handshake-timeout", Duration.ofSeconds(10), Duration.ofMillis(10));
+        Duration idle = node.duration("idle-timeout", Duration.ofMinutes(5), Duration.ZERO);
+        int handshakes = node.integer("max-handshakes", Math.min(max, LimitsConfig.DEFAULT_MAX_HANDSHAKES), 1, 10_000_000);
         if (handshakes > max) {
-            throw node.error("maxHandshakes", "must not exceed maxConnections (" + max + "), was " + handshakes);
+            throw node.error("max-handshakes", "must not exceed max-connections (" + max + "), was " + handshakes);
         }
-        int handshakesPerSource = node.integer("maxHandshakesPerSource", Math.min(perSource, handshakes), 1, 10_000_000);
+        int handshakesPerSource = node.integer("max-handshakes-per-source", Math.min(perSource, handshakes), 1, 10_000_000);
         if (handshakesPerSource > handshakes) {
-            throw node.error("maxHandshakesPerSource", "must not exceed maxHandshakes (" + handshakes + "), was "
+            throw node.error("max-handshakes-per-source", "must not exceed max-handshakes (" + handshakes + "), was "
                     + handshakesPerSource);
         }
         node.checkNoUnknownKeys();
@@ -305,7 +268,7 @@ public final class ConfigLoader {
     }
 
     private static UpstreamGroupConfig upstreamGroup(String name, ConfigNode node) throws ConfigException {
-        Balance balance = enumValue(node, "balance", Balance.class, Balance.ROUND_ROBIN);
+        Balance balance = node.enumValue("balance", Balance.class, Balance.ROUND_ROBIN);
         List<InetSocketAddress> servers = new ArrayList<>();
         List<String> texts = node.stringList("servers");
         for (int i = 0; i < texts.size(); i++) {
@@ -321,10 +284,10 @@ public final class ConfigLoader {
         if (servers.isEmpty()) {
             throw node.error("servers", "at least one server (host:port) is required");
         }
-        Duration connectTimeout = node.duration("connectTimeout", Duration.ofSeconds(3), Duration.ofMillis(10));
+        Duration connectTimeout = node.duration("connect-timeout", Duration.ofSeconds(3), Duration.ofMillis(10));
         HealthCheckConfig health = new HealthCheckConfig(true, Duration.ofSeconds(5), Duration.ofSeconds(2), 2, 3);
-        if (node.has("healthCheck")) {
-            ConfigNode hc = node.child("healthCheck");
+        if (node.has("health-check")) {
+            ConfigNode hc = node.child("health-check");
             health = new HealthCheckConfig(hc.bool("enabled", true),
                     hc.duration("interval", Duration.ofSeconds(5), Duration.ofMillis(10)),
                     hc.duration("timeout", Duration.ofSeconds(2), Duration.ofMillis(10)),
@@ -332,11 +295,11 @@ public final class ConfigLoader {
             hc.checkNoUnknownKeys();
         }
         ProxyProtocolConfig pp = new ProxyProtocolConfig(true, HeaderOptions.defaults());
-        if (node.has("proxyProtocol")) {
-            ConfigNode ppNode = node.child("proxyProtocol");
+        if (node.has("proxy-protocol")) {
+            ConfigNode ppNode = node.child("proxy-protocol");
             boolean enabled = ppNode.bool("enabled", true);
             boolean crc = ppNode.bool("crc32c", false);
-            int max = ppNode.integer("maxHeaderBytes", HeaderOptions.DEFAULT_MAX_HEADER_BYTES,
+            int max = ppNode.integer("max-header-bytes", HeaderOptions.DEFAULT_MAX_HEADER_BYTES,
                     HeaderOptions.MIN_MAX_HEADER_BYTES, HeaderOptions.MAX_MAX_HEADER_BYTES);
             List<String> tlvs = ppNode.has("tlvs") ? ppNode.stringList("tlvs")
                     : EnumSet.allOf(OptionalTlv.class).stream().map(OptionalTlv::configName).toList();
@@ -344,7 +307,7 @@ public final class ConfigLoader {
             try {
                 header = HeaderOptions.parse(ppNode.key("tlvs"), tlvs, max);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(node.file(), "", e.getMessage());
+                throw new ConfigException(node.document().source(), "", e.getMessage(), e);
             }
             header = header.withCrc32c(crc || header.crc32c());
             ppNode.checkNoUnknownKeys();
@@ -360,18 +323,18 @@ public final class ConfigLoader {
                     Duration.ofSeconds(10), RevocationConfig.ExpiredCrl.FAIL_CLOSED, List.of());
         }
         ConfigNode node = root.child("revocation");
-        Duration refresh = node.duration("refreshInterval", Duration.ofMinutes(5), Duration.ofMillis(50));
-        Duration fetchTimeout = node.duration("fetchTimeout", Duration.ofSeconds(10), Duration.ofMillis(50));
-        Duration connectTimeout = node.duration("connectTimeout", min(Duration.ofSeconds(5), fetchTimeout),
+        Duration refresh = node.duration("refresh-interval", Duration.ofMinutes(5), Duration.ofMillis(50));
+        Duration fetchTimeout = node.duration("fetch-timeout", Duration.ofSeconds(10), Duration.ofMillis(50));
+        Duration connectTimeout = node.duration("connect-timeout", min(Duration.ofSeconds(5), fetchTimeout),
                 Duration.ofMillis(10));
         if (connectTimeout.compareTo(fetchTimeout) > 0) {
-            throw node.error("connectTimeout", "must not exceed fetchTimeout (" + fetchTimeout.toMillis() + " ms)");
+            throw node.error("connect-timeout", "must not exceed fetch-timeout (" + fetchTimeout.toMillis() + " ms)");
         }
-        Duration readTimeout = node.duration("readTimeout", fetchTimeout, Duration.ofMillis(10));
+        Duration readTimeout = node.duration("read-timeout", fetchTimeout, Duration.ofMillis(10));
         if (readTimeout.compareTo(fetchTimeout) > 0) {
-            throw node.error("readTimeout", "must not exceed fetchTimeout (" + fetchTimeout.toMillis() + " ms)");
+            throw node.error("read-timeout", "must not exceed fetch-timeout (" + fetchTimeout.toMillis() + " ms)");
         }
-        RevocationConfig.ExpiredCrl expired = enumValue(node, "expiredCrl", RevocationConfig.ExpiredCrl.class,
+        RevocationConfig.ExpiredCrl expired = node.enumValue("expired-crl", RevocationConfig.ExpiredCrl.class,
                 RevocationConfig.ExpiredCrl.FAIL_CLOSED);
         List<CrlConfig> crls = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -391,7 +354,7 @@ public final class ConfigLoader {
                 }
             } else {
                 // A CRL file may be missing at start (published later): it's an error only when no CRL loads.
-                file = Optional.of(crl.resolve(source));
+                file = Optional.of(crl.resolve("source", source));
             }
             Path issuer = crl.existingFile("issuer");
             String name = crl.string("name", file.map(f -> f.getFileName().toString()).orElse(source));
@@ -407,24 +370,6 @@ public final class ConfigLoader {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static <E extends Enum<E>> E enumValue(ConfigNode node, String name, Class<E> type, E fallback)
-            throws ConfigException {
-        if (!node.has(name)) {
-            return fallback;
-        }
-        String text = node.string(name).toUpperCase(Locale.ROOT).replace('-', '_');
-        for (E value : type.getEnumConstants()) {
-            if (value.name().equals(text)) {
-                return value;
-            }
-        }
-        List<String> known = new ArrayList<>();
-        for (E value : type.getEnumConstants()) {
-            known.add(value.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        }
-        throw node.error(name, "unknown value '" + node.string(name) + "' (known: " + String.join(", ", known) + ")");
     }
 
     private static Secret readSecret(ConfigNode node, String name) throws ConfigException {
@@ -445,11 +390,7 @@ public final class ConfigLoader {
         }
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "parse error";
-        }
-        int nl = message.indexOf('\n');
-        return nl < 0 ? message : message.substring(0, nl) + " " + message.substring(nl + 1).replace('\n', ' ').trim();
+    private static ConfigException itemError(ConfigNode node, String name, int index, String problem) {
+        return new ConfigException(node.document().source(), node.key(name) + "[" + index + "]", problem, null);
     }
 }

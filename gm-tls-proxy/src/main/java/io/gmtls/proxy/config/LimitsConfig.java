@@ -2,6 +2,9 @@ package io.gmtls.proxy.config;
 
 import java.time.Duration;
 
+import io.gmtls.config.Durations;
+import io.gmtls.config.Ranges;
+
 /**
  * Connection limits and timeouts of a listener.
  *
@@ -29,12 +32,19 @@ public record LimitsConfig(
     /** Default of {@code maxHandshakes}: about 190 MiB of handshake state at ~190 KiB each. */
     public static final int DEFAULT_MAX_HANDSHAKES = 1000;
 
+    /** Checks ranges and that the handshake limits fit inside the connection limits. */
     public LimitsConfig {
+        Ranges.check("max-connections", maxConnections, 1, 10_000_000);
+        Ranges.check("max-connections-per-source", maxConnectionsPerSource, 1, 10_000_000);
+        Ranges.check("accept-rate", acceptRate, 0, 10_000_000);
+        Ranges.check("accept-burst", acceptBurst, 1, 10_000_000);
+        Ranges.check("handshake-timeout", handshakeTimeout, Duration.ofMillis(10), Durations.MAX);
+        Ranges.check("idle-timeout", idleTimeout, Duration.ZERO, Durations.MAX);
         if (maxHandshakes < 1 || maxHandshakes > maxConnections) {
-            throw new IllegalArgumentException("maxHandshakes must be 1..maxConnections");
+            throw new IllegalArgumentException("max-handshakes must be 1..max-connections");
         }
         if (maxHandshakesPerSource < 1 || maxHandshakesPerSource > maxHandshakes) {
-            throw new IllegalArgumentException("maxHandshakesPerSource must be 1..maxHandshakes");
+            throw new IllegalArgumentException("max-handshakes-per-source must be 1..max-handshakes");
         }
     }
 }

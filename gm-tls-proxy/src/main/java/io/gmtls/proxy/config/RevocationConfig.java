@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
+import io.gmtls.config.Durations;
+import io.gmtls.config.Ranges;
+
 /**
  * Certificate revocation lists the gateway keeps in memory.
  *
@@ -26,11 +29,16 @@ public record RevocationConfig(Duration refreshInterval, Duration fetchTimeout, 
         KEEP_USING
     }
 
+    /** Checks the ranges, and that no part of a fetch may outlast the whole. */
     public RevocationConfig {
         crls = List.copyOf(crls);
         Objects.requireNonNull(expired, "expired");
+        Ranges.check("refresh-interval", refreshInterval, Duration.ofMillis(50), Durations.MAX);
+        Ranges.check("fetch-timeout", fetchTimeout, Duration.ofMillis(50), Durations.MAX);
+        Ranges.check("connect-timeout", connectTimeout, Duration.ofMillis(10), Durations.MAX);
+        Ranges.check("read-timeout", readTimeout, Duration.ofMillis(10), Durations.MAX);
         if (connectTimeout.compareTo(fetchTimeout) > 0 || readTimeout.compareTo(fetchTimeout) > 0) {
-            throw new IllegalArgumentException("connectTimeout and readTimeout must not exceed fetchTimeout");
+            throw new IllegalArgumentException("connect-timeout and read-timeout must not exceed fetch-timeout");
         }
     }
 

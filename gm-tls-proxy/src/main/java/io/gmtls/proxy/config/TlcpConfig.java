@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import io.gmtls.config.Durations;
+import io.gmtls.config.Ranges;
 import io.gmtls.tlcp.TlcpCipherSuite;
 
 /**
@@ -35,10 +37,13 @@ public record TlcpConfig(
         boolean sessionTickets,
         Optional<Path> ticketKeys) {
 
+    /** Checks ranges, and that ticket keys come only with session tickets. */
     public TlcpConfig {
         cipherSuites = List.copyOf(cipherSuites);
+        Ranges.check("session-cache-size", sessionCacheSize, 0, 10_000_000);
+        Ranges.check("session-timeout", sessionTimeout, Duration.ofSeconds(1), Durations.MAX);
         if (!sessionTickets && ticketKeys.isPresent()) {
-            throw new IllegalArgumentException("ticketKeys is set but sessionTickets is off");
+            throw new IllegalArgumentException("ticket-keys is set but session-tickets is off");
         }
     }
 }

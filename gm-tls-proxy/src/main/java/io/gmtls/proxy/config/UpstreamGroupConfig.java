@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
+import io.gmtls.config.Durations;
+import io.gmtls.config.Ranges;
 import io.gmtls.proxyprotocol.HeaderOptions;
 
 /**
@@ -24,8 +26,13 @@ public record UpstreamGroupConfig(
         HealthCheckConfig healthCheck,
         ProxyProtocolConfig proxyProtocol) {
 
+    /** Checks that there is a server and the timeout's range. */
     public UpstreamGroupConfig {
         servers = List.copyOf(servers);
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("at least one server (host:port) is required");
+        }
+        Ranges.check("connect-timeout", connectTimeout, Duration.ofMillis(10), Durations.MAX);
     }
 
     /** Balancing policy. */
@@ -41,6 +48,14 @@ public record UpstreamGroupConfig(
      * server down, {@code rise} successes in a row mark it up again.
      */
     public record HealthCheckConfig(boolean enabled, Duration interval, Duration timeout, int rise, int fall) {
+
+        /** Checks the ranges. */
+        public HealthCheckConfig {
+            Ranges.check("interval", interval, Duration.ofMillis(10), Durations.MAX);
+            Ranges.check("timeout", timeout, Duration.ofMillis(10), Durations.MAX);
+            Ranges.check("rise", rise, 1, 100);
+            Ranges.check("fall", fall, 1, 100);
+        }
     }
 
     /**

@@ -7,8 +7,8 @@ import io.gmtls.proxy.config.ListenerConfig;
 import io.gmtls.proxy.metrics.GatewayMetrics;
 import io.gmtls.proxy.metrics.RateLimitedLog;
 import io.gmtls.proxy.relay.ConnectionIds;
-import io.gmtls.proxy.relay.FrontendHandler;
 import io.gmtls.proxy.relay.RelayContext;
+import io.gmtls.proxy.relay.RelayPipeline;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -22,9 +22,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 /**
  * One bound listener: accepts connections, applies its limits, and sets up each connection's
- * pipeline — idle timer, protocol sniffer (replaced by the TLCP or TLS handler), relay. The
- * security material and upstream groups come from the current {@link Generation}, which a reload
- * swaps atomically: connections already running keep the generation they started with.
+ * pipeline — idle timer, protocol sniffer (replaced by the TLCP or TLS handler), handshake slot, then
+ * the relay's handlers ({@link RelayPipeline}). The security material and upstream groups come from the
+ * current {@link Generation}, which a reload swaps atomically: connections already running keep the
+ * generation they started with.
  */
 public final class ListenerServer {
 
@@ -158,7 +159,7 @@ public final class ListenerServer {
                 p.addLast("sniffer", new ProtocolSniffer(g.tlcp(), g.tls(), reason -> refused(reason, ch)));
                 p.addLast("handshake-slot", new HandshakeSlotRelease(admission));
             }
-            p.addLast("relay", new FrontendHandler(g.relay(), ids.next()));
+            RelayPipeline.install(p, g.relay(), ids.next());
         }
     }
 

@@ -2,7 +2,7 @@ package io.gmtls.proxy.listener;
 
 import java.util.List;
 
-import io.gmtls.proxy.relay.FrontendHandler;
+import io.gmtls.proxy.relay.ProtocolSniffed;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,7 +17,7 @@ import io.netty.util.ReferenceCountUtil;
  * record that is not a handshake) is closed. Netty's own helpers can't tell the two apart.
  *
  * <p>The bytes read so far stay in the cumulation and are handed to the new handler when this one is
- * removed.
+ * removed. The handlers behind learn the protocol from a {@link ProtocolSniffed} user event.
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
 
@@ -82,10 +82,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
     }
 
     private void replaceWith(ChannelHandlerContext ctx, String family, ChannelHandler handler) {
-        FrontendHandler frontend = ctx.pipeline().get(FrontendHandler.class);
-        if (frontend != null) {
-            frontend.sniffed(family);
-        }
+        // Told before the replace, so that the handlers behind know the family when the new handler's
+        // first events (its handshake's end at the earliest) reach them.
+        ctx.fireUserEventTriggered(new ProtocolSniffed(family));
         ctx.pipeline().replace(this, family.toLowerCase(java.util.Locale.ROOT), handler);
     }
 

@@ -16,14 +16,13 @@ import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 
-import io.gmtls.proxy.config.ConfigException;
+import io.gmtls.config.ConfigException;
 import io.gmtls.proxy.config.GatewayConfig;
 import io.gmtls.proxy.config.ListenerConfig;
 import io.gmtls.proxy.config.ListenerConfig.ClientAuthMode;
 import io.gmtls.proxy.config.Secret;
 import io.gmtls.proxy.config.TlcpConfig;
 import io.gmtls.proxy.config.TlsConfig;
-import io.gmtls.proxy.revocation.RevocationHooks;
 import io.gmtls.proxy.revocation.RevocationService;
 import io.gmtls.crypto.tls.CertificateCredential;
 import io.gmtls.crypto.pem.Pem;
@@ -54,12 +53,12 @@ public final class Terminations {
     public static TlcpTermination tlcp(GatewayConfig config, int index, TlcpConfig tlcp, ListenerConfig listener,
             RevocationService revocation) throws ConfigException {
         String key = "listeners[" + index + "].tlcp.";
-        List<X509Certificate> signChain = certificates(config, key + "signCert", tlcp.signCert());
-        PrivateKey signKey = privateKey(config, key + "signKey", tlcp.signKey());
-        X509Certificate encCert = certificates(config, key + "encCert", tlcp.encCert()).get(0);
-        PrivateKey encKey = privateKey(config, key + "encKey", tlcp.encKey());
-        checkSm2(config, key + "signCert", signChain.get(0));
-        checkSm2(config, key + "encCert", encCert);
+        List<X509Certificate> signChain = certificates(config, key + "sign-cert", tlcp.signCert());
+        PrivateKey signKey = privateKey(config, key + "sign-key", tlcp.signKey());
+        X509Certificate encCert = certificates(config, key + "enc-cert", tlcp.encCert()).get(0);
+        PrivateKey encKey = privateKey(config, key + "enc-key", tlcp.encKey());
+        checkSm2(config, key + "sign-cert", signChain.get(0));
+        checkSm2(config, key + "enc-cert", encCert);
         TlcpContext.Builder builder = TlcpContext.builder()
                 .signing(signKey, signChain)
                 .encryption(encKey, encCert)
@@ -69,14 +68,14 @@ public final class Terminations {
                     case OPTIONAL -> ClientAuth.OPTIONAL;
                     case REQUIRED -> ClientAuth.REQUIRED;
                 })
-                .revocationChecker(RevocationHooks.tlcp(revocation))
+                .revocationChecker(revocation::status)
                 .sessionCacheSize(tlcp.sessionCacheSize())
                 .sessionTimeout(tlcp.sessionTimeout());
         if (tlcp.trust().isPresent()) {
             builder.trustAnchors(certificates(config, key + "trust", tlcp.trust().get()));
         }
         if (tlcp.sessionTickets()) {
-            builder.ticketKeys(ticketKeys(config, key + "ticketKeys", tlcp.ticketKeys()));
+            builder.ticketKeys(ticketKeys(config, key + "ticket-keys", tlcp.ticketKeys()));
         }
         TlcpContext context;
         try {
@@ -125,7 +124,7 @@ public final class Terminations {
             if (c.serverNames().isEmpty()) {
                 if (sm2 ? defaultSm2 != null : defaultStandard != null) {
                     throw new ConfigException(config.file(), certKey, "a second default " + (sm2 ? "SM2" : "ECDSA/RSA")
-                            + " certificate (give one of them serverNames)");
+                            + " certificate (give one of them server-names)");
                 }
                 if (sm2) {
                     defaultSm2 = credential;
@@ -136,7 +135,7 @@ public final class Terminations {
             for (String name : c.serverNames()) {
                 CertificateCredential[] pair = named.computeIfAbsent(name, n -> new CertificateCredential[2]);
                 if (pair[sm2 ? 1 : 0] != null) {
-                    throw new ConfigException(config.file(), certKey + ".serverNames",
+                    throw new ConfigException(config.file(), certKey + ".server-names",
                             "server name '" + name + "' already has a " + (sm2 ? "SM2" : "ECDSA/RSA") + " certificate");
                 }
                 pair[sm2 ? 1 : 0] = credential;
@@ -144,7 +143,7 @@ public final class Terminations {
         }
         if (defaultStandard == null && defaultSm2 == null) {
             throw new ConfigException(config.file(), key + "certificates",
-                    "one certificate without serverNames is needed as the default");
+                    "one certificate without server-names is needed as the default");
         }
         List<X509Certificate> standardTrust = new ArrayList<>();
         List<X509Certificate> sm2Trust = new ArrayList<>();
@@ -163,7 +162,7 @@ public final class Terminations {
                     ? Tls13ClientAuth.none()
                     : Tls13ClientAuth.of(listener.clientAuth() == ClientAuthMode.REQUIRED
                             ? io.netty.handler.ssl.ClientAuth.REQUIRE : io.netty.handler.ssl.ClientAuth.OPTIONAL,
-                            standardTrust, sm2Trust, RevocationHooks.tls(revocation));
+                            standardTrust, sm2Trust, revocation::status);
             Tls13ServerContexts.Builder builder = Tls13ServerContexts.builder(credentials)
                     .clientAuth(clientAuth)
                     .handshakeTimeoutMillis(engineTimeout(listener));

@@ -7,7 +7,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 
-import io.gmtls.tlcp.record.ContentType;
+import io.gmtls.tlcp.TlcpDetector;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -40,8 +40,8 @@ final class TlcpSslHandler extends SslHandler {
             in.skipBytes(in.readableBytes());
             return;
         }
-        if (in.readableBytes() >= ContentType.HEADER
-                && in.getUnsignedShort(in.readerIndex() + 3) > ContentType.MAX_CIPHERTEXT) {
+        if (in.readableBytes() >= TlcpDetector.RECORD_HEADER_LENGTH
+                && in.getUnsignedShort(in.readerIndex() + 3) > TlcpDetector.MAX_RECORD_LENGTH) {
             refuse(ctx, in);
             return;
         }
@@ -50,7 +50,7 @@ final class TlcpSslHandler extends SslHandler {
 
     private void refuse(ChannelHandlerContext ctx, ByteBuf in) {
         refused = true;
-        byte[] header = new byte[ContentType.HEADER];
+        byte[] header = new byte[TlcpDetector.RECORD_HEADER_LENGTH];
         in.getBytes(in.readerIndex(), header);
         in.skipBytes(in.readableBytes());
         SSLEngine engine = engine();

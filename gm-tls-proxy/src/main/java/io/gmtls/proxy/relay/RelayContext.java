@@ -3,7 +3,6 @@ package io.gmtls.proxy.relay;
 import java.util.Map;
 
 import io.gmtls.proxy.config.ListenerConfig;
-import io.gmtls.proxy.listener.Transport;
 import io.gmtls.proxy.metrics.GatewayMetrics;
 import io.gmtls.proxy.metrics.RateLimitedLog;
 import io.gmtls.proxy.revocation.RevocationService;
@@ -14,13 +13,13 @@ import io.gmtls.proxy.upstream.UpstreamGroup;
  * the upstream groups, meters, revocation. Immutable; one instance per listener and generation, so a
  * connection holds one reference instead of many.
  *
- * @param listener   the listener's configuration
- * @param groups     upstream groups by name
- * @param meters     the listener's meters
- * @param metrics    the gateway's meters
- * @param revocation CRLs and the registry of live authenticated connections
- * @param transport  Netty transport (for upstream channels)
- * @param warnings   rate-limited log of refusals and upstream failures
+ * @param listener         the listener's configuration
+ * @param groups           upstream groups by name
+ * @param meters           the listener's meters
+ * @param metrics          the gateway's meters
+ * @param revocation       CRLs and the registry of live authenticated connections
+ * @param upstreams        opens upstream channels (TCP on the gateway's Netty transport)
+ * @param warnings         rate-limited log of refusals and upstream failures
  */
 public record RelayContext(
         ListenerConfig listener,
@@ -28,7 +27,7 @@ public record RelayContext(
         GatewayMetrics.ListenerMeters meters,
         GatewayMetrics metrics,
         RevocationService revocation,
-        Transport transport,
+        UpstreamConnector upstreams,
         RateLimitedLog warnings) {
 
     /** The upstream group for an SNI host name. */

@@ -27,12 +27,13 @@ import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.gmtls.config.ConfigException;
 import io.gmtls.crypto.BouncyCastle;
-import io.gmtls.proxy.config.ConfigException;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.proxy.config.CrlConfig;
 import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.metrics.GatewayMetrics;
-import io.gmtls.crypto.pem.Pem;
+import io.gmtls.tlcp.RevocationStatus;
 import io.micrometer.core.instrument.Tags;
 
 /**
@@ -294,8 +295,8 @@ public final class RevocationService implements AutoCloseable {
         if (loaded.nextUpdate() != null && loaded.nextUpdate().isBefore(clock.instant())) {
             LOG.warn("CRL {} from {}: nextUpdate {} has passed; {}", entry.config.name(), entry.config.source(),
                     loaded.nextUpdate(), entry.expiredPolicy == RevocationConfig.ExpiredCrl.FAIL_CLOSED
-                            ? "its CA's clients are refused until a newer one is published (expiredCrl: fail-closed)"
-                            : "using it until a newer one is published (expiredCrl: keep-using)");
+                            ? "its CA's clients are refused until a newer one is published (expired-crl: fail-closed)"
+                            : "using it until a newer one is published (expired-crl: keep-using)");
         }
         LOG.info("CRL {} from {}: loaded, {} revoked, thisUpdate {}", entry.config.name(), entry.config.source(),
                 loaded.size(), loaded.thisUpdate());

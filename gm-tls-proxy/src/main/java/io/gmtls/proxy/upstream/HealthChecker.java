@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.gmtls.proxy.config.UpstreamGroupConfig.HealthCheckConfig;
-import io.gmtls.proxy.listener.Transport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -27,14 +28,18 @@ public final class HealthChecker implements AutoCloseable {
 
     private final List<UpstreamGroup> groups;
     private final EventLoop loop;
-    private final Transport transport;
+    private final ChannelFactory<? extends Channel> channels;
     private final List<ScheduledFuture<?>> tasks = new java.util.ArrayList<>();
     private volatile boolean closed;
 
-    public HealthChecker(List<UpstreamGroup> groups, EventLoopGroup workers, Transport transport) {
+    /**
+     * @param channels makes the socket channels of the gateway's Netty transport
+     */
+    public HealthChecker(List<UpstreamGroup> groups, EventLoopGroup workers,
+            ChannelFactory<? extends Channel> channels) {
         this.groups = List.copyOf(groups);
         this.loop = workers.next();
-        this.transport = transport;
+        this.channels = channels;
     }
 
     /** Starts the periodic checks of every group whose health check is enabled. */
@@ -57,7 +62,7 @@ public final class HealthChecker implements AutoCloseable {
         }
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channelFactory(transport.socketChannelFactory())
+                .channelFactory(channels)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, hc.timeout().toMillis()))
                 .option(ChannelOption.SO_LINGER, 0)
                 .handler(new ChannelInboundHandlerAdapter());

@@ -40,6 +40,7 @@ import io.gmtls.proxy.config.CrlConfig;
 import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.config.RevocationConfig.ExpiredCrl;
 import io.gmtls.proxy.metrics.GatewayMetrics;
+import io.gmtls.tlcp.RevocationStatus;
 
 /**
  * CRL refreshes under a hostile or broken CRL server (issue 11, items 2 and 13): every fetch is bounded

@@ -23,6 +23,7 @@ import io.gmtls.proxy.Crls;
 import io.gmtls.proxy.config.CrlConfig;
 import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.metrics.GatewayMetrics;
+import io.gmtls.tlcp.RevocationStatus;
 
 class RevocationServiceTest {
 

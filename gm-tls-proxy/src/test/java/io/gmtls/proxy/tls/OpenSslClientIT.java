@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.gmtls.crypto.pem.Pem;
-import io.gmtls.crypto.tls.RevocationChecker;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
 import io.gmtls.certsdev.Vehicle;
+import io.gmtls.tlcp.RevocationChecker;
 import io.netty.handler.ssl.ClientAuth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,7 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.tlcp.RevocationChecker;
 import io.gmtls.crypto.tls.CertificateCredential;
-import io.gmtls.crypto.tls.RevocationChecker;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -10,6 +10,7 @@ import io.gmtls.certsdev.Credential;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
+import io.gmtls.tlcp.RevocationStatus;
 
 /** Development PKIs shared by the tests of this package (generated once per JVM, in memory). */
 final class TestPki {
@@ -45,10 +46,10 @@ final class TestPki {
         return Tls13ClientAuth.of(mode, PKI.ecdsaTrust(), PKI.sm2Trust(), TestPki::revocation);
     }
 
-    static RevocationChecker.Status revocation(List<java.security.cert.X509Certificate> chain) {
+    static RevocationStatus revocation(List<java.security.cert.X509Certificate> chain) {
         java.math.BigInteger serial = chain.get(0).getSerialNumber();
         boolean revoked = serial.equals(PKI.revokedVehicle().sign().certificate().getSerialNumber())
                 || serial.equals(PKI.revokedVehicle().ecdsa().certificate().getSerialNumber());
-        return revoked ? RevocationChecker.Status.REVOKED : RevocationChecker.Status.GOOD;
+        return revoked ? RevocationStatus.REVOKED : RevocationStatus.GOOD;
     }
 }

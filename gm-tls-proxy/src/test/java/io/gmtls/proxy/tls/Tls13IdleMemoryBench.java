@@ -1,7 +1,6 @@
 package io.gmtls.proxy.tls;
 
 import io.gmtls.crypto.pem.Pem;
-import io.gmtls.crypto.tls.RevocationChecker;
 import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import io.gmtls.crypto.tls.StandardTls13ClientContexts;
 import java.io.BufferedReader;
@@ -19,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
+import io.gmtls.tlcp.RevocationChecker;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.crypto.tls.CertificateCredential;
-import io.gmtls.crypto.tls.RevocationChecker;
 import io.gmtls.crypto.tls.Rfc8998;
 import java.util.List;
 import java.util.Map;
 
+import io.gmtls.tlcp.RevocationChecker;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.BeforeAll;

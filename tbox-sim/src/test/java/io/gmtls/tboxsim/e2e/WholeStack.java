@@ -7,8 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -39,6 +37,11 @@ import io.gmtls.pki.web.ApiKeys;
 import io.gmtls.proxy.Gateway;
 import io.gmtls.proxyprotocol.GatewayAllowList;
 import io.gmtls.proxyprotocol.ReceiverSettings;
+import io.gmtls.testsupport.GatewayYaml;
+import io.gmtls.testsupport.GatewayYaml.Crl;
+import io.gmtls.testsupport.GatewayYaml.Listener;
+import io.gmtls.testsupport.GatewayYaml.Upstream;
+import io.gmtls.testsupport.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
@@ -91,7 +94,7 @@ final class WholeStack implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        E2eDatabase db = new E2eDatabase();
+        TestDatabase db = new TestDatabase("gmtls_e2e_");
         started.push(db);
         String brokerKey = "e2e-gate-" + hex(16);
         String passphrase = "e2e-" + hex(12);
@@ -159,61 +162,16 @@ final class WholeStack implements AutoCloseable {
     }
 
     private Path writeGatewayConfig() throws IOException {
-        String yaml = """
-                nodeId: e2e
-                listeners:
-                  - name: mqtt
-                    bind: "127.0.0.1:0"
-                    upstream: gate
-                    clientAuth: required
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                    tls:
-                      certificates:
-                        - chain: pki/ecdsa/gateway-chain.pem
-                          key: pki/ecdsa/gateway.key
-                        - chain: pki/sm2/gateway-tls13-chain.pem
-                          key: pki/sm2/gateway-tls13.key
-                      trust: [pki/ecdsa/trust.pem, pki/sm2/trust.pem]
-                  - name: enroll
-                    bind: "127.0.0.1:0"
-                    upstream: enrollment
-                    clientAuth: optional
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                upstreams:
-                  gate:
-                    servers: ["127.0.0.1:%d"]
-                    healthCheck: {interval: 500ms, timeout: 500ms, rise: 1, fall: 3}
-                  enrollment:
-                    servers: ["127.0.0.1:%d"]
-                    healthCheck: {interval: 500ms, timeout: 500ms, rise: 1, fall: 3}
-                revocation:
-                  refreshInterval: 1m
-                  crls:
-                    - name: sm2-issuing
-                      source: %s
-                      issuer: pki/sm2/issuing-ca.crt
-                    - name: ecdsa-issuing
-                      source: %s
-                      issuer: pki/ecdsa/issuing-ca.crt
-                reload:
-                  watch: false
-                shutdown:
-                  drainTimeout: 1s
-                """.formatted(gate.boundAddress().getPort(), enrollmentPort, caUrl("/crl/sm2-issuing.crl"),
-                caUrl("/crl/ecdsa-issuing.crl"));
-        Path file = dir.resolve("gateway.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        return file;
+        return GatewayYaml.node("e2e")
+                .listener(Listener.devPki("mqtt", "gate").clientAuth("required"))
+                .listener(Listener.secure("enroll", "enrollment").clientAuth("optional").tlcp())
+                .upstream(Upstream.of("gate", gate.boundAddress().getPort()).healthCheck("500ms", "500ms", 1, 3))
+                .upstream(Upstream.of("enrollment", enrollmentPort).healthCheck("500ms", "500ms", 1, 3))
+                .revocation("1m", Crl.sm2Issuing(caUrl("/crl/sm2-issuing.crl")),
+                        Crl.ecdsaIssuing(caUrl("/crl/ecdsa-issuing.crl")))
+                .reload(false, null)
+                .drainTimeout("1s")
+                .writeTo(dir.resolve("gateway.yaml"));
     }
 
     /** The listeners bound and both upstream groups passed a health check. */

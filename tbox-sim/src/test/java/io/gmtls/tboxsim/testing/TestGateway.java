@@ -1,11 +1,13 @@
 package io.gmtls.tboxsim.testing;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import io.gmtls.proxy.Gateway;
+import io.gmtls.testsupport.GatewayYaml;
+import io.gmtls.testsupport.GatewayYaml.Crl;
+import io.gmtls.testsupport.GatewayYaml.Listener;
+import io.gmtls.testsupport.GatewayYaml.Upstream;
 
 /**
  * The real gm-tls-proxy, in-process, terminating TLCP and TLS 1.3 (ECDSA and RFC 8998) on one port in
@@ -36,56 +38,16 @@ public final class TestGateway implements AutoCloseable {
      * @param brokerPort the upstream broker port on 127.0.0.1
      */
     public static TestGateway start(Path dir, int brokerPort) throws Exception {
-        String yaml = """
-                nodeId: tbox-sim-test
-                listeners:
-                  - name: mqtt
-                    bind: "127.0.0.1:0"
-                    upstream: brokers
-                    clientAuth: required
-                    tlcp:
-                      signCert: pki/sm2/gateway-sign-chain.pem
-                      signKey: pki/sm2/gateway-sign.key
-                      encCert: pki/sm2/gateway-enc.crt
-                      encKey: pki/sm2/gateway-enc.key
-                      trust: pki/sm2/trust.pem
-                    tls:
-                      certificates:
-                        - chain: pki/ecdsa/gateway-chain.pem
-                          key: pki/ecdsa/gateway.key
-                        - chain: pki/sm2/gateway-tls13-chain.pem
-                          key: pki/sm2/gateway-tls13.key
-                      trust: [pki/ecdsa/trust.pem, pki/sm2/trust.pem]
-                    limits:
-                      maxConnections: 10000
-                      handshakeTimeout: 10s
-                      idleTimeout: 120s
-                upstreams:
-                  brokers:
-                    balance: round-robin
-                    servers: ["127.0.0.1:%d"]
-                    connectTimeout: 2s
-                    healthCheck: {interval: 200ms, timeout: 500ms, rise: 1, fall: 3}
-                    proxyProtocol:
-                      enabled: false
-                revocation:
-                  refreshInterval: 1h
-                  crls:
-                    - name: sm2-issuing
-                      source: pki/sm2/issuing-ca.crl
-                      issuer: pki/sm2/issuing-ca.crt
-                    - name: ecdsa-issuing
-                      source: pki/ecdsa/issuing-ca.crl
-                      issuer: pki/ecdsa/issuing-ca.crt
-                admin:
-                  bind: "127.0.0.1:0"
-                reload:
-                  watch: false
-                shutdown:
-                  drainTimeout: 1s
-                """.formatted(brokerPort);
-        Path file = dir.resolve("gateway.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        Path file = GatewayYaml.node("tbox-sim-test")
+                .listener(Listener.devPki("mqtt", "brokers").clientAuth("required")
+                        .limit("maxConnections", 10000).limit("handshakeTimeout", "10s").limit("idleTimeout", "120s"))
+                .upstream(Upstream.of("brokers", brokerPort).balance("round-robin").connectTimeout("2s")
+                        .healthCheck("200ms", "500ms", 1, 3).proxyProtocol(false))
+                .revocation("1h", Crl.sm2Issuing(), Crl.ecdsaIssuing())
+                .admin(null)
+                .reload(false, null)
+                .drainTimeout("1s")
+                .writeTo(dir.resolve("gateway.yaml"));
         return new TestGateway(Gateway.start(file));
     }
 

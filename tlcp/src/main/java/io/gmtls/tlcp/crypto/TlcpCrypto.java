@@ -10,7 +10,8 @@ import java.security.SecureRandom;
  *
  * <p>The protocol code (handshake, record layer) reaches SM2, SM3 and SM4 only through this
  * interface, so that a faster implementation (native, hardware) can replace the BouncyCastle one
- * ({@link BcTlcpCrypto}) without touching the protocol. Implementations must be thread-safe: one
+ * (the default, inside the module) without touching the protocol: pass it to
+ * {@code TlcpContext.Builder.crypto}. Implementations must be thread-safe: one
  * instance is shared by every engine of a context; the objects it returns ({@link Sm3},
  * {@link HmacSm3}, {@link Sm4Cbc}, {@link Sm4Gcm}) are used by one engine at a time.
  *

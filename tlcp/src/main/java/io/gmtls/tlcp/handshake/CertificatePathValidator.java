@@ -2,6 +2,7 @@ package io.gmtls.tlcp.handshake;
 
 import io.gmtls.tlcp.Alert;
 import io.gmtls.tlcp.RevocationChecker;
+import io.gmtls.tlcp.RevocationStatus;
 import io.gmtls.tlcp.TlcpAlertException;
 import io.gmtls.tlcp.crypto.Sm2PublicKey;
 import io.gmtls.tlcp.crypto.Sm3;
@@ -9,7 +10,6 @@ import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.io.IOException;
 import java.security.InvalidKeyException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateRevokedException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -691,15 +691,18 @@ public final class CertificatePathValidator {
     if (!anchor.certificate.equals(path.get(path.size() - 1))) {
       chain.add(anchor.original);
     }
+    RevocationStatus status;
     try {
-      checker.check(List.copyOf(chain));
-    } catch (CertificateRevokedException e) {
-      throw new TlcpAlertException(Alert.CERTIFICATE_REVOKED, what + " is revoked", e);
-    } catch (CertificateException e) {
-      throw new TlcpAlertException(Alert.CERTIFICATE_UNKNOWN,
-          what + " failed the revocation check: " + e.getMessage(), e);
+      status = checker.check(List.copyOf(chain));
     } catch (RuntimeException e) {
       throw new TlcpAlertException(Alert.CERTIFICATE_UNKNOWN, what + " revocation check failed", e);
+    }
+    if (status == RevocationStatus.REVOKED) {
+      throw new TlcpAlertException(Alert.CERTIFICATE_REVOKED, what + " is revoked");
+    }
+    if (status != RevocationStatus.GOOD) {
+      // UNKNOWN, or a checker that answered nothing: fail closed.
+      throw new TlcpAlertException(Alert.CERTIFICATE_UNKNOWN, what + " revocation status unknown");
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.gmtls.tlcp.handshake;
 
 import io.gmtls.tlcp.TlcpCipherSuite;
-import io.gmtls.tlcp.crypto.Prf;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.record.CbcProtection;
 import io.gmtls.tlcp.record.GcmProtection;

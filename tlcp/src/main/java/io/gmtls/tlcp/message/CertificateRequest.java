@@ -56,10 +56,6 @@ public final class CertificateRequest implements HandshakeMessage {
         .vector16(names.toByteArray()).toByteArray();
   }
 
-  public byte[] certificateTypes() {
-    return certificateTypes.clone();
-  }
-
   /** DER-encoded distinguished names of acceptable CAs. */
   public List<byte[]> authorities() {
     return authorities;

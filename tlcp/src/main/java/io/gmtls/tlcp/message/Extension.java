@@ -18,8 +18,6 @@ public record Extension(int type, byte[] data) {
 
   /** RFC 5077 session_ticket. */
   public static final int SESSION_TICKET = 35;
-  /** RFC 5746 renegotiation_info (read, never sent: TLCP peers don't expect it back). */
-  public static final int RENEGOTIATION_INFO = 0xff01;
 
   public Extension {
     data = data.clone();

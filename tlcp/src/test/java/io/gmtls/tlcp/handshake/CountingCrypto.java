@@ -1,6 +1,6 @@
 package io.gmtls.tlcp.handshake;
 
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.Sm2EphemeralKey;
 import io.gmtls.tlcp.crypto.Sm2PrivateKey;

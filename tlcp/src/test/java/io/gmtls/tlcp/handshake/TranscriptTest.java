@@ -2,7 +2,7 @@ package io.gmtls.tlcp.handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import org.junit.jupiter.api.Test;
 
 /** The raw messages kept for GmSSL's CertificateVerify form are bounded and can be dropped. */

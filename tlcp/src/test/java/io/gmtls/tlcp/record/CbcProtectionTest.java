@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.tlcp.Alert;
 import io.gmtls.tlcp.TlcpAlertException;
-import io.gmtls.tlcp.crypto.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.Sm4Cbc;
 import io.gmtls.tlcp.crypto.TlcpCrypto;

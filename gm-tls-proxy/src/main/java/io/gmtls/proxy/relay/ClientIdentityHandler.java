@@ -1,0 +1,120 @@
+package io.gmtls.proxy.relay;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.security.auth.x500.X500Principal;
+
+import io.gmtls.proxy.revocation.LiveConnections;
+import io.gmtls.tlcp.RevocationStatus;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+
+/**
+ * Turns the end of the handshake into a verified client identity: reads the {@link HandshakeFacts},
+ * counts the handshake (and the alert of a failed one), registers an authenticated client with the
+ * revocation registry and checks it once more (a CRL refresh may have come between the engine's check
+ * and the registration), then fires {@link ClientIdentified}. A failed handshake, a client whose
+ * certificates cannot be read or a revoked one is closed instead, and nothing is fired.
+ *
+ * <p>Learns the protocol family from {@link ProtocolSniffed}. Leaves the pipeline once the handshake has
+ * ended; a registered connection stays {@link LiveConnections.Revocable} until it closes.
+ */
+final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implements LiveConnections.Revocable {
+
+    private final RelayContext rc;
+    private final ConnectionState state;
+
+    ClientIdentityHandler(RelayContext rc, ConnectionState state) {
+        this.rc = rc;
+        this.state = state;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ProtocolSniffed sniffed) {
+            state.family(sniffed.family());
+        } else if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            ctx.pipeline().remove(this);
+            ctx.fireUserEventTriggered(evt);
+            if (handshake.isSuccess()) {
+                succeeded(ctx);
+            } else {
+                failed(ctx.channel(), handshake.cause());
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    private void succeeded(ChannelHandlerContext ctx) {
+        Channel channel = ctx.channel();
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        HandshakeFacts facts;
+        try {
+            facts = HandshakeFacts.of(channel, ssl.engine().getSession());
+        } catch (SSLPeerUnverifiedException unreadable) {
+            // An authenticated client whose identity cannot be read is closed, never relayed as anonymous.
+            failed(channel, unreadable);
+            return;
+        }
+        state.handshake(facts.protocol(), facts.suite(), facts.serverName());
+        rc.metrics().handshake(rc.listener().name(), facts.protocol(), facts.suite(), "success",
+                System.nanoTime() - state.startNanos());
+        X509Certificate signing = facts.signingCertificate();
+        if (signing != null) {
+            state.client(commonName(signing), signing.getSerialNumber().toString(16));
+            List<X509Certificate> endEntities = facts.endEntityCertificates();
+            rc.revocation().live().register(this, endEntities);
+            channel.closeFuture().addListener(f -> rc.revocation().live().unregister(this));
+            // A CRL refresh between the handshake's check and the registration above would miss us: ask again.
+            if (rc.revocation().status(endEntities) == RevocationStatus.REVOKED) {
+                rc.metrics().revokedConnectionClosed();
+                state.closeWith("certificate_revoked");
+                return;
+            }
+        }
+        ctx.fireUserEventTriggered(new ClientIdentified(facts));
+    }
+
+    private void failed(Channel channel, Throwable cause) {
+        if (state.closeReason() == null) {
+            String alert = HandshakeFacts.alertOf(cause);
+            String family = state.family() == null ? "unknown" : state.family();
+            rc.metrics().handshake(rc.listener().name(), family, "none", "failure",
+                    System.nanoTime() - state.startNanos());
+            if (alert != null) {
+                rc.metrics().alertSent(family, alert);
+            }
+            state.closeReason("handshake_failed: " + (cause == null ? "unknown" : cause.getMessage()));
+        }
+        channel.close();
+    }
+
+    @Override
+    public void closeRevoked() {
+        state.front().eventLoop().execute(() -> state.closeWith("certificate_revoked"));
+    }
+
+    private static String commonName(X509Certificate certificate) {
+        try {
+            LdapName name = new LdapName(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
+            // LdapName lists RDNs in DER order (the reverse of the RFC 2253 string): the first CN wins, as in HAProxy.
+            for (Rdn rdn : name.getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) {
+                    return String.valueOf(rdn.getValue());
+                }
+            }
+        } catch (InvalidNameException e) {
+            return null;
+        }
+        return null;
+    }
+}
