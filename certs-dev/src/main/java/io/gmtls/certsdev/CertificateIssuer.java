@@ -1,5 +1,6 @@
 package io.gmtls.certsdev;
 
+import io.gmtls.crypto.BouncyCastle;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -56,7 +57,7 @@ final class CertificateIssuer {
     private final SecureRandom random;
     private final Instant notBefore;
     private final JcaX509ExtensionUtils extensionUtils;
-    private final JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(Bc.PROVIDER);
+    private final JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER);
 
     CertificateIssuer(SecureRandom random, Instant now) {
         this.random = random;
@@ -101,7 +102,7 @@ final class CertificateIssuer {
                     extensionUtils.createAuthorityKeyIdentifier(issuer.certificate().getPublicKey()));
             builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
             X509CRLHolder holder = builder.build(signer(issuer.role().keyType(), issuer));
-            return new JcaX509CRLConverter().setProvider(Bc.PROVIDER).getCRL(holder);
+            return new JcaX509CRLConverter().setProvider(BouncyCastle.PROVIDER).getCRL(holder);
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot make the CRL of " + issuer, e);
         }
@@ -147,7 +148,7 @@ final class CertificateIssuer {
             }
             KeyType signerType = issuerCert == null ? role.keyType() : KeyType.of(issuerCert);
             ContentSigner signer = new JcaContentSignerBuilder(signerType.signatureAlgorithm())
-                    .setProvider(Bc.PROVIDER).build(issuerKeys.getPrivate());
+                    .setProvider(BouncyCastle.PROVIDER).build(issuerKeys.getPrivate());
             return converter.getCertificate(builder.build(signer));
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot issue the " + role.label() + " certificate", e);
@@ -164,7 +165,7 @@ final class CertificateIssuer {
     }
 
     private static ContentSigner signer(KeyType type, Credential issuer) throws OperatorCreationException {
-        return new JcaContentSignerBuilder(type.signatureAlgorithm()).setProvider(Bc.PROVIDER).build(issuer.privateKey());
+        return new JcaContentSignerBuilder(type.signatureAlgorithm()).setProvider(BouncyCastle.PROVIDER).build(issuer.privateKey());
     }
 
     /** Positive, 127 bits of randomness: far above RFC 5280's 20-octet cap minus sign and the 64-bit floor. */

@@ -1,5 +1,6 @@
 package io.gmtls.certsdev;
 
+import io.gmtls.crypto.BouncyCastle;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -45,7 +46,7 @@ public enum KeyType {
 
     KeyPair generate(SecureRandom random) {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BouncyCastle.PROVIDER);
             generator.initialize(new ECGenParameterSpec(curve), random);
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {

@@ -1,5 +1,6 @@
 package io.gmtls.certsdev;
 
+import io.gmtls.crypto.pem.Pem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,8 +88,8 @@ public final class OpenSsl {
      * ({@code -partial_chain}), with the standard SM2 user ID.
      */
     public Result verifySm2Link(X509Certificate certificate, X509Certificate issuer) {
-        Path cert = write("link-cert", Pem.encode(List.of(certificate)));
-        Path ca = write("link-ca", Pem.encode(List.of(issuer)));
+        Path cert = write("link-cert", Pem.writeBytes(List.of(certificate)));
+        Path ca = write("link-ca", Pem.writeBytes(List.of(issuer)));
         return run("verify", "-partial_chain", "-CAfile", ca.toString(), "-vfyopt", "distid:" + SM2_ID, cert.toString());
     }
 
@@ -97,7 +97,7 @@ public final class OpenSsl {
     public Result verifySm2Signature(byte[] data, byte[] derSignature, X509Certificate signer) {
         Path dataFile = write("data", data);
         Path signature = write("sig", derSignature);
-        Path key = write("pub", pem("PUBLIC KEY", signer.getPublicKey().getEncoded()));
+        Path key = write("pub", Pem.encode("PUBLIC KEY", signer.getPublicKey().getEncoded()).getBytes(StandardCharsets.US_ASCII));
         return run("dgst", "-sm3", "-verify", key.toString(), "-sigopt", "distid:" + SM2_ID,
                 "-signature", signature.toString(), dataFile.toString());
     }
@@ -120,11 +120,6 @@ public final class OpenSsl {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write into " + workDir, e);
         }
-    }
-
-    static byte[] pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return ("-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static CompletableFuture<String> drain(InputStream stream) {

@@ -3,6 +3,7 @@ package io.gmtls.certsdev;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gmtls.crypto.BouncyCastle;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class DevPkiShapeTest {
             for (int i = 0; i < chain.size(); i++) {
                 X509Certificate cert = chain.get(i);
                 X509Certificate issuer = chain.get(Math.min(i + 1, chain.size() - 1));
-                cert.verify(issuer.getPublicKey(), Bc.PROVIDER);
+                cert.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
                 Instant tenYears = cert.getNotBefore().toInstant().atOffset(ZoneOffset.UTC).plusYears(10).toInstant();
                 assertThat(cert.getNotAfter().toInstant()).as("%s validity", c.role()).isBeforeOrEqualTo(tenYears);
                 if (i + 1 < chain.size()) {
@@ -213,7 +214,7 @@ class DevPkiShapeTest {
 
     private static X509Certificate read(Path file) throws Exception {
         try (InputStream in = Files.newInputStream(file)) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509", Bc.PROVIDER).generateCertificate(in);
+            return (X509Certificate) CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER).generateCertificate(in);
         }
     }
 

@@ -2,6 +2,8 @@ package io.gmtls.certsdev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.pem.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -54,8 +56,8 @@ class OpenSslInteropIT {
     @Test
     void aWrongUserIdOrAWrongIssuerFailsInOpenSsl() throws Exception {
         X509Certificate gateway = pki.gatewaySign().certificate();
-        Path cert = openssl.write("gw", Pem.encode(List.of(gateway)));
-        Path ca = openssl.write("ca", Pem.encode(List.of(pki.sm2Issuing().certificate())));
+        Path cert = openssl.write("gw", Pem.writeBytes(List.of(gateway)));
+        Path ca = openssl.write("ca", Pem.writeBytes(List.of(pki.sm2Issuing().certificate())));
         assertThat(openssl.run("verify", "-partial_chain", "-CAfile", ca.toString(),
                 "-vfyopt", "distid:0000000000000000", cert.toString()).ok()).isFalse();
         assertThat(openssl.verifySm2Link(gateway, pki.sm2Root().certificate()).ok()).isFalse();
@@ -166,7 +168,7 @@ class OpenSslInteropIT {
 
     private static X509Certificate pemCert(Path file) throws Exception {
         try (var in = Files.newInputStream(file)) {
-            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509", Bc.PROVIDER)
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER)
                     .generateCertificate(in);
         }
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.gmtls.certsdev.Vehicle;
 import io.gmtls.config.ConfigException;
-import io.gmtls.proxy.tls.PemFiles;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
 
@@ -44,7 +44,7 @@ class GatewayGmsslKeyIT {
         try {
             int port = gateway.listenerAddress("mqtt").getPort();
             Vehicle vehicle = fixture.vehicle(0);
-            List<X509Certificate> gmsslCa = PemFiles.certificates(dir.resolve("gmssl/ca.crt"));
+            List<X509Certificate> gmsslCa = Pem.certificates(dir.resolve("gmssl/ca.crt"));
             for (TlcpCipherSuite suite : List.of(TlcpCipherSuite.ECC_SM4_GCM_SM3, TlcpCipherSuite.ECDHE_SM4_GCM_SM3)) {
                 // ECC: the client encrypts the pre-master secret to server_enc.crt, so the gateway must hold
                 // the decrypted encryption key; ECDHE: it signs with the decrypted signing key.
@@ -57,7 +57,7 @@ class GatewayGmsslKeyIT {
                 try (TestClient c = TestClient.connect(port, () -> GatewayFixture.tlcpHandler(client, port))) {
                     assertThat(c.handshakeFailure()).as(suite.name()).isNull();
                     assertThat(c.ssl().engine().getSession().getPeerCertificates()[0])
-                            .isEqualTo(PemFiles.certificates(dir.resolve("gmssl/server_sign.crt")).get(0));
+                            .isEqualTo(Pem.certificates(dir.resolve("gmssl/server_sign.crt")).get(0));
                     c.send("over GmSSL keys " + suite);
                     c.awaitReceived("over GmSSL keys " + suite, Duration.ofSeconds(10));
                     assertThat(upstream.nextFacts().clientCertificateVerified()).isTrue();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.gmtls.certsdev.Vehicle;
-import io.gmtls.proxy.tls.Sm2Tls13ClientEngines;
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import io.gmtls.proxyprotocol.CertificateFacts;
 import io.gmtls.proxyprotocol.ConnectionFacts;
 import io.gmtls.proxyprotocol.TlsFacts;
@@ -108,7 +108,7 @@ class GatewayTls13IT {
 
     @Test
     void clientWithoutCertificateIsRefusedWhenClientAuthIsRequired() throws Exception {
-        SslContext anonymous = io.gmtls.proxy.tls.StandardTls13ClientContexts.netty(null, fixture.pki.ecdsaTrust(),
+        SslContext anonymous = io.gmtls.crypto.tls.StandardTls13ClientContexts.netty(null, fixture.pki.ecdsaTrust(),
                 io.netty.handler.ssl.SslProvider.JDK);
         try (TestClient c = TestClient.connect(port, () -> GatewayFixture.tlsHandler(anonymous, port))) {
             // TLS 1.3: the client may finish its side before the server's alert arrives; no data gets through.

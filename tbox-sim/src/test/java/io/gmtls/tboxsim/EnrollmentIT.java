@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
-import io.gmtls.proxy.tls.PemFiles;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.tboxsim.credentials.CredentialFolder;
 import io.gmtls.tboxsim.credentials.Sm2VehicleCredentials;
 import io.gmtls.tboxsim.enroll.EnrolledVehicle;
@@ -121,7 +121,7 @@ class EnrollmentIT {
                 "--vin", "LGMRNW00000000001", "--out", creds.toString());
         assertThat(enrolled.exit()).as(enrolled.toString()).isZero();
         Path signCrt = creds.resolve("sm2/vehicles/LGMRNW00000000001-sign.crt");
-        X509Certificate old = PemFiles.certificates(signCrt).get(0);
+        X509Certificate old = Pem.certificates(signCrt).get(0);
         int before = service.callers.size();
 
         Cli.Result renewed = Cli.run("renew", "-t", "tlcp", "--suite", "ECDHE_SM4_GCM_SM3", "--pki", pkiDir.toString(),
@@ -130,7 +130,7 @@ class EnrollmentIT {
         assertThat(renewed.exit()).as(renewed.toString()).isZero();
         assertThat(renewed.out()).contains("LGMRNW00000000001 renewed", "1 renewed");
         assertThat(service.callers.subList(before, service.callers.size())).containsExactly("LGMRNW00000000001");
-        X509Certificate now = PemFiles.certificates(signCrt).get(0);
+        X509Certificate now = Pem.certificates(signCrt).get(0);
         assertThat(now.getSerialNumber()).isNotEqualTo(old.getSerialNumber());
         assertThat(now.getPublicKey()).isNotEqualTo(old.getPublicKey());
     }

@@ -1,7 +1,7 @@
 package io.gmtls.enrollment.rest;
 
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.enrollment.service.EnrollmentOutcome;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -11,8 +11,6 @@ import org.springframework.http.ResponseEntity;
 
 /** Renders an {@link EnrollmentOutcome} as the REST answer: 201 when issued now, 200 for a retry. */
 public final class RestResponder {
-
-    private static final Base64.Encoder PEM_BASE64 = Base64.getMimeEncoder(64, new byte[] {'\n'});
 
     public ResponseEntity<EnrollResponseBody> respond(EnrollmentOutcome outcome) {
         EnrollResponseBody body = new EnrollResponseBody(outcome.vin(), pem(outcome.signCertificate()),
@@ -27,11 +25,6 @@ public final class RestResponder {
 
     /** A certificate as PEM text. */
     static String pem(X509Certificate certificate) {
-        try {
-            return "-----BEGIN CERTIFICATE-----\n" + PEM_BASE64.encodeToString(certificate.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("certificate cannot be encoded", e);
-        }
+        return Pem.certificate(certificate);
     }
 }

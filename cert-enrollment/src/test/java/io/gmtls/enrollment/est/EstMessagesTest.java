@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.gmtls.enrollment.service.EnrollmentProblem;
 import io.gmtls.enrollment.service.ProblemType;
 import io.gmtls.pki.core.crypto.GmCrypto;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;

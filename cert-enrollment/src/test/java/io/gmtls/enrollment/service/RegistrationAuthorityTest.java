@@ -16,7 +16,7 @@ import io.gmtls.pki.core.RevocationReason;
 import io.gmtls.pki.core.Vehicle;
 import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;

@@ -24,8 +24,8 @@ import io.gmtls.proxy.config.Secret;
 import io.gmtls.proxy.config.TlcpConfig;
 import io.gmtls.proxy.config.TlsConfig;
 import io.gmtls.proxy.revocation.RevocationService;
-import io.gmtls.proxy.tls.CertificateCredential;
-import io.gmtls.proxy.tls.PemFiles;
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.proxy.tls.ServerIdentity;
 import io.gmtls.proxy.tls.Tls13ClientAuth;
 import io.gmtls.proxy.tls.Tls13EngineSelector;
@@ -116,7 +116,7 @@ public final class Terminations {
             String certKey = key + "certificates[" + i + "]";
             CertificateCredential credential;
             try {
-                credential = PemFiles.credential(c.chain(), c.key(), passphrase(config));
+                credential = Pem.credential(c.chain(), c.key(), passphrase(config));
             } catch (IOException e) {
                 throw new ConfigException(config.file(), certKey, e.getMessage(), e);
             }
@@ -184,7 +184,7 @@ public final class Terminations {
     private static List<X509Certificate> certificates(GatewayConfig config, String key, Path file)
             throws ConfigException {
         try {
-            return PemFiles.certificates(file);
+            return Pem.certificates(file);
         } catch (IOException e) {
             throw new ConfigException(config.file(), key, e.getMessage(), e);
         }
@@ -193,7 +193,7 @@ public final class Terminations {
     private static PrivateKey privateKey(GatewayConfig config, String key, Path file) throws ConfigException {
         char[] passphrase = passphrase(config);
         try {
-            return PemFiles.privateKey(file, passphrase);
+            return Pem.privateKey(file, passphrase);
         } catch (IOException e) {
             throw new ConfigException(config.file(), key, e.getMessage(), e);
         } finally {

@@ -11,7 +11,7 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
-import io.gmtls.proxy.tls.CertificateRejectedException;
+import io.gmtls.crypto.tls.CertificateRejectedException;
 import io.gmtls.proxy.tls.Tls13Selection;
 import io.gmtls.tlcp.TlcpAlertException;
 import io.gmtls.tlcp.TlcpCipherSuite;

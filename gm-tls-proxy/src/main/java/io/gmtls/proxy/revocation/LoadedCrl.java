@@ -1,5 +1,6 @@
 package io.gmtls.proxy.revocation;
 
+import io.gmtls.crypto.pem.Pem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -129,16 +130,19 @@ final class LoadedCrl {
 
     private static byte[] pemToDer(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
-        int begin = text.indexOf("-----BEGIN X509 CRL-----");
-        if (begin < 0) {
+        if (!text.contains("-----BEGIN X509 CRL-----")) {
             return bytes;
         }
-        int end = text.indexOf("-----END X509 CRL-----", begin);
-        if (end < 0) {
-            throw new IllegalArgumentException("PEM CRL without END line");
+        byte[] der;
+        try {
+            der = Pem.decode(text, "X509 CRL");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("malformed PEM CRL", e);
         }
-        String body = text.substring(begin + "-----BEGIN X509 CRL-----".length(), end).replaceAll("\\s", "");
-        return java.util.Base64.getDecoder().decode(body);
+        if (der == null) {
+            throw new IllegalArgumentException("PEM CRL without a readable X509 CRL block");
+        }
+        return der;
     }
 
     boolean isRevoked(BigInteger serial) {

@@ -24,15 +24,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.security.auth.x500.X500Principal;
 
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.gmtls.config.ConfigException;
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.proxy.config.CrlConfig;
 import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.metrics.GatewayMetrics;
-import io.gmtls.proxy.tls.PemFiles;
 import io.gmtls.tlcp.RevocationStatus;
 import io.micrometer.core.instrument.Tags;
 
@@ -59,7 +59,7 @@ public final class RevocationService implements AutoCloseable {
     /** Slack on top of the fetch timeout for a caller waiting on fetches (parsing, verification). */
     private static final Duration WAIT_MARGIN = Duration.ofSeconds(2);
 
-    private final Provider bc = new BouncyCastleProvider();
+    private final Provider bc = BouncyCastle.PROVIDER;
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "crl-refresh");
         t.setDaemon(true);
@@ -132,7 +132,7 @@ public final class RevocationService implements AutoCloseable {
             CrlConfig crl = config.crls().get(i);
             X509Certificate issuer;
             try {
-                issuer = PemFiles.certificates(crl.issuer()).get(0);
+                issuer = Pem.certificates(crl.issuer()).get(0);
             } catch (IOException e) {
                 throw new ConfigException(file, "revocation.crls[" + i + "].issuer", e.getMessage(), e);
             }

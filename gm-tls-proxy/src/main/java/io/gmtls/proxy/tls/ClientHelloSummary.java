@@ -1,5 +1,6 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.Rfc8998;
 import java.util.List;
 import java.util.Objects;
 

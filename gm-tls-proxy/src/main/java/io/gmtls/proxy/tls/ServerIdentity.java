@@ -1,5 +1,7 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.CertificateCredential;
+
 /**
  * What the gateway presents under one host name: a standard (ECDSA or RSA) credential, an SM2 credential
  * for TLS_SM4_GCM_SM3, or both. At least one is set.

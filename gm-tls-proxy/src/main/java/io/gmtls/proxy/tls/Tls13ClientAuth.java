@@ -1,5 +1,6 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.CertificateChainVerifier;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -47,7 +48,7 @@ public record Tls13ClientAuth(ClientAuth mode, CertificateChainVerifier standard
     public static Tls13ClientAuth of(ClientAuth mode, List<X509Certificate> standardTrust,
             List<X509Certificate> sm2Trust, RevocationChecker revocation) {
         return new Tls13ClientAuth(mode,
-                standardTrust.isEmpty() ? null : CertificateChainVerifier.standard(standardTrust, revocation),
-                sm2Trust.isEmpty() ? null : CertificateChainVerifier.sm2(sm2Trust, revocation));
+                standardTrust.isEmpty() ? null : CertificateChainVerifier.standard(standardTrust, RevocationPathCheck.of(revocation)),
+                sm2Trust.isEmpty() ? null : CertificateChainVerifier.sm2(sm2Trust, RevocationPathCheck.of(revocation)));
     }
 }

@@ -1,5 +1,10 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.tls.ChainVerifyingTrustManager;
+import io.gmtls.crypto.tls.Rfc8998;
+import io.gmtls.crypto.tls.Sm2KeyManager;
 import java.security.GeneralSecurityException;
 import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
@@ -17,7 +22,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
-import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
+import io.gmtls.crypto.tls.CertificateChainVerifier.Purpose;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
@@ -80,11 +85,11 @@ public final class Tls13ServerContexts {
                         + " is not enabled (enabled: " + builder.cipherSuites + ")");
             }
             if (identity.standard() != null) {
-                checkKeyPair(identity.standard());
+                identity.standard().checkKeyPair();
                 standard.put(identity, standardContext(identity.standard()));
             }
             if (identity.sm2() != null) {
-                checkKeyPair(identity.sm2());
+                identity.sm2().checkKeyPair();
                 sm.put(identity, smContext(identity.sm2()));
             }
         }
@@ -227,27 +232,6 @@ public final class Tls13ServerContexts {
                         ChainVerifyingTrustManager.Engine.BOUNCYCASTLE)};
         context.init(new KeyManager[] {new Sm2KeyManager(credential)}, trust, null);
         return context;
-    }
-
-    /** Fails at startup, naming the certificate, when a key doesn't belong to its certificate. */
-    static void checkKeyPair(CertificateCredential credential) throws GeneralSecurityException {
-        String algorithm = switch (credential.kind()) {
-            case SM2 -> "SM3withSM2";
-            case ECDSA -> "SHA256withECDSA";
-            case RSA -> "SHA256withRSA";
-        };
-        byte[] probe = "gm-tls-proxy key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        Signature signer = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-        signer.initSign(credential.privateKey());
-        signer.update(probe);
-        byte[] signature = signer.sign();
-        Signature verifier = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
-        verifier.initVerify(credential.certificate().getPublicKey());
-        verifier.update(probe);
-        if (!verifier.verify(signature)) {
-            throw new IllegalArgumentException("the private key does not belong to the certificate "
-                    + credential.certificate().getSubjectX500Principal());
-        }
     }
 
     /** Builder of {@link Tls13ServerContexts}. */

@@ -1,5 +1,6 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.HostNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import io.gmtls.proxy.tls.CertificateCredential;
-import io.gmtls.proxy.tls.PemFiles;
-import io.gmtls.proxy.tls.Sm2Tls13ClientEngines;
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.pem.Pem;
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.bootstrap.Bootstrap;
@@ -109,15 +109,15 @@ public final class LoadClient {
             vin = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-sign.crt")).sorted()
                     .findFirst().orElseThrow().replace("-sign.crt", "");
         }
-        List<X509Certificate> sm2Trust = PemFiles.certificates(pki.resolve("sm2/trust.pem"));
+        List<X509Certificate> sm2Trust = Pem.certificates(pki.resolve("sm2/trust.pem"));
         return switch (proto) {
             case "plain" -> null;
             case "tlcp-ecc", "tlcp-ecdhe" -> {
                 TlcpContext context = TlcpContext.builder()
-                        .signing(PemFiles.privateKey(vehicles.resolve(vin + "-sign.key")),
-                                PemFiles.certificates(vehicles.resolve(vin + "-sign.crt")))
-                        .encryption(PemFiles.privateKey(vehicles.resolve(vin + "-enc.key")),
-                                PemFiles.certificates(vehicles.resolve(vin + "-enc.crt")).get(0))
+                        .signing(Pem.privateKey(vehicles.resolve(vin + "-sign.key")),
+                                Pem.certificates(vehicles.resolve(vin + "-sign.crt")))
+                        .encryption(Pem.privateKey(vehicles.resolve(vin + "-enc.key")),
+                                Pem.certificates(vehicles.resolve(vin + "-enc.crt")).get(0))
                         .trustAnchors(sm2Trust)
                         .cipherSuites(List.of(proto.equals("tlcp-ecc") ? TlcpCipherSuite.ECC_SM4_GCM_SM3
                                 : TlcpCipherSuite.ECDHE_SM4_GCM_SM3))
@@ -130,18 +130,18 @@ public final class LoadClient {
             }
             case "tls13-ecdsa" -> {
                 Path ecdsa = pki.resolve("ecdsa/vehicles/" + vin + ".crt");
-                PrivateKey key = PemFiles.privateKey(pki.resolve("ecdsa/vehicles/" + vin + ".key"));
+                PrivateKey key = Pem.privateKey(pki.resolve("ecdsa/vehicles/" + vin + ".key"));
                 SslProvider provider = "jdk".equals(options.get("tls-provider")) || !io.netty.handler.ssl.OpenSsl.isAvailable()
                         ? SslProvider.JDK : SslProvider.OPENSSL;
                 SslContext context = SslContextBuilder.forClient().sslProvider(provider).protocols("TLSv1.3")
                         .endpointIdentificationAlgorithm(null)
-                        .keyManager(key, PemFiles.certificates(ecdsa).toArray(new X509Certificate[0]))
-                        .trustManager(PemFiles.certificates(pki.resolve("ecdsa/trust.pem")).toArray(new X509Certificate[0]))
+                        .keyManager(key, Pem.certificates(ecdsa).toArray(new X509Certificate[0]))
+                        .trustManager(Pem.certificates(pki.resolve("ecdsa/trust.pem")).toArray(new X509Certificate[0]))
                         .build();
                 yield () -> context.newHandler(io.netty.buffer.ByteBufAllocator.DEFAULT);
             }
             case "tls13-sm" -> {
-                CertificateCredential credential = PemFiles.credential(vehicles.resolve(vin + "-sign.crt"),
+                CertificateCredential credential = Pem.credential(vehicles.resolve(vin + "-sign.crt"),
                         vehicles.resolve(vin + "-sign.key"), null);
                 Sm2Tls13ClientEngines engines = Sm2Tls13ClientEngines.create(credential, sm2Trust);
                 yield () -> engines.newHandler("localhost", port);

@@ -1,5 +1,6 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.tlcp.RevocationChecker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,19 +8,21 @@ import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.List;
 
+import io.gmtls.crypto.tls.CertificateChainVerifier;
+import io.gmtls.crypto.tls.CertificateRejectedException;
 import io.gmtls.certsdev.Vehicle;
-import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
-import io.gmtls.proxy.tls.CertificateRejectedException.Reason;
-import io.gmtls.tlcp.RevocationChecker;
+import io.gmtls.crypto.tls.CertificateChainVerifier.Purpose;
+import io.gmtls.crypto.tls.CertificateRejectedException.Reason;
+import io.gmtls.crypto.tls.PathCheck;
 import io.gmtls.tlcp.RevocationStatus;
 import org.junit.jupiter.api.Test;
 
 class CertificateChainVerifierTest {
 
     private static final CertificateChainVerifier SM2 = CertificateChainVerifier.sm2(TestPki.PKI.sm2Trust(),
-            TestPki::revocation);
+            RevocationPathCheck.of(TestPki::revocation));
     private static final CertificateChainVerifier STANDARD = CertificateChainVerifier.standard(
-            TestPki.PKI.ecdsaTrust(), TestPki::revocation);
+            TestPki.PKI.ecdsaTrust(), RevocationPathCheck.of(TestPki::revocation));
 
     private static X509Certificate[] array(List<X509Certificate> chain) {
         return chain.toArray(new X509Certificate[0]);
@@ -80,18 +83,18 @@ class CertificateChainVerifierTest {
     @Test
     void expiredCertificateUnderATrustedRootIsCertificateExpired() {
         CertificateChainVerifier trustingOldRoots = CertificateChainVerifier.sm2(TestPki.EXPIRED.sm2Trust(),
-                RevocationChecker.NONE);
+                PathCheck.NONE);
         assertThat(reasonFor(trustingOldRoots, array(TestPki.EXPIRED.vehicles().get(0).sign().chain())))
                 .isEqualTo(Reason.CERTIFICATE_EXPIRED);
     }
 
     @Test
     void revocationCheckerFailureIsCertificateUnknown() {
-        CertificateChainVerifier broken = CertificateChainVerifier.sm2(TestPki.PKI.sm2Trust(), chain -> {
+        CertificateChainVerifier broken = CertificateChainVerifier.sm2(TestPki.PKI.sm2Trust(), RevocationPathCheck.of(chain -> {
             throw new IllegalStateException("CRL store not loaded");
-        });
+        }));
         CertificateChainVerifier unsure = CertificateChainVerifier.sm2(TestPki.PKI.sm2Trust(),
-                chain -> RevocationStatus.UNKNOWN);
+                RevocationPathCheck.of(chain -> RevocationStatus.UNKNOWN));
         X509Certificate[] chain = array(TestPki.PKI.vehicles().get(0).sign().chain());
         assertThat(reasonFor(broken, chain)).isEqualTo(Reason.CERTIFICATE_UNKNOWN);
         assertThat(reasonFor(unsure, chain)).isEqualTo(Reason.CERTIFICATE_UNKNOWN);
@@ -99,9 +102,9 @@ class CertificateChainVerifierTest {
 
     @Test
     void trustBundlesAreCheckedAtConstruction() {
-        assertThatThrownBy(() -> CertificateChainVerifier.sm2(TestPki.PKI.ecdsaTrust(), RevocationChecker.NONE))
+        assertThatThrownBy(() -> CertificateChainVerifier.sm2(TestPki.PKI.ecdsaTrust(), PathCheck.NONE))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CertificateChainVerifier.standard(List.of(TestPki.PKI.ecdsaIssuing().certificate()),
-                RevocationChecker.NONE)).hasMessageContaining("no self-signed root");
+                PathCheck.NONE)).hasMessageContaining("no self-signed root");
     }
 }

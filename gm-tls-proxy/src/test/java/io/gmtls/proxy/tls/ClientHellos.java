@@ -1,5 +1,6 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import java.nio.ByteBuffer;
 import java.util.List;
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
@@ -38,8 +39,8 @@ class OpenSslClientIT {
                         RevocationChecker.NONE))
                 .build();
         // The PEM files certs-dev wrote are read back the way the gateway will read its configuration.
-        assertThat(PemFiles.certificates(pkiDir.resolve("ecdsa/trust.pem"))).hasSize(2);
-        assertThat(PemFiles.credential(pkiDir.resolve("ecdsa/vehicles/" + vehicle.vin() + ".crt"),
+        assertThat(Pem.certificates(pkiDir.resolve("ecdsa/trust.pem"))).hasSize(2);
+        assertThat(Pem.credential(pkiDir.resolve("ecdsa/vehicles/" + vehicle.vin() + ".crt"),
                 pkiDir.resolve("ecdsa/vehicles/" + vehicle.vin() + ".key"), null).certificate())
                 .isEqualTo(vehicle.ecdsa().certificate());
 

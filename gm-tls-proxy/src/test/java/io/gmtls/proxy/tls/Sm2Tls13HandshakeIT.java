@@ -7,6 +7,9 @@ import java.util.List;
 
 import javax.net.ssl.SSLEngine;
 
+import io.gmtls.crypto.Sm2Keys;
+import io.gmtls.crypto.tls.Rfc8998;
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import io.gmtls.certsdev.Vehicle;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.ssl.ClientAuth;

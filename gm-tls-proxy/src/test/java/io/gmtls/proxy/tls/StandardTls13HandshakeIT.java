@@ -12,6 +12,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.tls.Rfc8998;
+import io.gmtls.crypto.tls.StandardTls13ClientContexts;
 import io.gmtls.certsdev.Vehicle;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslProvider;

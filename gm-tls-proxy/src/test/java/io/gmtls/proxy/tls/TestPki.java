@@ -1,5 +1,7 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.tlcp.RevocationChecker;
+import io.gmtls.crypto.tls.CertificateCredential;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.gmtls.proxy.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;

@@ -1,5 +1,8 @@
 package io.gmtls.proxy.tls;
 
+import io.gmtls.crypto.pem.Pem;
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
+import io.gmtls.crypto.tls.StandardTls13ClientContexts;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -180,13 +183,13 @@ public final class Tls13IdleMemoryBench {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         CountDownLatch done = new CountDownLatch(connections);
         Sm2Tls13ClientEngines sm = Sm2Tls13ClientEngines.create(
-                PemFiles.credential(pkiDir.resolve("sm2/vehicles/" + vin + "-sign.crt"),
+                Pem.credential(pkiDir.resolve("sm2/vehicles/" + vin + "-sign.crt"),
                         pkiDir.resolve("sm2/vehicles/" + vin + "-sign.key"), null),
-                PemFiles.certificates(pkiDir.resolve("sm2/trust.pem")));
+                Pem.certificates(pkiDir.resolve("sm2/trust.pem")));
         SslContext standard = StandardTls13ClientContexts.netty(
-                PemFiles.credential(pkiDir.resolve("ecdsa/vehicles/" + vin + ".crt"),
+                Pem.credential(pkiDir.resolve("ecdsa/vehicles/" + vin + ".crt"),
                         pkiDir.resolve("ecdsa/vehicles/" + vin + ".key"), null),
-                PemFiles.certificates(pkiDir.resolve("ecdsa/trust.pem")), SslProvider.JDK);
+                Pem.certificates(pkiDir.resolve("ecdsa/trust.pem")), SslProvider.JDK);
         List<Channel> channels = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             channels.add(new Bootstrap().group(group).channel(NioSocketChannel.class)

@@ -3,6 +3,8 @@ package io.gmtls.proxy.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.tls.Rfc8998;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package io.gmtls.pki;
 
 import io.gmtls.pki.core.crypto.GmCrypto;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.gmtls.tboxsim.credentials;
 
+import io.gmtls.crypto.BouncyCastle;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class CertificateChains {
     /** Whether {@code issuer}'s key verifies {@code certificate}'s signature (SM2 through BouncyCastle). */
     public static boolean signedBy(X509Certificate certificate, X509Certificate issuer) {
         try {
-            certificate.verify(issuer.getPublicKey(), io.gmtls.tboxsim.crypto.Bc.PROVIDER);
+            certificate.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
             return true;
         } catch (java.security.GeneralSecurityException | RuntimeException e) {
             return false;

@@ -1,10 +1,7 @@
 package io.gmtls.tboxsim.credentials;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import io.gmtls.proxy.tls.CertificateCredential;
-import io.gmtls.proxy.tls.PemFiles;
-import io.gmtls.tboxsim.crypto.Bc;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.OutputEncryptor;
-import org.bouncycastle.openssl.PKCS8Generator;
+import io.gmtls.crypto.certsdev.CertsDevLayout;
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.pem.Pem;
 
 /**
  * A folder of credentials in the certs-dev layout, read by {@code connect} and written by
@@ -40,18 +28,14 @@ import org.bouncycastle.openssl.PKCS8Generator;
  * sm2/model-CODE-sign.{crt,key}    sm2/model-CODE-enc.{crt,key}      (per-model bootstrap credential)
  * sm2/trust.pem  ecdsa/trust.pem                                     (CA bundles; certs-dev only)
  * </pre>
- * Chains are completed from a CA bundle ({@link CertificateChains}). Errors name the file, never key
+ * The names are gm-crypto's {@link CertsDevLayout}. Chains are completed from a CA bundle ({@link CertificateChains}). Errors name the file, never key
  * material. Private keys are written with mode 0600, PKCS#8, encrypted (PBES2, AES-256-CBC) when a
  * passphrase is set.
  */
 public final class CredentialFolder {
 
-    private static final Pattern SM2_SIGN_FILE = Pattern.compile("(" + Vins.VIN.pattern() + ")-sign\\.crt");
-    private static final Pattern ECDSA_FILE = Pattern.compile("(" + Vins.VIN.pattern() + ")\\.crt");
-    private static final Pattern MODEL_FILE = Pattern.compile("model-([A-Z0-9][A-Z0-9-]{0,31})-sign\\.crt");
-    private static final int PBKDF2_ITERATIONS = 10_000;
-
     private final Path root;
+    private final CertsDevLayout layout;
     private final char[] passphrase;
 
     /**
@@ -60,6 +44,7 @@ public final class CredentialFolder {
      */
     public CredentialFolder(Path root, char[] passphrase) {
         this.root = root;
+        this.layout = new CertsDevLayout(root);
         this.passphrase = passphrase == null ? null : passphrase.clone();
     }
 
@@ -70,27 +55,27 @@ public final class CredentialFolder {
 
     /** {@code sm2/trust.pem}. */
     public Path sm2Trust() {
-        return root.resolve("sm2/trust.pem");
+        return layout.sm2Trust();
     }
 
     /** {@code ecdsa/trust.pem}. */
     public Path ecdsaTrust() {
-        return root.resolve("ecdsa/trust.pem");
+        return layout.ecdsaTrust();
     }
 
     /** VINs with an SM2 signing certificate in {@code sm2/vehicles}, sorted; empty if there is no such folder. */
     public List<String> sm2Vins() throws IOException {
-        return scan(root.resolve("sm2/vehicles"), SM2_SIGN_FILE);
+        return layout.sm2Vins();
     }
 
     /** VINs with an ECDSA certificate in {@code ecdsa/vehicles}, sorted. */
     public List<String> ecdsaVins() throws IOException {
-        return scan(root.resolve("ecdsa/vehicles"), ECDSA_FILE);
+        return layout.ecdsaVins();
     }
 
     /** Model codes with a per-model signing certificate in {@code sm2/}, sorted. */
     public List<String> modelCodes() throws IOException {
-        return scan(root.resolve("sm2"), MODEL_FILE);
+        return layout.modelCodes();
     }
 
     /** Whether the vehicle's SM2 signing certificate exists. */
@@ -106,21 +91,18 @@ public final class CredentialFolder {
 
     /** The per-model bootstrap credential {@code sm2/model-CODE-{sign,enc}}. */
     public Sm2VehicleCredentials model(String code, List<X509Certificate> cas) throws IOException {
-        Path sm2 = root.resolve("sm2");
-        String base = "model-" + code + "-";
-        return readDual(code, sm2.resolve(base + "sign.crt"), sm2.resolve(base + "sign.key"),
-                sm2.resolve(base + "enc.crt"), sm2.resolve(base + "enc.key"), cas);
+        return readDual(code, layout.model(code, "sign", "crt"), layout.model(code, "sign", "key"),
+                layout.model(code, "enc", "crt"), layout.model(code, "enc", "key"), cas);
     }
 
     /** A vehicle's ECDSA credential {@code ecdsa/vehicles/VIN.{crt,key}}, its chain completed from {@code cas}. */
     public CertificateCredential ecdsaVehicle(String vin, List<X509Certificate> cas) throws IOException {
-        Path dir = root.resolve("ecdsa/vehicles");
-        X509Certificate leaf = firstCertificate(dir.resolve(vin + ".crt"));
-        PrivateKey key = key(dir.resolve(vin + ".key"));
+        X509Certificate leaf = firstCertificate(layout.ecdsaVehicle(vin, "crt"));
+        PrivateKey key = key(layout.ecdsaVehicle(vin, "key"));
         try {
             return new CertificateCredential(key, CertificateChains.complete(leaf, cas));
         } catch (IllegalArgumentException e) {
-            throw new IOException(dir.resolve(vin + ".key") + ": " + e.getMessage(), e);
+            throw new IOException(layout.ecdsaVehicle(vin, "key") + ": " + e.getMessage(), e);
         }
     }
 
@@ -138,10 +120,10 @@ public final class CredentialFolder {
             throw new IllegalArgumentException("not a VIN: " + vin);
         }
         Map<Path, byte[]> files = new LinkedHashMap<>();
-        files.put(sm2File(vin, "sign", "key"), privateKeyPem(credentials.signKey()));
-        files.put(sm2File(vin, "enc", "key"), privateKeyPem(credentials.encKey()));
-        files.put(sm2File(vin, "sign", "crt"), certificatePem(credentials.signCert()));
-        files.put(sm2File(vin, "enc", "crt"), certificatePem(credentials.encCert()));
+        files.put(sm2File(vin, "sign", "key"), Pem.privateKey(credentials.signKey(), passphrase));
+        files.put(sm2File(vin, "enc", "key"), Pem.privateKey(credentials.encKey(), passphrase));
+        files.put(sm2File(vin, "sign", "crt"), Pem.writeBytes(List.of(credentials.signCert())));
+        files.put(sm2File(vin, "enc", "crt"), Pem.writeBytes(List.of(credentials.encCert())));
         if (!overwrite) {
             for (Path file : files.keySet()) {
                 if (Files.exists(file)) {
@@ -173,7 +155,7 @@ public final class CredentialFolder {
 
     /** Loads every certificate of a PEM bundle (e.g. {@code sm2/trust.pem}). */
     public static List<X509Certificate> bundle(Path file) throws IOException {
-        return PemFiles.certificates(file);
+        return Pem.certificates(file);
     }
 
     /** The model code when exactly one per-model credential is in the folder. */
@@ -183,7 +165,7 @@ public final class CredentialFolder {
     }
 
     private Path sm2File(String vin, String role, String extension) {
-        return root.resolve("sm2/vehicles").resolve(vin + "-" + role + "." + extension);
+        return layout.sm2Vehicle(vin, role, extension);
     }
 
     private Sm2VehicleCredentials readDual(String name, Path signCrt, Path signKey, Path encCrt, Path encKey,
@@ -203,11 +185,11 @@ public final class CredentialFolder {
     }
 
     private static X509Certificate firstCertificate(Path file) throws IOException {
-        return PemFiles.certificates(existing(file)).get(0);
+        return Pem.certificates(existing(file)).get(0);
     }
 
     private PrivateKey key(Path file) throws IOException {
-        return PemFiles.privateKey(existing(file), passphrase);
+        return Pem.privateKey(existing(file), passphrase);
     }
 
     private static Path existing(Path file) throws IOException {
@@ -215,53 +197,6 @@ public final class CredentialFolder {
             throw new java.nio.file.NoSuchFileException(file.toString(), null, "no such file");
         }
         return file;
-    }
-
-    private static List<String> scan(Path dir, Pattern pattern) throws IOException {
-        TreeSet<String> found = new TreeSet<>();
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                Matcher m = pattern.matcher(entry.getFileName().toString());
-                if (m.matches()) {
-                    found.add(m.group(1));
-                }
-            }
-        }
-        return List.copyOf(found);
-    }
-
-    private static byte[] certificatePem(X509Certificate certificate) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(certificate);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot PEM-encode a certificate", e);
-        }
-        return out.toString().getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private byte[] privateKeyPem(PrivateKey key) {
-        try {
-            OutputEncryptor encryptor = null;
-            if (passphrase != null) {
-                encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
-                        .setPRF(PKCS8Generator.PRF_HMACSHA256)
-                        .setIterationCount(PBKDF2_ITERATIONS)
-                        .setProvider(Bc.PROVIDER)
-                        .setPassword(passphrase)
-                        .build();
-            }
-            StringWriter out = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-                writer.writeObject(new JcaPKCS8Generator(key, encryptor));
-            }
-            return out.toString().getBytes(StandardCharsets.US_ASCII);
-        } catch (OperatorCreationException | IOException e) {
-            throw new IllegalStateException("cannot encode a private key", e);
-        }
     }
 
     private static void writeNew(Path file, byte[] content, boolean secret) throws IOException {

@@ -5,7 +5,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 
-import io.gmtls.proxy.tls.CertificateCredential;
+import io.gmtls.crypto.tls.CertificateCredential;
 
 /**
  * A vehicle's (or a vehicle model's) SM2 dual credential: the signing key with its chain (signing

@@ -1,13 +1,13 @@
 package io.gmtls.tboxsim.crypto;
 
-import java.io.IOException;
-import java.io.StringWriter;
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.Sm2Keys;
+import io.gmtls.crypto.pem.Pem;
 import java.security.KeyPair;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -24,7 +24,7 @@ public final class Pkcs10Requests {
     public static PKCS10CertificationRequest create(KeyPair signing, String vin) {
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, vin).build();
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(Sm2.SIGNATURE).setProvider(Bc.PROVIDER)
+            ContentSigner signer = new JcaContentSignerBuilder(Sm2Keys.SIGNATURE_ALGORITHM).setProvider(BouncyCastle.PROVIDER)
                     .build(signing.getPrivate());
             return new JcaPKCS10CertificationRequestBuilder(subject, signing.getPublic()).build(signer);
         } catch (OperatorCreationException e) {
@@ -34,12 +34,6 @@ public final class Pkcs10Requests {
 
     /** The PEM form ({@code -----BEGIN CERTIFICATE REQUEST-----}). */
     public static String pem(PKCS10CertificationRequest request) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            writer.writeObject(request);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot PEM-encode a CSR", e);
-        }
-        return out.toString();
+        return Pem.write(request);
     }
 }

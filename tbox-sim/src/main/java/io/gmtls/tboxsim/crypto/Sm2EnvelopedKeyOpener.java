@@ -1,5 +1,6 @@
 package io.gmtls.tboxsim.crypto;
 
+import io.gmtls.crypto.Sm2Keys;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -78,8 +79,8 @@ public final class Sm2EnvelopedKeyOpener {
                 throw new GeneralSecurityException("SM2EnvelopedKey: bad padding of the encrypted private key");
             }
             BigInteger d = new BigInteger(1, Arrays.copyOf(plain, SCALAR_BYTES));
-            KeyPair pair = Sm2.fromPrivateScalar(d);
-            if (!MessageDigest.isEqual(Sm2.encodePoint(pair.getPublic()), envelope.publicKey())) {
+            KeyPair pair = Sm2Keys.fromPrivateScalar(d);
+            if (!MessageDigest.isEqual(Sm2Keys.encodePoint(pair.getPublic()), envelope.publicKey())) {
                 throw new GeneralSecurityException(
                         "SM2EnvelopedKey: the private key does not belong to the envelope's public key");
             }

@@ -1,5 +1,6 @@
 package io.gmtls.tboxsim.enroll;
 
+import io.gmtls.crypto.Sm2Keys;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -12,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 
 import io.gmtls.tboxsim.credentials.Vins;
 import io.gmtls.tboxsim.crypto.Pkcs10Requests;
-import io.gmtls.tboxsim.crypto.Sm2;
 import io.gmtls.tboxsim.transport.ClientTransport;
 import io.gmtls.tboxsim.transport.EventLoops;
 import tools.jackson.core.JacksonException;
@@ -133,7 +133,7 @@ public final class EnrollmentClient implements AutoCloseable {
         if (!Vins.isVin(vin)) {
             throw new IllegalArgumentException("not a VIN: " + vin);
         }
-        KeyPair signing = Sm2.generateKeyPair(random);
+        KeyPair signing = Sm2Keys.generate(random);
         byte[] body = requestBody(vin, Pkcs10Requests.pem(Pkcs10Requests.create(signing, vin)), token);
         for (int attempt = 0;; attempt++) {
             try {

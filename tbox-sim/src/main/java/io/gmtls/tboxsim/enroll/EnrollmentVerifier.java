@@ -1,5 +1,6 @@
 package io.gmtls.tboxsim.enroll;
 
+import io.gmtls.crypto.Sm2Keys;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -14,10 +15,9 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 
-import io.gmtls.proxy.tls.PemFiles;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.tboxsim.credentials.CertificateChains;
 import io.gmtls.tboxsim.credentials.Sm2VehicleCredentials;
-import io.gmtls.tboxsim.crypto.Sm2;
 import io.gmtls.tboxsim.crypto.Sm2EnvelopedKeyOpener;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -60,10 +60,10 @@ public final class EnrollmentVerifier {
         for (String pem : response.chain()) {
             chain.add(certificate(pem, "chain"));
         }
-        if (!MessageDigest.isEqual(Sm2.encodePoint(signCert.getPublicKey()), Sm2.encodePoint(signing.getPublic()))) {
+        if (!MessageDigest.isEqual(keyBits(signCert.getPublicKey()), keyBits(signing.getPublic()))) {
             throw EnrollmentException.response("signCertificate is not for the key of our CSR", null);
         }
-        if (!Sm2.isSm2(signCert) || !Sm2.isSm2(encCert)) {
+        if (!Sm2Keys.isSm2(signCert) || !Sm2Keys.isSm2(encCert)) {
             throw EnrollmentException.response("the certificates do not carry SM2 keys", null);
         }
         checkSubject(signCert, vin, "signCertificate");
@@ -78,7 +78,7 @@ public final class EnrollmentVerifier {
                     + issuer.getSubjectX500Principal().getName() + ")", null);
         }
         KeyPair encryption = openEnvelope(response.encPrivateKeyEnvelope(), signing);
-        if (!MessageDigest.isEqual(Sm2.encodePoint(encryption.getPublic()), Sm2.encodePoint(encCert.getPublicKey()))) {
+        if (!MessageDigest.isEqual(keyBits(encryption.getPublic()), keyBits(encCert.getPublicKey()))) {
             throw EnrollmentException.response("the enveloped private key does not belong to encCertificate", null);
         }
         List<X509Certificate> signChain = new ArrayList<>();
@@ -113,7 +113,7 @@ public final class EnrollmentVerifier {
 
     private static X509Certificate certificate(String pem, String field) throws EnrollmentException {
         try {
-            List<X509Certificate> certificates = PemFiles.certificates(pem, field);
+            List<X509Certificate> certificates = Pem.certificates(pem, field);
             if (certificates.size() != 1) {
                 throw EnrollmentException.response("response field '" + field + "' must hold one certificate each", null);
             }
@@ -161,5 +161,13 @@ public final class EnrollmentVerifier {
     private static String printable(String text) {
         String cut = text.length() > 40 ? text.substring(0, 40) + "…" : text;
         return "'" + cut.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+    }
+
+    /**
+     * The public key's bits as the certificate carries them, whatever its algorithm: compared before the
+     * SM2 check, so that a certificate for some other key gets "not for the key of our CSR".
+     */
+    private static byte[] keyBits(java.security.PublicKey key) {
+        return org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getEncoded()).getPublicKeyData().getOctets();
     }
 }

@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 
-import io.gmtls.proxy.tls.CertificateCredential;
-import io.gmtls.proxy.tls.Sm2Tls13ClientEngines;
-import io.gmtls.proxy.tls.StandardTls13ClientContexts;
+import io.gmtls.crypto.tls.CertificateCredential;
+import io.gmtls.crypto.tls.Sm2Tls13ClientEngines;
+import io.gmtls.crypto.tls.StandardTls13ClientContexts;
 import io.gmtls.tboxsim.credentials.Sm2VehicleCredentials;
 import io.gmtls.tlcp.TlcpContext;
 import io.gmtls.tlcp.TlcpSession;

@@ -20,7 +20,7 @@ import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
 import io.gmtls.certsdev.Vehicle;
-import io.gmtls.proxy.tls.CertificateCredential;
+import io.gmtls.crypto.tls.CertificateCredential;
 
 /** Reads certs-dev folders and writes the same layout back (what enroll produces and connect reads). */
 class CredentialFolderTest {

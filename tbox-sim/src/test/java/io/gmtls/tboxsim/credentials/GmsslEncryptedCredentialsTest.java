@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.gmtls.proxy.tls.PemFiles;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.tboxsim.testing.Cli;
 
 /**
@@ -42,7 +42,7 @@ class GmsslEncryptedCredentialsTest {
         copy("plain/client_sign.key", dir.resolve("plain-sign.key"));
         copy("plain/client_enc.key", dir.resolve("plain-enc.key"));
         copy("ca.crt", dir.resolve("ca.crt"));
-        ca = PemFiles.certificates(dir.resolve("ca.crt"));
+        ca = Pem.certificates(dir.resolve("ca.crt"));
     }
 
     @Test
@@ -53,12 +53,12 @@ class GmsslEncryptedCredentialsTest {
         Sm2VehicleCredentials vehicle = credentials.sm2Vehicle(VIN, ca);
 
         assertThat(vehicle.signKey().getEncoded())
-                .isEqualTo(PemFiles.privateKey(dir.resolve("plain-sign.key")).getEncoded());
+                .isEqualTo(Pem.privateKey(dir.resolve("plain-sign.key")).getEncoded());
         assertThat(vehicle.encKey().getEncoded())
-                .isEqualTo(PemFiles.privateKey(dir.resolve("plain-enc.key")).getEncoded());
+                .isEqualTo(Pem.privateKey(dir.resolve("plain-enc.key")).getEncoded());
         // The chain is completed from the bundle up to (not including) the root, here the GmSSL CA itself.
         assertThat(vehicle.signChain()).containsExactly(
-                PemFiles.certificates(folder.resolve("sm2/vehicles/" + VIN + "-sign.crt")).get(0));
+                Pem.certificates(folder.resolve("sm2/vehicles/" + VIN + "-sign.crt")).get(0));
     }
 
     @Test

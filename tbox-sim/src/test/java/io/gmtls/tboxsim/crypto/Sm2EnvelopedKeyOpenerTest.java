@@ -34,6 +34,7 @@ import org.bouncycastle.util.io.pem.PemWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
 
 /**
@@ -48,8 +49,8 @@ class Sm2EnvelopedKeyOpenerTest {
     @TempDir
     Path dir;
 
-    private final KeyPair vehicleSigning = Sm2.generateKeyPair(RANDOM);
-    private final KeyPair encryption = Sm2.generateKeyPair(RANDOM);
+    private final KeyPair vehicleSigning = Sm2Keys.generate(RANDOM);
+    private final KeyPair encryption = Sm2Keys.generate(RANDOM);
 
     @Test
     void opensWhatThePkiCaCoreSeals() throws Exception {
@@ -58,7 +59,7 @@ class Sm2EnvelopedKeyOpenerTest {
         KeyPair opened = Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate());
 
         assertSamePair(opened, encryption);
-        assertThat(Sm2EnvelopedKeyOpener.publicKey(der)).isEqualTo(Sm2.encodePoint(encryption.getPublic()));
+        assertThat(Sm2EnvelopedKeyOpener.publicKey(der)).isEqualTo(Sm2Keys.encodePoint(encryption.getPublic()));
     }
 
     @Test
@@ -66,7 +67,7 @@ class Sm2EnvelopedKeyOpenerTest {
         byte[] sm4Key = random(16);
         byte[] sm2Cipher = openSslSm2Encrypt(sm4Key);
         byte[] encrypted = openSslSm4Ecb(sm4Key, scalar(encryption));
-        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, sm2Cipher, Sm2.encodePoint(encryption.getPublic()), encrypted);
+        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, sm2Cipher, Sm2Keys.encodePoint(encryption.getPublic()), encrypted);
 
         assertSamePair(Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate()), encryption);
     }
@@ -76,7 +77,7 @@ class Sm2EnvelopedKeyOpenerTest {
         byte[] sm4Key = random(16);
         byte[] padded = Arrays.copyOf(scalar(encryption), 48);
         Arrays.fill(padded, 32, 48, (byte) 16);
-        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, bcSm2Cipher(sm4Key), Sm2.encodePoint(encryption.getPublic()),
+        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, bcSm2Cipher(sm4Key), Sm2Keys.encodePoint(encryption.getPublic()),
                 sm4Ecb(sm4Key, padded));
 
         assertSamePair(Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate()), encryption);
@@ -87,7 +88,7 @@ class Sm2EnvelopedKeyOpenerTest {
         byte[] sm4Key = random(16);
         byte[] padded = Arrays.copyOf(scalar(encryption), 48);
         Arrays.fill(padded, 32, 48, (byte) 15);
-        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, bcSm2Cipher(sm4Key), Sm2.encodePoint(encryption.getPublic()),
+        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, bcSm2Cipher(sm4Key), Sm2Keys.encodePoint(encryption.getPublic()),
                 sm4Ecb(sm4Key, padded));
 
         assertThatThrownBy(() -> Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate()))
@@ -96,7 +97,7 @@ class Sm2EnvelopedKeyOpenerTest {
 
     @Test
     void refusesAnEnvelopeSealedToAnotherKey() {
-        KeyPair someoneElse = Sm2.generateKeyPair(RANDOM);
+        KeyPair someoneElse = Sm2Keys.generate(RANDOM);
         byte[] der = Sm2EnvelopedKey.seal(encryption, someoneElse.getPublic(), RANDOM).encoded();
 
         assertThatThrownBy(() -> Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate()))
@@ -108,7 +109,7 @@ class Sm2EnvelopedKeyOpenerTest {
         byte[] sm4Key = random(16);
         byte[] cipher = bcSm2Cipher(sm4Key);
         cipher[cipher.length - 20] ^= 1; // inside C2 (the wrapped key): C3 no longer matches
-        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, cipher, Sm2.encodePoint(encryption.getPublic()),
+        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, cipher, Sm2Keys.encodePoint(encryption.getPublic()),
                 sm4Ecb(sm4Key, scalar(encryption)));
 
         assertThatThrownBy(() -> Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate()))
@@ -118,8 +119,8 @@ class Sm2EnvelopedKeyOpenerTest {
     @Test
     void refusesAPrivateKeyThatIsNotTheEnvelopesPublicKey() {
         byte[] sm4Key = random(16);
-        KeyPair other = Sm2.generateKeyPair(RANDOM);
-        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, bcSm2Cipher(sm4Key), Sm2.encodePoint(other.getPublic()),
+        KeyPair other = Sm2Keys.generate(RANDOM);
+        byte[] der = envelope(GMObjectIdentifiers.sms4_ecb, bcSm2Cipher(sm4Key), Sm2Keys.encodePoint(other.getPublic()),
                 sm4Ecb(sm4Key, scalar(encryption)));
 
         assertThatThrownBy(() -> Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate()))
@@ -129,7 +130,7 @@ class Sm2EnvelopedKeyOpenerTest {
     @Test
     void refusesOtherSymmetricAlgorithms() {
         byte[] sm4Key = random(16);
-        byte[] der = envelope(GMObjectIdentifiers.sms4_cbc, bcSm2Cipher(sm4Key), Sm2.encodePoint(encryption.getPublic()),
+        byte[] der = envelope(GMObjectIdentifiers.sms4_cbc, bcSm2Cipher(sm4Key), Sm2Keys.encodePoint(encryption.getPublic()),
                 sm4Ecb(sm4Key, scalar(encryption)));
 
         assertThatThrownBy(() -> Sm2EnvelopedKeyOpener.open(der, vehicleSigning.getPrivate()))
@@ -160,7 +161,7 @@ class Sm2EnvelopedKeyOpenerTest {
     }
 
     private static void assertSamePair(KeyPair actual, KeyPair expected) {
-        assertThat(Sm2.encodePoint(actual.getPublic())).isEqualTo(Sm2.encodePoint(expected.getPublic()));
+        assertThat(Sm2Keys.encodePoint(actual.getPublic())).isEqualTo(Sm2Keys.encodePoint(expected.getPublic()));
         assertThat(((ECPrivateKey) actual.getPrivate()).getS()).isEqualTo(((ECPrivateKey) expected.getPrivate()).getS());
     }
 

@@ -1,5 +1,7 @@
 package io.gmtls.tboxsim.testing;
 
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.Sm2Keys;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
-import io.gmtls.tboxsim.crypto.Bc;
-import io.gmtls.tboxsim.crypto.Sm2;
 import io.gmtls.tlcp.ClientAuth;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.bootstrap.ServerBootstrap;
@@ -175,20 +175,20 @@ public final class FakeEnrollmentService implements AutoCloseable {
             try (PEMParser parser = new PEMParser(new java.io.StringReader(csrPem))) {
                 csr = (PKCS10CertificationRequest) parser.readObject();
             }
-            JcaPKCS10CertificationRequest jcaCsr = new JcaPKCS10CertificationRequest(csr).setProvider(Bc.PROVIDER);
+            JcaPKCS10CertificationRequest jcaCsr = new JcaPKCS10CertificationRequest(csr).setProvider(BouncyCastle.PROVIDER);
             PublicKey signingKey = jcaCsr.getPublicKey();
-            boolean popOk = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(Bc.PROVIDER)
+            boolean popOk = csr.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER)
                     .build(signingKey));
             String cn = IETFUtils.valueToString(csr.getSubject().getRDNs(BCStyle.CN)[0].getFirst().getValue());
             if (!popOk || !cn.equals(vin)) {
                 problem(ctx, HttpResponseStatus.BAD_REQUEST, "invalid-csr", "Bad Request", "CSR signature or CN wrong");
                 return;
             }
-            KeyPair encryption = Sm2.generateKeyPair(RANDOM);
+            KeyPair encryption = Sm2Keys.generate(RANDOM);
             X509Certificate sign = issue(vin, signingKey, KeyUsage.digitalSignature | KeyUsage.nonRepudiation);
             X509Certificate enc = issue(vin, encryption.getPublic(),
                     KeyUsage.keyEncipherment | KeyUsage.dataEncipherment | KeyUsage.keyAgreement);
-            PublicKey sealTo = mode == Mode.ENVELOPE_FOR_ANOTHER_KEY ? Sm2.generateKeyPair(RANDOM).getPublic() : signingKey;
+            PublicKey sealTo = mode == Mode.ENVELOPE_FOR_ANOTHER_KEY ? Sm2Keys.generate(RANDOM).getPublic() : signingKey;
             byte[] envelope = Sm2EnvelopedKey.seal(encryption, sealTo, RANDOM).encoded();
             ObjectNode json = JSON.createObjectNode();
             json.put("vin", vin);
@@ -226,8 +226,8 @@ public final class FakeEnrollmentService implements AutoCloseable {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
             builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(key));
             builder.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuer));
-            return new JcaX509CertificateConverter().setProvider(Bc.PROVIDER).getCertificate(builder.build(
-                    new JcaContentSignerBuilder(Sm2.SIGNATURE).setProvider(Bc.PROVIDER).build(issuerKey)));
+            return new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER).getCertificate(builder.build(
+                    new JcaContentSignerBuilder(Sm2Keys.SIGNATURE_ALGORITHM).setProvider(BouncyCastle.PROVIDER).build(issuerKey)));
         }
 
         private void problem(ChannelHandlerContext ctx, HttpResponseStatus status, String slug, String title,

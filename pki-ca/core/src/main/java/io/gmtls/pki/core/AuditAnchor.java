@@ -4,7 +4,7 @@ import io.gmtls.pki.core.crypto.CaKeyStore;
 import io.gmtls.pki.core.crypto.CaSigner;
 import io.gmtls.pki.core.crypto.Fingerprints;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package io.gmtls.pki.core;
 
-import io.gmtls.certsdev.EncryptedPrivateKeys;
+import io.gmtls.crypto.pem.EncryptedPrivateKeys;
 import io.gmtls.pki.core.CaRepository.OcspSignerRecord;
 import io.gmtls.pki.core.crypto.CaKeyStore;
 import io.gmtls.pki.core.crypto.CaSigner;
@@ -10,7 +10,7 @@ import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.pki.core.crypto.KeyIdentifiers;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
 import io.gmtls.pki.core.crypto.SerialNumbers;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.core.profile.CertificateProfile;
 import io.gmtls.pki.core.profile.IssuanceDraft;
 import io.gmtls.pki.core.profile.PolicyRules;

@@ -6,7 +6,7 @@ import io.gmtls.pki.core.crypto.Fingerprints;
 import io.gmtls.pki.core.crypto.KeyAlgorithm;
 import io.gmtls.pki.core.crypto.SerialNumbers;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.core.profile.CertificateProfile;
 import io.gmtls.pki.core.profile.ExtendedKeyUsageName;
 import io.gmtls.pki.core.profile.IssuanceDraft;
@@ -254,7 +254,7 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
         }
         try {
             SubjectPublicKeyInfo spki = SubjectPublicKeyInfo.getInstance(der);
-            Sm2Keys.publicKey(spki);
+            KeyAlgorithm.publicKey(spki);
             return spki;
         } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
             throw PkiException.badRequest("publicKey is not a DER SubjectPublicKeyInfo");

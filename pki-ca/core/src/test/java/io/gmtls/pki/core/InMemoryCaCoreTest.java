@@ -7,7 +7,7 @@ import io.gmtls.pki.TestSupport;
 import io.gmtls.pki.core.CrlStore.StoredCrl;
 import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.core.profile.ProfileUsage;
 import java.io.ByteArrayInputStream;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.pki.TestSupport;
 import io.gmtls.pki.core.crypto.Sm2EnvelopedKey;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.pki.TestSupport;
 import io.gmtls.pki.core.crypto.GmCrypto;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.core.crypto.Sm2Operators;
 import java.io.OutputStream;
 import java.security.KeyFactory;

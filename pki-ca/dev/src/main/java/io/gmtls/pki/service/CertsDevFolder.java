@@ -1,5 +1,7 @@
 package io.gmtls.pki.service;
 
+import io.gmtls.crypto.certsdev.CertsDevLayout;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.pki.core.CertificateImporter;
 import io.gmtls.pki.core.CertificateImporter.Entry;
 import io.gmtls.pki.core.CertificateImporter.Revocation;
@@ -12,7 +14,6 @@ import io.gmtls.pki.core.profile.ProfileCatalog;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -38,8 +39,6 @@ import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1Enumerated;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemReader;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -81,8 +80,8 @@ final class CertsDevFolder {
     /** The batch to import from {@code dir}, for the issuing CAs that may have signed its content. */
     static CertificateImporter.Batch read(Path dir, List<IssuingCa> issuingCas, boolean perModelAllowed, Clock clock) {
         Map<BigInteger, Revocation> crlEntries = new HashMap<>();
-        for (String crl : List.of("sm2/issuing-ca.crl", "ecdsa/issuing-ca.crl")) {
-            Path file = dir.resolve(crl);
+        CertsDevLayout layout = new CertsDevLayout(dir);
+        for (Path file : layout.crls()) {
             if (Files.isRegularFile(file)) {
                 crlEntries.putAll(revocations(file, issuingCas));
             }
@@ -90,8 +89,8 @@ final class CertsDevFolder {
         Instant now = clock.instant();
         List<Entry> entries = new ArrayList<>();
         Set<String> vins = new LinkedHashSet<>();
-        for (String folder : List.of("sm2/vehicles", "sm2/revoked")) {
-            for (Path file : list(dir.resolve(folder))) {
+        for (String folder : List.of(CertsDevLayout.VEHICLES, CertsDevLayout.REVOKED)) {
+            for (Path file : list(layout.folder(CertsDevLayout.SM2, folder))) {
                 Matcher m = SM2_VEHICLE.matcher(file.getFileName().toString());
                 if (m.matches()) {
                     vins.add(m.group(1));
@@ -100,8 +99,8 @@ final class CertsDevFolder {
                 }
             }
         }
-        for (String folder : List.of("ecdsa/vehicles", "ecdsa/revoked")) {
-            for (Path file : list(dir.resolve(folder))) {
+        for (String folder : List.of(CertsDevLayout.VEHICLES, CertsDevLayout.REVOKED)) {
+            for (Path file : list(layout.folder(CertsDevLayout.ECDSA, folder))) {
                 Matcher m = ECDSA_VEHICLE.matcher(file.getFileName().toString());
                 if (m.matches()) {
                     vins.add(m.group(1));
@@ -110,11 +109,11 @@ final class CertsDevFolder {
             }
         }
         String modelCode = modelCode(dir);
-        for (Path file : list(dir.resolve("sm2"))) {
+        for (Path file : list(layout.folder(CertsDevLayout.SM2))) {
             Matcher m = MODEL_FILE.matcher(file.getFileName().toString());
             if (m.matches()) {
                 if (modelCode == null) {
-                    throw new PkiConfigException(KEY, dir.resolve("manifest.json") + " names no modelCode for " + file);
+                    throw new PkiConfigException(KEY, layout.manifest() + " names no modelCode for " + file);
                 }
                 if (!m.group(1).equals(modelCode)) {
                     throw new PkiConfigException(KEY, file + " is for model " + m.group(1) + ", manifest.json names "
@@ -131,7 +130,7 @@ final class CertsDevFolder {
             }
         }
         if (modelCode == null && !vins.isEmpty()) {
-            throw new PkiConfigException(KEY, dir.resolve("manifest.json") + " names no modelCode for the vehicles");
+            throw new PkiConfigException(KEY, layout.manifest() + " names no modelCode for the vehicles");
         }
         VehicleModel model = modelCode == null ? null : new VehicleModel(modelCode, modelCode, perModelAllowed, true);
         return new CertificateImporter.Batch(model, List.copyOf(vins), entries);
@@ -181,7 +180,7 @@ final class CertsDevFolder {
 
     /** {@link #modelCode(Path)}, looking at most {@code maxBytes} into the manifest. */
     static String modelCode(Path dir, long maxBytes) {
-        Path manifest = dir.resolve("manifest.json");
+        Path manifest = new CertsDevLayout(dir).manifest();
         if (!Files.isRegularFile(manifest)) {
             return null;
         }
@@ -283,17 +282,16 @@ final class CertsDevFolder {
         if (!text.contains("-----BEGIN ")) {
             return bytes;
         }
-        try (PemReader reader = new PemReader(new StringReader(text))) {
-            PemObject pem;
-            while ((pem = reader.readPemObject()) != null) {
-                if (pem.getType().equals(pemType)) {
-                    return pem.getContent();
-                }
-            }
+        byte[] der;
+        try {
+            der = Pem.decode(text, pemType);
         } catch (IOException | RuntimeException e) {
             throw new PkiConfigException(KEY, file + " is not valid PEM");
         }
-        throw new PkiConfigException(KEY, file + " holds no " + pemType);
+        if (der == null) {
+            throw new PkiConfigException(KEY, file + " holds no " + pemType);
+        }
+        return der;
     }
 
     private static byte[] read(Path file) {

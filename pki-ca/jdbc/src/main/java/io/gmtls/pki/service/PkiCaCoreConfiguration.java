@@ -299,7 +299,7 @@ public class PkiCaCoreConfiguration {
                 return cert.getPublicKey();
             }
             if (o instanceof SubjectPublicKeyInfo spki) {
-                return io.gmtls.pki.core.crypto.Sm2Keys.publicKey(spki);
+                return io.gmtls.pki.core.crypto.KeyAlgorithm.publicKey(spki);
             }
             throw new PkiConfigException("gmtls.ca.escrow-certificate", location + " holds no certificate or public key");
         } catch (IOException | java.security.GeneralSecurityException e) {

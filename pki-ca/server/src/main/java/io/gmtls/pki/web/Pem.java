@@ -1,25 +1,23 @@
 package io.gmtls.pki.web;
 
 import io.gmtls.pki.core.PkiException;
-import java.security.cert.CertificateEncodingException;
+import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
+import org.bouncycastle.util.io.pem.PemObject;
 
-/** PEM text for API responses. */
+/**
+ * PEM text for API responses and requests: the encoding is gm-crypto's {@link io.gmtls.crypto.pem.Pem};
+ * this class adds the API's bounds and turns bad input into a 400/413 naming what is wrong.
+ */
 final class Pem {
 
     private Pem() {
     }
 
-    static String encode(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .encodeToString(der);
-        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
-    }
-
     static String certificate(byte[] der) {
-        return encode("CERTIFICATE", der);
+        return io.gmtls.crypto.pem.Pem.encode("CERTIFICATE", der);
     }
 
     /**
@@ -35,16 +33,16 @@ final class Pem {
         }
         String t = text.strip();
         if (t.startsWith("-----BEGIN")) {
-            try (org.bouncycastle.util.io.pem.PemReader reader =
-                    new org.bouncycastle.util.io.pem.PemReader(new java.io.StringReader(t))) {
-                org.bouncycastle.util.io.pem.PemObject pem = reader.readPemObject();
-                if (pem == null || !pem.getType().equals("CERTIFICATE")) {
-                    throw PkiException.badRequest("certificate is not a PEM CERTIFICATE");
-                }
-                return pem.getContent();
-            } catch (java.io.IOException | IllegalArgumentException e) {
+            PemObject pem;
+            try {
+                pem = io.gmtls.crypto.pem.Pem.firstBlock(t);
+            } catch (IOException e) {
                 throw PkiException.badRequest("certificate is not valid PEM");
             }
+            if (pem == null || !pem.getType().equals("CERTIFICATE")) {
+                throw PkiException.badRequest("certificate is not a PEM CERTIFICATE");
+            }
+            return pem.getContent();
         }
         try {
             return Base64.getMimeDecoder().decode(t);
@@ -54,14 +52,6 @@ final class Pem {
     }
 
     static String chain(List<X509Certificate> chain) {
-        StringBuilder sb = new StringBuilder();
-        for (X509Certificate c : chain) {
-            try {
-                sb.append(certificate(c.getEncoded()));
-            } catch (CertificateEncodingException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return sb.toString();
+        return io.gmtls.crypto.pem.Pem.certificates(chain);
     }
 }

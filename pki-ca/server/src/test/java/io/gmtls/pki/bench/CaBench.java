@@ -9,7 +9,7 @@ import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.core.VehiclePairRequest;
 import io.gmtls.pki.core.crypto.GmCrypto;
 import io.gmtls.pki.core.crypto.JcaCaSigner;
-import io.gmtls.pki.core.crypto.Sm2Keys;
+import io.gmtls.crypto.Sm2Keys;
 import io.gmtls.pki.service.PkiCaApplication;
 import io.gmtls.pki.web.ApiKeys;
 import io.gmtls.testsupport.TestDatabase;

@@ -1,8 +1,9 @@
 package io.gmtls.pki.core.crypto;
 
+import io.gmtls.crypto.Sm2Keys;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.pki.core.PkiException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,7 +25,6 @@ import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemReader;
 
 /**
  * Reads PKCS#10 requests as hostile input: bounded size, strict DER, proof of possession verified
@@ -56,16 +56,17 @@ public final class CertificateRequests {
         }
         String trimmed = text.strip();
         if (trimmed.startsWith("-----BEGIN")) {
-            try (PemReader reader = new PemReader(new StringReader(trimmed))) {
-                PemObject pem = reader.readPemObject();
-                if (pem == null || !(pem.getType().equals("CERTIFICATE REQUEST")
-                        || pem.getType().equals("NEW CERTIFICATE REQUEST"))) {
-                    throw PkiException.badRequest("csr is not a PEM CERTIFICATE REQUEST");
-                }
-                return pem.getContent();
-            } catch (IOException | IllegalArgumentException e) {
+            PemObject pem;
+            try {
+                pem = Pem.firstBlock(trimmed);
+            } catch (IOException e) {
                 throw PkiException.badRequest("csr is not valid PEM");
             }
+            if (pem == null || !(pem.getType().equals("CERTIFICATE REQUEST")
+                    || pem.getType().equals("NEW CERTIFICATE REQUEST"))) {
+                throw PkiException.badRequest("csr is not a PEM CERTIFICATE REQUEST");
+            }
+            return pem.getContent();
         }
         try {
             return Base64.getMimeDecoder().decode(trimmed.getBytes(StandardCharsets.US_ASCII));

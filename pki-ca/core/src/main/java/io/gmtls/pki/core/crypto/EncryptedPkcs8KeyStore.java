@@ -1,9 +1,9 @@
 package io.gmtls.pki.core.crypto;
 
-import io.gmtls.certsdev.EncryptedPrivateKeys;
+import io.gmtls.crypto.pem.EncryptedPrivateKeys;
+import io.gmtls.crypto.pem.Pem;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -21,10 +21,6 @@ import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
 import org.bouncycastle.jce.interfaces.ECPrivateKey;
 import org.bouncycastle.jce.spec.ECPublicKeySpec;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
-import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
@@ -113,22 +109,12 @@ public final class EncryptedPkcs8KeyStore implements CaKeyStore {
         Path path = file(alias);
         try {
             OwnerOnlyFiles.createDirectory(directory);
-            OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(org.bouncycastle.openssl.PKCS8Generator.AES_256_CBC)
-                    .setProvider(GmCrypto.provider())
-                    .setPRF(org.bouncycastle.openssl.PKCS8Generator.PRF_HMACSHA256)
-                    .setIterationCount(PBKDF2_ITERATIONS)
-                    .setPassword(passphrase)
-                    .build();
-            StringWriter pem = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-                writer.writeObject(new JcaPKCS8Generator(key, encryptor));
-            }
-            OwnerOnlyFiles.writeNew(path, pem.toString());
+            byte[] pem = Pem.privateKey(key, passphrase, PBKDF2_ITERATIONS);
+            OwnerOnlyFiles.writeNew(path, new String(pem, java.nio.charset.StandardCharsets.US_ASCII));
             signers.put(alias, new JcaCaSigner(publicKeyOf(key), key));
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("CA key '" + alias + "' already exists in " + directory);
-        } catch (IOException | java.security.GeneralSecurityException
-                | org.bouncycastle.operator.OperatorCreationException e) {
+        } catch (IOException | java.security.GeneralSecurityException e) {
             throw new IllegalStateException("cannot write CA key '" + alias + "' to " + directory, e);
         }
     }

@@ -1,10 +1,14 @@
 package io.gmtls.pki.core.crypto;
 
+import io.gmtls.crypto.BouncyCastle;
 import java.security.Provider;
 import java.security.Security;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
-/** The one BouncyCastle provider instance the CA uses, registered once. */
+/**
+ * The CA's access to the project's BouncyCastle provider ({@link BouncyCastle#PROVIDER}), which the CA,
+ * unlike the other modules, also registers in {@link Security} (Spring and JCA lookups by name find it).
+ */
 public final class GmCrypto {
 
     /** SM2 user ID (distinguishing identifier) used everywhere: the GB/T 32918 / GM/T 0009 default. */
@@ -20,9 +24,8 @@ public final class GmCrypto {
         if (existing != null) {
             return existing;
         }
-        Provider bc = new BouncyCastleProvider();
-        Security.addProvider(bc);
-        return bc;
+        Security.addProvider(BouncyCastle.PROVIDER);
+        return BouncyCastle.PROVIDER;
     }
 
     /** The BouncyCastle provider (SM2, SM3, SM4, PKCS#8 PBES2). */

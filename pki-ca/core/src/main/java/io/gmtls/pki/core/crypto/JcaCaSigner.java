@@ -1,5 +1,6 @@
 package io.gmtls.pki.core.crypto;
 
+import io.gmtls.crypto.Sm2Keys;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;

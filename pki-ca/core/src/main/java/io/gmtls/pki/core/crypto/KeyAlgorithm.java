@@ -55,4 +55,15 @@ public enum KeyAlgorithm {
         }
         return OTHER;
     }
+
+    /** A JCA public key from a SubjectPublicKeyInfo (any algorithm BouncyCastle knows). */
+    public static java.security.PublicKey publicKey(SubjectPublicKeyInfo spki) throws java.security.GeneralSecurityException {
+        try {
+            String algorithm = of(spki) == RSA ? "RSA" : "EC";
+            return java.security.KeyFactory.getInstance(algorithm, GmCrypto.provider())
+                    .generatePublic(new java.security.spec.X509EncodedKeySpec(spki.getEncoded()));
+        } catch (java.io.IOException e) {
+            throw new java.security.GeneralSecurityException("unreadable public key", e);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.gmtls.pki.core.crypto;
 
+import io.gmtls.crypto.Sm2Keys;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
 
 import java.net.Socket;
 import java.security.Principal;
@@ -21,13 +21,13 @@ import org.bouncycastle.jsse.BCX509Key;
  * key against the same filter table, so returning the SM2 alias from an ordinary key manager is silently
  * dropped too. A subclass of {@link BCX509ExtendedKeyManager} is used as it is, without that wrapper.
  */
-final class Sm2KeyManager extends BCX509ExtendedKeyManager {
+public final class Sm2KeyManager extends BCX509ExtendedKeyManager {
 
     private static final String ALIAS = "sm2";
 
     private final BCX509Key key;
 
-    Sm2KeyManager(CertificateCredential credential) {
+    public Sm2KeyManager(CertificateCredential credential) {
         Objects.requireNonNull(credential, "credential");
         if (credential.kind() != CertificateCredential.KeyKind.SM2) {
             throw new IllegalArgumentException("not an SM2 credential: " + credential);

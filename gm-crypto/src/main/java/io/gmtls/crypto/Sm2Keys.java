@@ -1,15 +1,17 @@
-package io.gmtls.pki.core.crypto;
+package io.gmtls.crypto;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.X509EncodedKeySpec;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -18,8 +20,8 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
-import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
@@ -32,21 +34,26 @@ import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.math.ec.FixedPointUtil;
 
 /**
- * SM2 key pairs and conversions between JCA keys and BouncyCastle's low-level parameters, all on
- * BouncyCastle's dedicated sm2p256v1 implementation ({@code CustomNamedCurves}: special-form field
- * arithmetic, several times faster than the generic prime curve of {@code GMNamedCurves}), with k·G
- * by the fixed-point comb over a precomputed table of G.
+ * SM2 keys (GB/T 32918, curve sm2p256v1): generation, building keys from a scalar or a point, telling SM2
+ * keys from other EC keys, and conversions between JCA keys and BouncyCastle's low-level parameters.
+ * Everything runs on BouncyCastle's dedicated sm2p256v1 implementation ({@code CustomNamedCurves}:
+ * special-form field arithmetic, several times faster than the generic prime curve of
+ * {@code GMNamedCurves}), with k·G by the fixed-point comb over a precomputed table of G.
  */
 public final class Sm2Keys {
 
+    /** The curve's name in BouncyCastle. */
+    public static final String CURVE_NAME = "sm2p256v1";
+    /** The SM2-with-SM3 signature algorithm's JCA name in BouncyCastle (user ID 1234567812345678). */
+    public static final String SIGNATURE_ALGORITHM = "SM3withSM2";
     /** The sm2p256v1 curve (BouncyCastle's custom implementation). */
-    public static final X9ECParameters CURVE = CustomNamedCurves.getByName("sm2p256v1");
+    public static final X9ECParameters CURVE = CustomNamedCurves.getByName(CURVE_NAME);
     /** The sm2p256v1 domain parameters. */
     public static final ECDomainParameters DOMAIN =
             new ECDomainParameters(CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH());
 
     // Named, so that encoded keys carry the curve OID rather than explicit parameters.
-    private static final ECNamedCurveParameterSpec SPEC = new ECNamedCurveParameterSpec("sm2p256v1",
+    private static final ECNamedCurveParameterSpec SPEC = new ECNamedCurveParameterSpec(CURVE_NAME,
             CURVE.getCurve(), CURVE.getG(), CURVE.getN(), CURVE.getH(), CURVE.getSeed());
     private static final java.security.spec.ECParameterSpec JCA_SPEC =
             EC5Util.convertSpec(EC5Util.convertCurve(CURVE.getCurve(), CURVE.getSeed()), SPEC);
@@ -60,6 +67,11 @@ public final class Sm2Keys {
     }
 
     private Sm2Keys() {
+    }
+
+    /** The curve order n. */
+    public static BigInteger order() {
+        return CURVE.getN();
     }
 
     /** k·G by the fixed-point comb (G's table is computed once). */
@@ -91,29 +103,46 @@ public final class Sm2Keys {
         return new KeyPair(pub, priv);
     }
 
-    /** A JCA public key from a SubjectPublicKeyInfo (any algorithm BouncyCastle knows). */
-    public static PublicKey publicKey(SubjectPublicKeyInfo spki) throws GeneralSecurityException {
-        try {
-            String algorithm = KeyAlgorithm.of(spki) == KeyAlgorithm.RSA ? "RSA" : "EC";
-            return KeyFactory.getInstance(algorithm, GmCrypto.provider())
-                    .generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
-        } catch (java.io.IOException e) {
-            throw new GeneralSecurityException("unreadable public key", e);
-        }
-    }
-
     /** The SubjectPublicKeyInfo of an SM2 point (named curve, uncompressed point). */
     public static SubjectPublicKeyInfo subjectPublicKeyInfo(ECPoint q) {
         return new SubjectPublicKeyInfo(SPKI_ALGORITHM, q.getEncoded(false));
     }
 
-    /** True when the key is an EC key on sm2p256v1. */
+    /**
+     * True when the key is an EC key on sm2p256v1, whatever provider made the key object and however its
+     * algorithm is labelled (id-ecPublicKey with the curve OID, or GM/T's sm2 algorithm identifiers).
+     * False for null or unreadable keys.
+     */
     public static boolean isSm2(PublicKey key) {
         if (key instanceof org.bouncycastle.jce.interfaces.ECPublicKey bc && bc.getParameters() != null
                 && bc.getParameters().getCurve().equals(CURVE.getCurve())) {
             return true;
         }
-        return KeyAlgorithm.of(SubjectPublicKeyInfo.getInstance(key.getEncoded())) == KeyAlgorithm.SM2;
+        if (key == null || key.getEncoded() == null) {
+            return false;
+        }
+        try {
+            return isSm2(SubjectPublicKeyInfo.getInstance(key.getEncoded()));
+        } catch (RuntimeException malformed) {
+            return false;
+        }
+    }
+
+    /** True when the certificate carries an SM2 key ({@link #isSm2(PublicKey)}). */
+    public static boolean isSm2(X509Certificate certificate) {
+        return isSm2(certificate.getPublicKey());
+    }
+
+    /** True when the SubjectPublicKeyInfo holds an SM2 key (see {@link #isSm2(PublicKey)}). */
+    public static boolean isSm2(SubjectPublicKeyInfo spki) {
+        AlgorithmIdentifier algorithm = spki.getAlgorithm();
+        ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
+        if (GMObjectIdentifiers.sm2p256v1.equals(oid) || GMObjectIdentifiers.sm2encrypt.equals(oid)
+                || GMObjectIdentifiers.sm2sign.equals(oid)) {
+            return true;
+        }
+        ASN1Encodable parameters = algorithm.getParameters();
+        return parameters != null && GMObjectIdentifiers.sm2p256v1.equals(parameters.toASN1Primitive());
     }
 
     /** BouncyCastle parameters of an SM2 public key; rejects keys on other curves. */
@@ -137,7 +166,7 @@ public final class Sm2Keys {
 
     /** BouncyCastle parameters of the SM2 key in a SubjectPublicKeyInfo (the point is checked to be on the curve). */
     public static ECPublicKeyParameters publicParameters(SubjectPublicKeyInfo spki) throws GeneralSecurityException {
-        if (KeyAlgorithm.of(spki) != KeyAlgorithm.SM2) {
+        if (!isSm2(spki)) {
             throw new GeneralSecurityException("not an SM2 public key");
         }
         try {
@@ -159,7 +188,11 @@ public final class Sm2Keys {
         return new ECPrivateKeyParameters(ec.getS(), DOMAIN);
     }
 
-    /** A JCA SM2 key pair from the private scalar d (the public point is d·G). */
+    /**
+     * A JCA SM2 key pair from the private scalar d (the public point is d·G).
+     *
+     * @throws GeneralSecurityException unless 1 ≤ d ≤ n-2 (GB/T 32918.1)
+     */
     public static KeyPair fromPrivateScalar(BigInteger d) throws GeneralSecurityException {
         if (d.signum() <= 0 || d.compareTo(N_MINUS_ONE) >= 0) {
             throw new GeneralSecurityException("SM2 private key out of range");

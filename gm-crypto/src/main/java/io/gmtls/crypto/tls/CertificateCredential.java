@@ -1,6 +1,12 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
 
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.Sm2Keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
@@ -64,7 +70,34 @@ public record CertificateCredential(PrivateKey privateKey, List<X509Certificate>
         return chain.toArray(new X509Certificate[0]);
     }
 
-    static KeyKind kindOf(X509Certificate certificate) {
+    /**
+     * Signs a probe with the private key and verifies it with the certificate's public key, so that a key
+     * that doesn't belong to its certificate fails at startup, naming the certificate (never the key).
+     *
+     * @throws IllegalArgumentException if the key does not belong to the certificate
+     */
+    public void checkKeyPair() throws GeneralSecurityException {
+        String algorithm = switch (kind()) {
+            case SM2 -> Sm2Keys.SIGNATURE_ALGORITHM;
+            case ECDSA -> "SHA256withECDSA";
+            case RSA -> "SHA256withRSA";
+        };
+        byte[] probe = "gm-tls-proxy key check".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
+        signer.initSign(privateKey);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm, BouncyCastle.PROVIDER);
+        verifier.initVerify(certificate().getPublicKey());
+        verifier.update(probe);
+        if (!verifier.verify(signature)) {
+            throw new IllegalArgumentException("the private key does not belong to the certificate "
+                    + certificate().getSubjectX500Principal());
+        }
+    }
+
+    /** What kind of key the certificate carries; unsupported algorithms are refused. */
+    public static KeyKind kindOf(X509Certificate certificate) {
         if (Sm2Keys.isSm2(certificate)) {
             return KeyKind.SM2;
         }

@@ -1,5 +1,6 @@
-package io.gmtls.certsdev;
+package io.gmtls.crypto.pem;
 
+import io.gmtls.crypto.BouncyCastle;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -212,7 +213,7 @@ public final class EncryptedPrivateKeys {
         PrivateKeyInfo info;
         try {
             info = encrypted.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                    .setProvider(Bc.PROVIDER).build(passphrase));
+                    .setProvider(BouncyCastle.PROVIDER).build(passphrase));
         } catch (OperatorCreationException e) {
             throw unsupported(source, "encryption scheme " + scheme.getAlgorithm());
         } catch (PKCSException | RuntimeException e) {

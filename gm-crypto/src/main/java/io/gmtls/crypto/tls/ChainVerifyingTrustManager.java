@@ -1,4 +1,4 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
 
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -8,8 +8,8 @@ import java.util.Objects;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
-import io.gmtls.proxy.tls.CertificateRejectedException.Reason;
+import io.gmtls.crypto.tls.CertificateChainVerifier.Purpose;
+import io.gmtls.crypto.tls.CertificateRejectedException.Reason;
 import io.netty.handler.ssl.OpenSslCertificateException;
 import io.netty.internal.tcnative.CertificateVerifier;
 import org.bouncycastle.tls.TlsFatalAlert;
@@ -27,10 +27,10 @@ import org.bouncycastle.tls.TlsFatalAlert;
  * the exception.</li>
  * </ul>
  */
-final class ChainVerifyingTrustManager extends X509ExtendedTrustManager {
+public final class ChainVerifyingTrustManager extends X509ExtendedTrustManager {
 
     /** The engine whose callback this trust manager answers. */
-    enum Engine { OPENSSL, JDK, BOUNCYCASTLE }
+    public enum Engine { OPENSSL, JDK, BOUNCYCASTLE }
 
     private final CertificateChainVerifier verifier;
     private final Purpose purpose;
@@ -41,7 +41,7 @@ final class ChainVerifyingTrustManager extends X509ExtendedTrustManager {
      * @param purpose {@link Purpose#CLIENT_AUTH} on a server (checks clients), {@link Purpose#SERVER_AUTH} on
      *                a client (checks servers, including the host name the engine was created for)
      */
-    ChainVerifyingTrustManager(CertificateChainVerifier verifier, Purpose purpose, Engine engine) {
+    public ChainVerifyingTrustManager(CertificateChainVerifier verifier, Purpose purpose, Engine engine) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.purpose = Objects.requireNonNull(purpose, "purpose");
         this.engine = Objects.requireNonNull(engine, "engine");

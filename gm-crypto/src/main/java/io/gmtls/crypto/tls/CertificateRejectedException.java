@@ -1,4 +1,4 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
 
 import java.security.cert.CertificateException;
 
@@ -14,7 +14,7 @@ public final class CertificateRejectedException extends CertificateException {
     public enum Reason {
         /** Malformed, wrong key usage or type, bad signature, not yet valid. */
         BAD_CERTIFICATE(42, "bad_certificate"),
-        /** Revoked, as told by the {@link io.gmtls.tlcp.RevocationChecker}. */
+        /** Revoked, as told by the caller's {@link PathCheck} (the gateway's revocation check). */
         CERTIFICATE_REVOKED(44, "certificate_revoked"),
         /** Outside its validity period (a certificate of the chain has expired). */
         CERTIFICATE_EXPIRED(45, "certificate_expired"),

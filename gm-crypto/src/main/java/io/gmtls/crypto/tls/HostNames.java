@@ -1,4 +1,4 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
 
 import java.net.IDN;
 import java.security.cert.CertificateParsingException;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Host name checks: a server certificate's subjectAltName against the name a client dialled (RFC 6125). */
-final class HostNames {
+public final class HostNames {
 
     private static final int SAN_DNS = 2;
     private static final int SAN_IP = 7;
@@ -17,7 +17,7 @@ final class HostNames {
     }
 
     /** Lower-case ASCII (A-label) form of a DNS name, without a trailing dot. */
-    static String normalise(String host) {
+    public static String normalise(String host) {
         String ascii = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         return ascii.endsWith(".") ? ascii.substring(0, ascii.length() - 1) : ascii;
     }
@@ -26,7 +26,7 @@ final class HostNames {
      * True when a dNSName (exact, or a wildcard standing for the whole left-most label) or, for an IP
      * literal, an iPAddress entry of the certificate matches {@code host}. The subject CN is not consulted.
      */
-    static boolean matches(X509Certificate certificate, String host) {
+    public static boolean matches(X509Certificate certificate, String host) {
         Collection<List<?>> names;
         try {
             names = certificate.getSubjectAlternativeNames();
@@ -61,7 +61,7 @@ final class HostNames {
         return dot > 0 && pattern.indexOf('.', 2) > 0 && host.substring(dot).equals(pattern.substring(1));
     }
 
-    static boolean isIpLiteral(String host) {
+    public static boolean isIpLiteral(String host) {
         return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
     }
 

@@ -1,4 +1,7 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
+
+import io.gmtls.crypto.BouncyCastle;
+import io.gmtls.crypto.Sm2Keys;
 
 import java.security.GeneralSecurityException;
 import java.security.Provider;
@@ -25,14 +28,12 @@ import java.util.Set;
 
 import javax.security.auth.x500.X500Principal;
 
-import io.gmtls.proxy.tls.CertificateRejectedException.Reason;
-import io.gmtls.tlcp.RevocationChecker;
-import io.gmtls.tlcp.RevocationStatus;
+import io.gmtls.crypto.tls.CertificateRejectedException.Reason;
 
 /**
  * Verifies a peer's certificate chain against a trust bundle: path to a self-signed root of the bundle,
  * signatures, validity, CA constraints (PKIX, RFC 5280), the end-entity key usage and extended key usage
- * (RFC 8446 section 4.4.2.2), then revocation through a {@link RevocationChecker}.
+ * (RFC 8446 section 4.4.2.2), then the caller's {@link PathCheck} (the gateway checks revocation there).
  *
  * <p>Two flavours, one per key family: {@link #standard} validates ECDSA/RSA chains with the JDK's PKIX
  * {@link CertPathValidator}; {@link #sm2} validates SM2-with-SM3 chains with BouncyCastle's PKIX validator,
@@ -69,14 +70,14 @@ public final class CertificateChainVerifier {
     private final Map<X500Principal, List<X509Certificate>> anchorsBySubject;
     private final Map<X500Principal, List<X509Certificate>> intermediatesBySubject;
     private final List<X509Certificate> acceptedIssuers;
-    private final RevocationChecker revocation;
+    private final PathCheck pathCheck;
 
     private CertificateChainVerifier(boolean sm2, Provider pkixProvider, List<X509Certificate> trustBundle,
-            RevocationChecker revocation) {
+            PathCheck pathCheck) {
         Objects.requireNonNull(trustBundle, "trustBundle");
         this.sm2 = sm2;
         this.pkixProvider = pkixProvider;
-        this.revocation = Objects.requireNonNull(revocation, "revocation");
+        this.pathCheck = Objects.requireNonNull(pathCheck, "pathCheck");
         Set<TrustAnchor> roots = new LinkedHashSet<>();
         Map<X500Principal, List<X509Certificate>> rootsBySubject = new HashMap<>();
         Map<X500Principal, List<X509Certificate>> intermediates = new HashMap<>();
@@ -109,8 +110,8 @@ public final class CertificateChainVerifier {
      *
      * @param trustBundle roots (self-signed: the trust anchors) and optionally intermediate CAs
      */
-    public static CertificateChainVerifier standard(List<X509Certificate> trustBundle, RevocationChecker revocation) {
-        return new CertificateChainVerifier(false, null, trustBundle, revocation);
+    public static CertificateChainVerifier standard(List<X509Certificate> trustBundle, PathCheck pathCheck) {
+        return new CertificateChainVerifier(false, null, trustBundle, pathCheck);
     }
 
     /**
@@ -118,8 +119,8 @@ public final class CertificateChainVerifier {
      *
      * @param trustBundle roots (self-signed: the trust anchors) and optionally intermediate CAs
      */
-    public static CertificateChainVerifier sm2(List<X509Certificate> trustBundle, RevocationChecker revocation) {
-        return new CertificateChainVerifier(true, BouncyCastle.PROVIDER, trustBundle, revocation);
+    public static CertificateChainVerifier sm2(List<X509Certificate> trustBundle, PathCheck pathCheck) {
+        return new CertificateChainVerifier(true, BouncyCastle.PROVIDER, trustBundle, pathCheck);
     }
 
     /** The trust bundle as given: used to name acceptable CAs in a CertificateRequest. */
@@ -159,7 +160,7 @@ public final class CertificateChainVerifier {
         if (path.size() > 1) {
             validate(path, now);
         }
-        checkRevocation(path);
+        checkPath(path);
         return List.copyOf(path);
     }
 
@@ -335,20 +336,13 @@ public final class CertificateChainVerifier {
         return Reason.BAD_CERTIFICATE;
     }
 
-    private void checkRevocation(List<X509Certificate> path) throws CertificateRejectedException {
-        RevocationStatus status;
+    private void checkPath(List<X509Certificate> path) throws CertificateRejectedException {
         try {
-            status = revocation.check(Collections.unmodifiableList(path));
+            pathCheck.check(Collections.unmodifiableList(path));
         } catch (RuntimeException e) {
+            // A check that breaks is not a pass: fail closed, with the alert for "status unknown".
             throw new CertificateRejectedException(Reason.CERTIFICATE_UNKNOWN,
                     "revocation check of " + subject(path.get(0)) + " failed", e);
-        }
-        if (status == RevocationStatus.REVOKED) {
-            throw new CertificateRejectedException(Reason.CERTIFICATE_REVOKED, subject(path.get(0)) + " is revoked");
-        }
-        if (status != RevocationStatus.GOOD) {
-            throw new CertificateRejectedException(Reason.CERTIFICATE_UNKNOWN,
-                    "revocation status of " + subject(path.get(0)) + " is unknown");
         }
     }
 

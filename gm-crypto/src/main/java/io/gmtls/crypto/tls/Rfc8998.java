@@ -1,4 +1,4 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
 
 import org.bouncycastle.jsse.BCSSLParameters;
 import org.bouncycastle.tls.CipherSuite;
@@ -22,22 +22,22 @@ public final class Rfc8998 {
 
     /** The cipher suite's name as JSSE and the PPv2 TLV use it. */
     public static final String CIPHER_SUITE_NAME = "TLS_SM4_GCM_SM3";
-    static final String PROTOCOL = "TLSv1.3";
-    static final String SIGNATURE_SCHEME_NAME = "sm2sig_sm3";
-    static final String NAMED_GROUP_NAME = "curveSM2";
+    public static final String PROTOCOL = "TLSv1.3";
+    public static final String SIGNATURE_SCHEME_NAME = "sm2sig_sm3";
+    public static final String NAMED_GROUP_NAME = "curveSM2";
 
     /**
      * The key type BCJSSE asks a key manager for when it wants an SM2 key for sm2sig_sm3 in TLS 1.3
      * ("EC/" + the curve's standard name). Its own key manager has no filter for it, hence
      * {@link Sm2KeyManager}.
      */
-    static final String BC_KEY_TYPE = "EC/" + NamedGroup.getStandardName(NamedGroup.curveSM2);
+    public static final String BC_KEY_TYPE = "EC/" + NamedGroup.getStandardName(NamedGroup.curveSM2);
 
     private Rfc8998() {
     }
 
     /** Engine parameters restricting a BCJSSE engine to the profile; the caller adds client-auth flags. */
-    static BCSSLParameters parameters() {
+    public static BCSSLParameters parameters() {
         BCSSLParameters parameters = new BCSSLParameters(new String[] {CIPHER_SUITE_NAME}, new String[] {PROTOCOL});
         parameters.setSignatureSchemes(new String[] {SIGNATURE_SCHEME_NAME});
         parameters.setSignatureSchemesCert(new String[] {SIGNATURE_SCHEME_NAME});

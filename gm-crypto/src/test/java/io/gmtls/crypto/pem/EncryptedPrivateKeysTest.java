@@ -1,11 +1,12 @@
-package io.gmtls.certsdev;
+package io.gmtls.crypto.pem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.gmtls.certsdev.EncryptedPrivateKeys.KeyDecryptionException;
-import io.gmtls.certsdev.EncryptedPrivateKeys.KeyDecryptionException.Reason;
+import io.gmtls.crypto.pem.EncryptedPrivateKeys.KeyDecryptionException;
+import io.gmtls.crypto.pem.EncryptedPrivateKeys.KeyDecryptionException.Reason;
+import io.gmtls.crypto.BouncyCastle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -106,7 +107,7 @@ class EncryptedPrivateKeysTest {
 
     @Test
     void keysThisProjectWritesStillLoad() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Bc.PROVIDER);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BouncyCastle.PROVIDER);
         generator.initialize(new ECGenParameterSpec("sm2p256v1"));
         PrivateKey key = generator.generateKeyPair().getPrivate();
         byte[] pem = Pem.privateKey(key, PASSPHRASE);

@@ -1,4 +1,4 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;

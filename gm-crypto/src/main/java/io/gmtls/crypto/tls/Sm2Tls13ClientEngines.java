@@ -1,4 +1,6 @@
-package io.gmtls.proxy.tls;
+package io.gmtls.crypto.tls;
+
+import io.gmtls.crypto.BouncyCastle;
 
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -10,8 +12,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 
-import io.gmtls.proxy.tls.CertificateChainVerifier.Purpose;
-import io.gmtls.tlcp.RevocationChecker;
+import io.gmtls.crypto.tls.CertificateChainVerifier.Purpose;
 import io.netty.handler.ssl.SslHandler;
 import org.bouncycastle.jsse.BCSNIHostName;
 import org.bouncycastle.jsse.BCSSLEngine;
@@ -45,14 +46,14 @@ public final class Sm2Tls13ClientEngines {
             throws GeneralSecurityException {
         Objects.requireNonNull(serverTrust, "serverTrust");
         if (clientCredential != null) {
-            Tls13ServerContexts.checkKeyPair(clientCredential);
+            clientCredential.checkKeyPair();
         }
         SSLContext context = SSLContext.getInstance(Rfc8998.PROTOCOL, BouncyCastle.JSSE);
         KeyManager[] keys = clientCredential == null
                 ? new KeyManager[0]
                 : new KeyManager[] {new Sm2KeyManager(clientCredential)};
         TrustManager trust = new ChainVerifyingTrustManager(
-                CertificateChainVerifier.sm2(serverTrust, RevocationChecker.NONE), Purpose.SERVER_AUTH,
+                CertificateChainVerifier.sm2(serverTrust, PathCheck.NONE), Purpose.SERVER_AUTH,
                 ChainVerifyingTrustManager.Engine.BOUNCYCASTLE);
         context.init(keys, new TrustManager[] {trust}, null);
         return new Sm2Tls13ClientEngines(context);
