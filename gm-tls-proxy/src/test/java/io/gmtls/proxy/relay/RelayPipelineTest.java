@@ -44,7 +44,7 @@ class RelayPipelineTest {
 
     @Test
     void aPlaintextListenerGetsTheRelayOnly() {
-        RelayPipeline.install(channel.pipeline(), new TestRelay(true, List.of(), false).rc, "gw-1");
+        RelayPipeline.install(channel.pipeline(), new TestRelay(true, List.of(RelayHandlerTest.BROKER), false).rc, "gw-1");
         assertThat(channel.pipeline().names()).contains("relay")
                 .doesNotContain("handshake-deadline", "client-identity");
     }

@@ -37,7 +37,7 @@ final class TestRelay {
 
     /**
      * @param plaintext a raw TCP listener (no handshake)
-     * @param upstreams the group's servers (may be empty: no upstream)
+     * @param upstreams the group's servers (at least one: the config record requires it)
      * @param ppv2      whether the group gets a PPv2 header
      */
     TestRelay(boolean plaintext, List<InetSocketAddress> upstreams, boolean ppv2) {

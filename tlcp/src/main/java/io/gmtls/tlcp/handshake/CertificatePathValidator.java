@@ -455,10 +455,10 @@ public final class CertificatePathValidator {
    */
   private boolean reachesAnchorByName(Certificate leaf, List<Certificate> pool) {
     Set<X500Name> seen = new HashSet<>();
-    ArrayDeque<X500Name> todo = new ArrayDeque<>();
-    todo.add(leaf.getIssuer());
-    while (!todo.isEmpty()) {
-      X500Name name = todo.poll();
+    ArrayDeque<X500Name> pending = new ArrayDeque<>();
+    pending.add(leaf.getIssuer());
+    while (!pending.isEmpty()) {
+      X500Name name = pending.poll();
       if (anchors.containsKey(name)) {
         return true;
       }
@@ -467,7 +467,7 @@ public final class CertificatePathValidator {
       }
       for (Certificate c : pool) {
         if (c != leaf && c.getSubject().equals(name) && isCa(c)) {
-          todo.add(c.getIssuer());
+          pending.add(c.getIssuer());
         }
       }
     }
