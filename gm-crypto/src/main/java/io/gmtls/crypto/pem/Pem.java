@@ -7,18 +7,24 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import io.gmtls.crypto.BouncyCastle;
 import io.gmtls.crypto.tls.CertificateCredential;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -40,7 +46,10 @@ import org.bouncycastle.util.io.pem.PemReader;
  * {@link EncryptedPrivateKeys} so that GmSSL's keys load as well as OpenSSL's, or the traditional
  * "EC/RSA PRIVATE KEY" forms), and single blocks of a named type. Files are bounded by
  * {@link #MAX_FILE_BYTES}; certificates are parsed by BouncyCastle so that SM2 keys come out usable.
- * Errors name the file (or the text's source), never the key material.
+ * Errors name the file (or the text's source), never the key material. Two kinds of error are told
+ * apart by type for callers that report them differently: {@link UnexpectedContentException} (the text
+ * was read and holds nothing, or something else than asked for) and {@link KeyNotDecryptedException}
+ * (an encrypted key without a passphrase, or one that does not decrypt).
  *
  * <p>Writing: any object BouncyCastle's PEM writer knows (certificates, CRLs, CSRs), raw DER under a
  * type label, and PKCS#8 private keys, optionally encrypted the way OpenSSL 3 reads them.
@@ -220,6 +229,70 @@ public final class Pem {
         return List.copyOf(result);
     }
 
+    /**
+     * The certificate in the file's first PEM block; what follows it is not read.
+     *
+     * @throws UnexpectedContentException if the file holds no PEM block, or its first is not a certificate
+     * @throws IOException if the file can't be read or the certificate is unparsable
+     */
+    public static X509Certificate firstCertificate(Path file) throws IOException {
+        return firstCertificate(readFile(file), file.toString());
+    }
+
+    /** {@link #firstCertificate(Path)} of PEM text; {@code source} names the text in error messages. */
+    public static X509Certificate firstCertificate(String pem, String source) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object = parser.readObject();
+            if (!(object instanceof X509CertificateHolder holder)) {
+                throw new UnexpectedContentException(source + ": expected a certificate, found " + found(object));
+            }
+            return certificate(holder);
+        } catch (CertificateException | RuntimeException e) {
+            throw new IOException(source + ": unreadable certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The public key in the file's first PEM block: a {@code PUBLIC KEY} (SubjectPublicKeyInfo) or the
+     * subject key of a {@code CERTIFICATE}. RSA keys come out as RSA keys, all others (SM2, ECDSA) as
+     * BouncyCastle EC keys.
+     *
+     * @throws UnexpectedContentException if the file holds no PEM block, or its first is neither
+     * @throws IOException if the file can't be read or the key or certificate is unparsable
+     */
+    public static PublicKey publicKey(Path file) throws IOException {
+        return publicKey(readFile(file), file.toString());
+    }
+
+    /** {@link #publicKey(Path)} of PEM text; {@code source} names the text in error messages. */
+    public static PublicKey publicKey(String pem, String source) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object = parser.readObject();
+            if (object instanceof X509CertificateHolder holder) {
+                return certificate(holder).getPublicKey();
+            }
+            if (object instanceof SubjectPublicKeyInfo spki) {
+                String algorithm = PKCSObjectIdentifiers.rsaEncryption.equals(spki.getAlgorithm().getAlgorithm())
+                        ? "RSA" : "EC";
+                return KeyFactory.getInstance(algorithm, BouncyCastle.PROVIDER)
+                        .generatePublic(new X509EncodedKeySpec(spki.getEncoded()));
+            }
+            throw new UnexpectedContentException(source + ": expected a public key or a certificate, found "
+                    + found(object));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IOException(source + ": unreadable public key: " + e.getMessage(), e);
+        }
+    }
+
+    private static X509Certificate certificate(X509CertificateHolder holder) throws IOException, CertificateException {
+        return (X509Certificate) CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER)
+                .generateCertificate(new ByteArrayInputStream(holder.getEncoded()));
+    }
+
+    private static String found(Object object) {
+        return object == null ? "nothing" : object.getClass().getSimpleName();
+    }
+
     /** The unencrypted private key in the file. */
     public static PrivateKey privateKey(Path file) throws IOException {
         return privateKey(file, null);
@@ -254,14 +327,14 @@ public final class Pem {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object object = parser.readObject();
             if (object == null) {
-                throw new IOException(source + ": no private key found");
+                throw new UnexpectedContentException(source + ": no private key found");
             }
             if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
                 try {
                     return EncryptedPrivateKeys.decrypt(encrypted, passphrase, source);
                 } catch (EncryptedPrivateKeys.KeyDecryptionException e) {
                     // The message is complete and meant for the operator; no library stack trace behind it.
-                    throw new IOException(e.getMessage());
+                    throw new KeyNotDecryptedException(e.getMessage(), e.reason());
                 }
             }
             if (object instanceof PrivateKeyInfo plain) {
@@ -270,7 +343,8 @@ public final class Pem {
             if (object instanceof PEMKeyPair pair) {
                 return pair.getPrivateKeyInfo();
             }
-            throw new IOException(source + ": expected a private key, found " + object.getClass().getSimpleName());
+            throw new UnexpectedContentException(source + ": expected a private key, found "
+                    + object.getClass().getSimpleName());
         } catch (RuntimeException e) {
             throw new IOException(source + ": unreadable private key", e);
         }
@@ -285,6 +359,36 @@ public final class Pem {
             return new CertificateCredential(key, chain);
         } catch (IllegalArgumentException e) {
             throw new IOException(keyFile + " / " + chainFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** PEM text that was read but holds no PEM object, or another object than the one asked for. */
+    public static final class UnexpectedContentException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnexpectedContentException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * An encrypted private key that was not decrypted: no passphrase given, wrong passphrase or damaged
+     * ciphertext, unsupported scheme or refused iteration count ({@link #reason()}). The message names the
+     * source and the problem, never the passphrase; there is no cause (no library stack trace behind it).
+     */
+    public static final class KeyNotDecryptedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        private final EncryptedPrivateKeys.KeyDecryptionException.Reason reason;
+
+        KeyNotDecryptedException(String message, EncryptedPrivateKeys.KeyDecryptionException.Reason reason) {
+            super(message);
+            this.reason = reason;
+        }
+
+        /** Why the key was not decrypted. */
+        public EncryptedPrivateKeys.KeyDecryptionException.Reason reason() {
+            return reason;
         }
     }
 }

@@ -105,6 +105,78 @@ class PemTest {
     }
 
     @Test
+    void publicKeysAreReadFromPublicKeyBlocksAndCertificates() throws Exception {
+        KeyPair sm2 = Sm2Keys.generate(RANDOM);
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC", BouncyCastle.PROVIDER);
+        ec.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        KeyPair p256 = ec.generateKeyPair();
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA", BouncyCastle.PROVIDER);
+        rsa.initialize(2048, RANDOM);
+        KeyPair rsaPair = rsa.generateKeyPair();
+        Path sm2File = Files.writeString(dir.resolve("sm2.pub"), Pem.encode("PUBLIC KEY", sm2.getPublic().getEncoded()));
+
+        java.security.PublicKey fromFile = Pem.publicKey(sm2File);
+        assertThat(fromFile.getEncoded()).isEqualTo(sm2.getPublic().getEncoded());
+        assertThat(fromFile.getAlgorithm()).isEqualTo("EC");
+        assertThat(Sm2Keys.isSm2(fromFile)).isTrue();
+        assertThat(Pem.publicKey(Pem.encode("PUBLIC KEY", p256.getPublic().getEncoded()), "p256").getEncoded())
+                .isEqualTo(p256.getPublic().getEncoded());
+        java.security.PublicKey rsaKey = Pem.publicKey(Pem.encode("PUBLIC KEY", rsaPair.getPublic().getEncoded()), "rsa");
+        assertThat(rsaKey.getAlgorithm()).isEqualTo("RSA");
+        assertThat(rsaKey.getEncoded()).isEqualTo(rsaPair.getPublic().getEncoded());
+        X509Certificate certificate = selfSigned(sm2, Sm2Keys.SIGNATURE_ALGORITHM);
+        assertThat(Pem.publicKey(Pem.certificate(certificate), "cert").getEncoded())
+                .isEqualTo(sm2.getPublic().getEncoded());
+
+        String privateKey = new String(Pem.privateKey(sm2.getPrivate(), null), StandardCharsets.US_ASCII);
+        assertThatThrownBy(() -> Pem.publicKey(privateKey, "key.pem"))
+                .isInstanceOf(Pem.UnexpectedContentException.class)
+                .hasMessage("key.pem: expected a public key or a certificate, found PrivateKeyInfo");
+        assertThatThrownBy(() -> Pem.publicKey("", "empty.pem"))
+                .isInstanceOf(Pem.UnexpectedContentException.class)
+                .hasMessage("empty.pem: expected a public key or a certificate, found nothing");
+        assertThatThrownBy(() -> Pem.publicKey(Pem.encode("PUBLIC KEY", new byte[] {1, 2, 3}), "junk.pem"))
+                .isInstanceOf(IOException.class).isNotInstanceOf(Pem.UnexpectedContentException.class)
+                .hasMessageStartingWith("junk.pem: unreadable public key");
+    }
+
+    @Test
+    void firstCertificateReadsOnlyTheFirstBlock() throws Exception {
+        X509Certificate first = selfSigned(Sm2Keys.generate(RANDOM), Sm2Keys.SIGNATURE_ALGORITHM);
+        KeyPair other = Sm2Keys.generate(RANDOM);
+        String key = new String(Pem.privateKey(other.getPrivate(), null), StandardCharsets.US_ASCII);
+        Path file = Files.writeString(dir.resolve("c.pem"), Pem.certificate(first) + key);
+
+        assertThat(Pem.firstCertificate(file)).isEqualTo(first);
+        assertThatThrownBy(() -> Pem.firstCertificate(key + Pem.certificate(first), "k.pem"))
+                .isInstanceOf(Pem.UnexpectedContentException.class)
+                .hasMessage("k.pem: expected a certificate, found PrivateKeyInfo");
+        assertThatThrownBy(() -> Pem.firstCertificate("no pem here", "t.pem"))
+                .isInstanceOf(Pem.UnexpectedContentException.class);
+    }
+
+    @Test
+    void keysThatDoNotDecryptSayWhyWithoutACause() throws Exception {
+        KeyPair sm2 = Sm2Keys.generate(RANDOM);
+        String encrypted = new String(Pem.privateKey(sm2.getPrivate(), PASSPHRASE), StandardCharsets.US_ASCII);
+
+        assertThatThrownBy(() -> Pem.privateKeyInfo(encrypted, "k.pem", null))
+                .isInstanceOfSatisfying(Pem.KeyNotDecryptedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EncryptedPrivateKeys.KeyDecryptionException.Reason.NO_PASSPHRASE))
+                .hasNoCause();
+        assertThatThrownBy(() -> Pem.privateKeyInfo(encrypted, "k.pem", "wrong".toCharArray()))
+                .isInstanceOfSatisfying(Pem.KeyNotDecryptedException.class, e -> assertThat(e.reason())
+                        .isEqualTo(EncryptedPrivateKeys.KeyDecryptionException.Reason.WRONG_PASSPHRASE))
+                .hasMessageContaining("k.pem")
+                .hasNoCause();
+        assertThatThrownBy(() -> Pem.privateKeyInfo(Pem.certificate(selfSigned(sm2, Sm2Keys.SIGNATURE_ALGORITHM)),
+                "c.pem", null)).isInstanceOf(Pem.UnexpectedContentException.class)
+                .hasMessage("c.pem: expected a private key, found X509CertificateHolder");
+        assertThatThrownBy(() -> Pem.privateKeyInfo("", "e.pem", null))
+                .isInstanceOf(Pem.UnexpectedContentException.class).hasMessage("e.pem: no private key found");
+    }
+
+    @Test
     void sm2IsToldFromOtherCurves() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BouncyCastle.PROVIDER);
         generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);

@@ -1,6 +1,7 @@
 package io.gmtls.pki.core;
 
 import io.gmtls.crypto.pem.EncryptedPrivateKeys;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.pki.core.CaRepository.OcspSignerRecord;
 import io.gmtls.pki.core.crypto.CaKeyStore;
 import io.gmtls.pki.core.crypto.CaSigner;
@@ -17,9 +18,7 @@ import io.gmtls.pki.core.profile.PolicyRules;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.core.profile.ProfileUsage;
 import java.io.IOException;
-import java.io.Reader;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -29,7 +28,6 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -51,8 +49,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Creating, importing and loading the CA hierarchy: an SM2 root (offline: only its certificate is
@@ -183,21 +179,11 @@ public final class CaHierarchy {
         EncryptedPkcs8KeyStore offline = new EncryptedPkcs8KeyStore(export.directory(), export.passphrase());
         try {
             offline.store(rootName, key);
-            OwnerOnlyFiles.writeNew(export.directory().resolve(rootName + ".crt"), pem(cert));
+            OwnerOnlyFiles.writeNew(export.directory().resolve(rootName + ".crt"), Pem.certificate(cert));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the root certificate to " + export.directory(), e);
         } finally {
             offline.close();
-        }
-    }
-
-    private static String pem(X509Certificate cert) {
-        try {
-            return "-----BEGIN CERTIFICATE-----\n"
-                    + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(cert.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n";
-        } catch (java.security.cert.CertificateEncodingException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -337,44 +323,31 @@ public final class CaHierarchy {
         }
     }
 
-    /** Reads one PEM certificate. */
+    /** Reads one PEM certificate (the file's first PEM block). */
     public static X509Certificate readCertificate(Path path) {
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
-                PEMParser parser = new PEMParser(reader)) {
-            Object o = parser.readObject();
-            if (!(o instanceof X509CertificateHolder holder)) {
-                throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", path + " is not a PEM certificate");
-            }
-            return new JcaX509CertificateConverter().setProvider(GmCrypto.provider()).getCertificate(holder);
-        } catch (IOException | CertificateException e) {
+        try {
+            return Pem.firstCertificate(path);
+        } catch (Pem.UnexpectedContentException e) {
+            throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", path + " is not a PEM certificate");
+        } catch (IOException e) {
             throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", "cannot read " + path);
         }
     }
 
-    /** Reads a PKCS#8 PEM private key, plain or encrypted. */
+    /** Reads a PKCS#8 PEM private key, plain or encrypted (OpenSSL's and GmSSL's forms), or a traditional EC one. */
     public static PrivateKey readPrivateKey(Path path, char[] passphrase) {
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
-                PEMParser parser = new PEMParser(reader)) {
-            Object o = parser.readObject();
-            PrivateKeyInfo info;
-            if (o instanceof PrivateKeyInfo plain) {
-                info = plain;
-            } else if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                if (passphrase == null || passphrase.length == 0) {
-                    throw new PkiConfigException("gmtls.ca.bootstrap.import-passphrase", path + " is encrypted");
-                }
-                try {
-                    // OpenSSL's and GmSSL's forms; the message names the file and the problem, never the passphrase.
-                    info = EncryptedPrivateKeys.decrypt(encrypted, passphrase, path.toString());
-                } catch (EncryptedPrivateKeys.KeyDecryptionException e) {
-                    throw new PkiConfigException("gmtls.ca.bootstrap.import-passphrase", e.getMessage());
-                }
-            } else if (o instanceof org.bouncycastle.openssl.PEMKeyPair pair) {
-                info = pair.getPrivateKeyInfo();
-            } else {
-                throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", path + " is not a PKCS#8 private key");
-            }
+        try {
+            // An empty passphrase counts as none: the key is then refused as encrypted.
+            PrivateKeyInfo info = Pem.privateKeyInfo(Pem.readFile(path), path.toString(),
+                    passphrase == null || passphrase.length == 0 ? null : passphrase);
             return KeyFactory.getInstance("EC", GmCrypto.provider()).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (Pem.KeyNotDecryptedException e) {
+            // The message names the file and the problem, never the passphrase.
+            throw new PkiConfigException("gmtls.ca.bootstrap.import-passphrase",
+                    e.reason() == EncryptedPrivateKeys.KeyDecryptionException.Reason.NO_PASSPHRASE
+                            ? path + " is encrypted" : e.getMessage());
+        } catch (Pem.UnexpectedContentException e) {
+            throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", path + " is not a PKCS#8 private key");
         } catch (IOException | GeneralSecurityException e) {
             throw new PkiConfigException("gmtls.ca.bootstrap.import-dir", "cannot read private key " + path);
         }

@@ -1,5 +1,6 @@
 package io.gmtls.pki.service;
 
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.pki.core.Actor;
 import io.gmtls.pki.core.AuditEvent;
 import io.gmtls.pki.core.CaDirectory;
@@ -33,18 +34,12 @@ import io.gmtls.pki.store.JdbcVehicleRegistry;
 import io.gmtls.pki.store.PkiSchema;
 import io.gmtls.pki.store.SpringTransactions;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import javax.sql.DataSource;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -292,17 +287,11 @@ public class PkiCaCoreConfiguration {
         if (location == null || location.isBlank()) {
             return null;
         }
-        try (PEMParser parser = new PEMParser(new StringReader(Files.readString(Path.of(location))))) {
-            Object o = parser.readObject();
-            if (o instanceof X509CertificateHolder holder) {
-                X509Certificate cert = new JcaX509CertificateConverter().setProvider(GmCrypto.provider()).getCertificate(holder);
-                return cert.getPublicKey();
-            }
-            if (o instanceof SubjectPublicKeyInfo spki) {
-                return io.gmtls.pki.core.crypto.KeyAlgorithm.publicKey(spki);
-            }
+        try {
+            return Pem.publicKey(Path.of(location));
+        } catch (Pem.UnexpectedContentException e) {
             throw new PkiConfigException("gmtls.ca.escrow-certificate", location + " holds no certificate or public key");
-        } catch (IOException | java.security.GeneralSecurityException e) {
+        } catch (IOException e) {
             throw new PkiConfigException("gmtls.ca.escrow-certificate", "cannot read " + location);
         }
     }

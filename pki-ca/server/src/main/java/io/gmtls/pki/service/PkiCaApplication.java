@@ -258,9 +258,8 @@ public class PkiCaApplication {
                 java.security.cert.X509Certificate issuing = OfflineRootSigner.signIssuingCa(
                         CaHierarchy.readCertificate(rootCert), CaHierarchy.readPrivateKey(rootKey, passphrase), der,
                         java.time.Duration.ofDays(days), Clock.systemUTC());
-                java.nio.file.Files.writeString(out, "-----BEGIN CERTIFICATE-----\n"
-                        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(issuing.getEncoded())
-                        + "\n-----END CERTIFICATE-----\n", java.nio.charset.StandardCharsets.US_ASCII,
+                java.nio.file.Files.writeString(out, io.gmtls.crypto.pem.Pem.certificate(issuing),
+                        java.nio.charset.StandardCharsets.US_ASCII,
                         java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
                 System.out.println("wrote " + out + ": " + issuing.getSubjectX500Principal().getName() + ", serial "
                         + issuing.getSerialNumber().toString(16) + ", until " + issuing.getNotAfter().toInstant());

@@ -217,7 +217,16 @@ public class AdminCertificateController {
             throw new PkiException(PkiException.Kind.TOO_LARGE, "publicKey is too large");
         }
         if (t.startsWith("-----BEGIN PUBLIC KEY-----")) {
-            t = t.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "");
+            byte[] der;
+            try {
+                der = io.gmtls.crypto.pem.Pem.decode(t, "PUBLIC KEY");
+            } catch (java.io.IOException e) {
+                der = null;
+            }
+            if (der == null) {
+                throw PkiException.badRequest("publicKey is neither PEM nor base64 DER");
+            }
+            return der;
         }
         try {
             return Base64.getMimeDecoder().decode(t);

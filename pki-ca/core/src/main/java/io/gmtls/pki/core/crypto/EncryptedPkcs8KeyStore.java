@@ -3,7 +3,6 @@ package io.gmtls.pki.core.crypto;
 import io.gmtls.crypto.pem.EncryptedPrivateKeys;
 import io.gmtls.crypto.pem.Pem;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -20,8 +19,7 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.jcajce.provider.asymmetric.ec.BCECPrivateKey;
 import org.bouncycastle.jce.interfaces.ECPrivateKey;
 import org.bouncycastle.jce.spec.ECPublicKeySpec;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * CA keys as encrypted PKCS#8 PEM files ({@code <alias>.key}, PBES2 with PBKDF2-HMAC-SHA256 and
@@ -70,19 +68,17 @@ public final class EncryptedPkcs8KeyStore implements CaKeyStore {
         if (!Files.isRegularFile(path)) {
             throw new IllegalStateException("CA key '" + alias + "' not found in " + directory);
         }
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII);
-                PEMParser parser = new PEMParser(reader)) {
-            Object object = parser.readObject();
-            PrivateKeyInfo info;
-            if (object instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-                info = EncryptedPrivateKeys.decrypt(encrypted, passphrase, path.toString());
-            } else {
+        try {
+            String text = Pem.readFile(path);
+            PemObject first = Pem.firstBlock(text);
+            if (first == null || !first.getType().equals("ENCRYPTED PRIVATE KEY")) {
                 throw new IllegalStateException("CA key '" + alias + "' is not an encrypted PKCS#8 key");
             }
+            PrivateKeyInfo info = Pem.privateKeyInfo(text, path.toString(), passphrase);
             PrivateKey key = KeyFactory.getInstance("EC", GmCrypto.provider())
                     .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
             return new JcaCaSigner(publicKeyOf(key), key);
-        } catch (EncryptedPrivateKeys.KeyDecryptionException e) {
+        } catch (Pem.KeyNotDecryptedException e) {
             // Wrong passphrase, unsupported scheme or refused iteration count: the message says which, and
             // carries no library stack trace.
             throw new IllegalStateException("cannot read CA key '" + alias + "': " + e.getMessage());
@@ -110,7 +106,7 @@ public final class EncryptedPkcs8KeyStore implements CaKeyStore {
         try {
             OwnerOnlyFiles.createDirectory(directory);
             byte[] pem = Pem.privateKey(key, passphrase, PBKDF2_ITERATIONS);
-            OwnerOnlyFiles.writeNew(path, new String(pem, java.nio.charset.StandardCharsets.US_ASCII));
+            OwnerOnlyFiles.writeNew(path, new String(pem, StandardCharsets.US_ASCII));
             signers.put(alias, new JcaCaSigner(publicKeyOf(key), key));
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("CA key '" + alias + "' already exists in " + directory);
