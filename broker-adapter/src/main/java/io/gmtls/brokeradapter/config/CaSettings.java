@@ -35,7 +35,10 @@ import io.gmtls.config.Ranges;
 public record CaSettings(URI authnUrl, Duration timeout, int maxResponseBytes, int maxConcurrentRequests,
                          Optional<String> apiKey, List<X509Certificate> trustAnchors) {
 
-    /** Checks the URL scheme and the ranges. */
+    /**
+     * Checks the URL scheme and the ranges. Plain http only to loopback, and trust anchors only with
+     * https, are {@link GateConfig#validate(String)}'s rules.
+     */
     public CaSettings {
         Objects.requireNonNull(authnUrl, "authnUrl");
         String scheme = authnUrl.getScheme();
@@ -46,13 +49,6 @@ public record CaSettings(URI authnUrl, Duration timeout, int maxResponseBytes, i
             throw new IllegalArgumentException("CA authn URL has no host");
         }
         trustAnchors = List.copyOf(trustAnchors);
-        if ("http".equalsIgnoreCase(scheme) && !isLoopback(authnUrl.getHost())) {
-            throw new IllegalArgumentException("plain http is allowed only to a loopback address (127.0.0.1, [::1], "
-                    + "localhost), not to " + authnUrl.getHost() + ": use https (with ca.trust for a private CA)");
-        }
-        if ("http".equalsIgnoreCase(scheme) && !trustAnchors.isEmpty()) {
-            throw new IllegalArgumentException("CA trust anchors are for https; the authn URL is plain http");
-        }
         if (authnUrl.getRawUserInfo() != null) {
             // Credentials in a URL end up in logs; the endpoint contract has none.
             throw new IllegalArgumentException("CA authn URL must not carry user info");
@@ -91,6 +87,11 @@ public record CaSettings(URI authnUrl, Duration timeout, int maxResponseBytes, i
         }
         return "HTTPS, server certificate checked against " + (trustAnchors.isEmpty()
                 ? "the JVM's default CAs" : trustAnchors.size() + " CA certificate(s) from ca.trust");
+    }
+
+    /** True for plain {@code http} to a host that is not a loopback address ({@link GateConfig#validate(String)} refuses it). */
+    boolean plainHttpToRemote() {
+        return !tls() && !isLoopback(authnUrl.getHost());
     }
 
     /**

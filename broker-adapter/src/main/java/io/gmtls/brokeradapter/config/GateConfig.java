@@ -4,12 +4,14 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.gmtls.config.ConfigException;
 import io.gmtls.proxyprotocol.GatewayAllowList;
 import io.gmtls.proxyprotocol.ReceiverSettings;
 
 /**
- * The whole, validated configuration of one auth gate. Immutable; built by {@link GateConfigLoader}
- * from a YAML file, or directly in code (tests).
+ * The whole configuration of one auth gate. Immutable; built by {@link GateConfigLoader} from a YAML
+ * file, or directly in code (tests). Each record checks its own ranges, {@link #validate(String)} the
+ * rules between fields; the loader and {@code AuthGateServer.start} call it.
  *
  * @param listen        address and port the gate accepts gateway connections on
  * @param gateways      the only peers whose connections are read at all
@@ -51,5 +53,26 @@ public record GateConfig(
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(metricsListen, "metricsListen");
         Objects.requireNonNull(embeddedBroker, "embeddedBroker");
+    }
+
+    /**
+     * The rules between fields: the CA's trust anchors only with an {@code https} authn URL, and plain
+     * {@code http} only to a loopback address (the gate sends the CA's API key and trusts its verdict).
+     * Which of two exclusive YAML keys was written ({@code broker.address} or {@code broker.embedded},
+     * {@code ca.api-key-file} or {@code ca.api-key-env}) is checked while reading: the records keep
+     * only the result.
+     *
+     * @param source names the configuration in the message (the file, or e.g. {@code gate.yaml})
+     * @throws ConfigException naming the source and the (kebab-case) key of the first broken rule
+     */
+    public void validate(String source) throws ConfigException {
+        if (!ca.tls() && !ca.trustAnchors().isEmpty()) {
+            throw new ConfigException(source, "ca.trust", "is only for an https authn-url", null);
+        }
+        if (ca.plainHttpToRemote()) {
+            throw new ConfigException(source, "ca.authn-url", "plain http is allowed only to a loopback address "
+                    + "(127.0.0.1, [::1], localhost), not to " + ca.authnUrl().getHost()
+                    + ": use https (with ca.trust for a private CA)", null);
+        }
     }
 }

@@ -35,7 +35,8 @@ import io.gmtls.proxyprotocol.ReceiverSettings;
  * Reads a gate configuration from YAML (see the module README for every key). Every problem is
  * reported as a {@link ConfigException} naming the file and the dotted key; unknown keys are errors.
  * The reading itself (types, unknown keys, durations, addresses, sizes) is {@link ConfigNode}'s, shared
- * with the gateway. Relative file paths are resolved against the configuration file's folder.
+ * with the gateway; the records check their ranges, {@link GateConfig#validate(String)} the rules between
+ * fields. Relative file paths are resolved against the configuration file's folder.
  */
 public final class GateConfigLoader {
 
@@ -120,9 +121,6 @@ public final class GateConfigLoader {
         int maxConcurrent = caSection.integer("max-concurrent-requests", 256, 1, 100_000);
         Optional<String> apiKey = apiKey(caSection);
         List<X509Certificate> trust = caTrust(caSection);
-        if (!trust.isEmpty() && !"https".equalsIgnoreCase(url.getScheme())) {
-            throw caSection.error("trust", "is only for an https authn-url");
-        }
         CaSettings ca = caSection.build("authn-url",
                 () -> new CaSettings(url, caTimeout, maxResponse, maxConcurrent, apiKey, trust));
         caSection.checkNoUnknownKeys();
@@ -141,7 +139,10 @@ public final class GateConfigLoader {
         metricsSection.checkNoUnknownKeys();
 
         top.checkNoUnknownKeys();
-        return new GateConfig(listen, gateways, proxyProtocol, broker, ca, limits, policy, metricsListen, embedded);
+        GateConfig config = new GateConfig(listen, gateways, proxyProtocol, broker, ca, limits, policy, metricsListen,
+                embedded);
+        config.validate(top.document().source());
+        return config;
     }
 
     /**

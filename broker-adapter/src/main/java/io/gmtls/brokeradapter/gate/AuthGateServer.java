@@ -48,7 +48,8 @@ public final class AuthGateServer implements AutoCloseable {
     /**
      * Binds the listener and starts serving.
      *
-     * @param config        validated configuration
+     * @param config        the configuration; checked with {@link GateConfig#validate(String)} first, so
+     *                      that one built in code meets the same rules as a loaded one
      * @param authenticator the CA client (already wrapped with its concurrency limit)
      * @param metrics       where the gate's meters go
      * @param ioThreads     event loop threads; 0 for Netty's default (2 × cores)
@@ -56,6 +57,7 @@ public final class AuthGateServer implements AutoCloseable {
      */
     public static AuthGateServer start(GateConfig config, BrokerAuthenticator authenticator, GateMetrics metrics,
                                        int ioThreads) throws InterruptedException {
+        config.validate("gate configuration");
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("gate-accept"),
                 NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("gate-io"),

@@ -166,7 +166,7 @@ class GateConfigLoaderTest {
     }
 
     /** A self-signed P-256 certificate (CN=gate test CA), for parsing only. */
-    private static final String TEST_CA_PEM = """
+    static final String TEST_CA_PEM = """
             -----BEGIN CERTIFICATE-----
             MIIBgjCCASmgAwIBAgIUBaNeuSEMEoJWN7JKACwhvnP3epYwCgYIKoZIzj0EAwIw
             FzEVMBMGA1UEAwwMZ2F0ZSB0ZXN0IENBMB4XDTI2MTIwNzAwMjY0MloXDTM2MTIw
