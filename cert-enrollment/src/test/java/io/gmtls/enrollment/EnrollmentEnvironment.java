@@ -12,6 +12,7 @@ import io.gmtls.pki.core.Vehicle;
 import io.gmtls.pki.core.VehicleDirectory;
 import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
+import io.gmtls.testsupport.CaNodeArgs;
 import io.gmtls.testsupport.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,28 +109,17 @@ final class EnrollmentEnvironment {
 
     /** Starts an enrollment node on the test database; the first imports the CA from the dev PKI. */
     ConfigurableApplicationContext startNode(String bootstrap, String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--logging.level.root=WARN",
-                "--gmtls.db.mode=external",
-                "--gmtls.db.url=" + db.url(),
-                "--gmtls.db.pool-size=8",
-                "--gmtls.ca.key-dir=" + dir.resolve("keys"),
-                "--gmtls.ca.key-passphrase=it-passphrase",
-                "--gmtls.ca.public-url=http://pki.example.test",
-                "--gmtls.ca.bootstrap.mode=" + bootstrap,
-                "--gmtls.ca.bootstrap.import-dir=" + dir.resolve("pki"),
+        CaNodeArgs args = CaNodeArgs.onDatabase(db.url(), 8).loopback()
+                .set("logging.level.root", "WARN")
+                .caKeys(dir.resolve("keys"), "it-passphrase")
+                .set("gmtls.ca.public-url", "http://pki.example.test")
+                .bootstrap(bootstrap)
                 // The CA certificates only: the tests register models and certify the model keys themselves.
-                "--gmtls.ca.bootstrap.import-end-entities=false",
-                "--gmtls.enrollment.gateways=127.0.0.1",
-                "--gmtls.enrollment.renewal.overlap=0s"));
-        for (String e : extra) {
-            String key = e.substring(0, e.indexOf('=') + 1);
-            args.removeIf(a -> a.startsWith(key));
-            args.add(e);
-        }
-        ConfigurableApplicationContext ctx = EnrollmentApplication.start(args.toArray(String[]::new));
+                .importFrom(dir.resolve("pki"), false)
+                .set("gmtls.enrollment.gateways", "127.0.0.1")
+                .set("gmtls.enrollment.renewal.overlap", "0s")
+                .with(extra);
+        ConfigurableApplicationContext ctx = EnrollmentApplication.start(args.toArray());
         synchronized (nodes) {
             nodes.add(ctx);
         }

@@ -18,6 +18,7 @@ import io.gmtls.certsdev.Vehicle;
 import io.gmtls.proxyprotocol.CertificateFacts;
 import io.gmtls.proxyprotocol.ConnectionFacts;
 import io.gmtls.proxyprotocol.TlsFacts;
+import io.gmtls.testsupport.RawDerCertificate;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
 
@@ -87,8 +88,8 @@ class GatewayTlcpIT {
         // Issue 11 item 1: a valid chain completes mutual authentication; the extra certificate after it
         // must neither hide the client's identity upstream nor keep it out of revocation closing.
         Vehicle vehicle = fixture.vehicle(1);
-        UnparsableCertificate extra = UnparsableCertificate.create(vehicle.sign().certificate());
-        UnparsableCertificate.requireUnparsable(extra.getEncoded());
+        RawDerCertificate extra = RawDerCertificate.unparsable(vehicle.sign().certificate());
+        RawDerCertificate.requireUnparsable(extra.getEncoded());
         java.util.List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>(vehicle.sign().chain());
         chain.add(extra);
         TlcpContext client = TlcpContext.builder()

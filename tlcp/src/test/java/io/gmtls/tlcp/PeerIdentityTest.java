@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.certsdev.Vehicle;
+import io.gmtls.testsupport.RawDerCertificate;
 import io.gmtls.tlcp.handshake.Certificates;
 import io.gmtls.tlcp.handshake.CraftedCertificates;
-import io.gmtls.tlcp.handshake.RawDerCertificate;
 import java.security.KeyPair;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;

@@ -28,6 +28,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import io.gmtls.pki.service.PkiCaApplication;
 import io.gmtls.pki.web.ApiKeys;
+import io.gmtls.testsupport.CaNodeArgs;
 import io.gmtls.testsupport.TestDatabase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -60,23 +61,14 @@ final class PkiCaInstance implements AutoCloseable {
         // Keep the test JVM's logging as it is: Spring Boot would otherwise reconfigure logback.
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
         try {
-            context = PkiCaApplication.start(
-                    "--server.port=0",
-                    "--server.address=127.0.0.1",
-                    "--spring.main.banner-mode=off",
-                    "--gmtls.db.mode=external",
-                    "--gmtls.db.url=" + database.url(),
-                    "--gmtls.db.pool-size=4",
-                    "--gmtls.ca.key-dir=" + work.resolve("keys"),
-                    "--gmtls.ca.key-passphrase=contract-test",
-                    "--gmtls.ca.bootstrap.mode=generate",
-                    "--gmtls.broker.cache-ttl=0s",
-                    "--gmtls.api-keys[0].name=ops",
-                    "--gmtls.api-keys[0].role=operator",
-                    "--gmtls.api-keys[0].sm3=" + ApiKeys.hash(operatorKey),
-                    "--gmtls.api-keys[1].name=broker",
-                    "--gmtls.api-keys[1].role=broker",
-                    "--gmtls.api-keys[1].sm3=" + ApiKeys.hash(brokerKey));
+            context = PkiCaApplication.start(CaNodeArgs.onDatabase(database.url(), 4).loopback()
+                    .set("spring.main.banner-mode", "off")
+                    .caKeys(work.resolve("keys"), "contract-test")
+                    .bootstrap("generate")
+                    .set("gmtls.broker.cache-ttl", "0s")
+                    .apiKey("ops", "operator", ApiKeys.hash(operatorKey))
+                    .apiKey("broker", "broker", ApiKeys.hash(brokerKey))
+                    .toArray());
         } catch (RuntimeException e) {
             dropDatabase();
             throw e;

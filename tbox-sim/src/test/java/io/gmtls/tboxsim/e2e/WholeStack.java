@@ -37,6 +37,7 @@ import io.gmtls.pki.web.ApiKeys;
 import io.gmtls.proxy.Gateway;
 import io.gmtls.proxyprotocol.GatewayAllowList;
 import io.gmtls.proxyprotocol.ReceiverSettings;
+import io.gmtls.testsupport.CaNodeArgs;
 import io.gmtls.testsupport.GatewayYaml;
 import io.gmtls.testsupport.GatewayYaml.Crl;
 import io.gmtls.testsupport.GatewayYaml.Listener;
@@ -102,42 +103,28 @@ final class WholeStack implements AutoCloseable {
         // The JVM's logging stays the test's (logback-test.xml): Spring Boot would reconfigure it.
         System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
 
-        ConfigurableApplicationContext ca = PkiCaApplication.start(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--spring.main.web-application-type=servlet",
-                "--spring.application.name=pki-ca",
-                "--gmtls.db.mode=external",
-                "--gmtls.db.url=" + db.url(),
-                "--gmtls.db.pool-size=6",
-                "--gmtls.ca.key-dir=" + keys,
-                "--gmtls.ca.key-passphrase=" + passphrase,
-                "--gmtls.ca.bootstrap.mode=import",
-                "--gmtls.ca.bootstrap.import-dir=" + pkiDir,
-                "--gmtls.ca.bootstrap.import-end-entities=true",
-                "--gmtls.broker.cache-ttl=0s",
-                "--gmtls.api-keys[0].name=e2e-operator",
-                "--gmtls.api-keys[0].role=operator",
-                "--gmtls.api-keys[0].sm3=" + ApiKeys.hash(operatorKey),
-                "--gmtls.api-keys[1].name=e2e-gate",
-                "--gmtls.api-keys[1].role=broker",
-                "--gmtls.api-keys[1].sm3=" + ApiKeys.hash(brokerKey));
+        ConfigurableApplicationContext ca = PkiCaApplication.start(CaNodeArgs.onDatabase(db.url(), 6).loopback()
+                .set("spring.main.web-application-type", "servlet")
+                .set("spring.application.name", "pki-ca")
+                .caKeys(keys, passphrase)
+                .bootstrap("import")
+                .importFrom(pkiDir, true)
+                .set("gmtls.broker.cache-ttl", "0s")
+                .apiKey("e2e-operator", "operator", ApiKeys.hash(operatorKey))
+                .apiKey("e2e-gate", "broker", ApiKeys.hash(brokerKey))
+                .toArray());
         started.push(ca::close);
         caPort = port(ca);
 
-        ConfigurableApplicationContext enrollment = EnrollmentApplication.start(
-                "--server.port=0",
-                "--server.address=127.0.0.1",
-                "--spring.main.web-application-type=reactive",
-                "--spring.application.name=cert-enrollment",
-                "--gmtls.db.mode=external",
-                "--gmtls.db.url=" + db.url(),
-                "--gmtls.db.pool-size=6",
-                "--gmtls.ca.key-dir=" + keys,
-                "--gmtls.ca.key-passphrase=" + passphrase,
-                "--gmtls.ca.bootstrap.mode=none",
-                "--gmtls.enrollment.gateways=127.0.0.1",
-                "--gmtls.enrollment.renewal.overlap=0s");
+        ConfigurableApplicationContext enrollment = EnrollmentApplication.start(CaNodeArgs.onDatabase(db.url(), 6)
+                .loopback()
+                .set("spring.main.web-application-type", "reactive")
+                .set("spring.application.name", "cert-enrollment")
+                .caKeys(keys, passphrase)
+                .bootstrap("none")
+                .set("gmtls.enrollment.gateways", "127.0.0.1")
+                .set("gmtls.enrollment.renewal.overlap", "0s")
+                .toArray());
         started.push(enrollment::close);
         enrollmentPort = port(enrollment);
 

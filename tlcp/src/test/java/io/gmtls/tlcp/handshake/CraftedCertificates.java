@@ -65,7 +65,7 @@ public final class CraftedCertificates {
 
   /**
    * The DER of such a certificate, without parsing it back: for certificates that a
-   * CertificateFactory refuses (see {@link RawDerCertificate}).
+   * CertificateFactory refuses (see {@code io.gmtls.testsupport.RawDerCertificate}).
    */
   public static byte[] der(String subject, String issuer, PublicKey subjectKey, PrivateKey issuerKey,
       Extensions extensions) {

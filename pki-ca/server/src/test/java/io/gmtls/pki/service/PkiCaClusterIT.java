@@ -20,6 +20,7 @@ import io.gmtls.pki.core.profile.PolicyRules;
 import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.service.PkiCaCoreConfiguration.PkiStores;
 import io.gmtls.pki.web.ApiKeys;
+import io.gmtls.testsupport.CaNodeArgs;
 import io.gmtls.testsupport.TestDatabase;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -120,29 +121,21 @@ class PkiCaClusterIT {
     }
 
     private ConfigurableApplicationContext node(String bootstrap) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
-                "--logging.level.root=WARN",
-                "--gmtls.db.mode=external",
-                "--gmtls.db.url=" + db.url(),
-                "--gmtls.db.pool-size=8",
-                "--gmtls.ca.key-dir=" + work.resolve("keys"),
-                "--gmtls.ca.key-passphrase=it-passphrase",
-                "--gmtls.ca.public-url=http://pki.example.test",
-                "--gmtls.ca.bootstrap.mode=" + bootstrap,
-                "--gmtls.ca.bootstrap.import-dir=" + work.resolve("dev-pki"),
+        CaNodeArgs args = CaNodeArgs.onDatabase(db.url(), 8)
+                .set("spring.main.banner-mode", "off")
+                .set("logging.level.root", "WARN")
+                .caKeys(work.resolve("keys"), "it-passphrase")
+                .set("gmtls.ca.public-url", "http://pki.example.test")
+                .bootstrap(bootstrap)
                 // The CA certificates only: this test registers the model and issues its own certificates.
-                "--gmtls.ca.bootstrap.import-end-entities=false",
-                "--gmtls.broker.cache-ttl=30s"));
+                .importFrom(work.resolve("dev-pki"), false)
+                .set("gmtls.broker.cache-ttl", "30s");
         String[][] keys = {{"admin", "admin", ADMIN}, {"ops", "operator", OPERATOR}, {"audit", "auditor", AUDITOR},
                 {"emqx", "broker", BROKER}};
-        for (int i = 0; i < keys.length; i++) {
-            args.add("--gmtls.api-keys[" + i + "].name=" + keys[i][0]);
-            args.add("--gmtls.api-keys[" + i + "].role=" + keys[i][1]);
-            args.add("--gmtls.api-keys[" + i + "].sm3=" + ApiKeys.hash(keys[i][2]));
+        for (String[] key : keys) {
+            args.apiKey(key[0], key[1], ApiKeys.hash(key[2]));
         }
-        return PkiCaApplication.start(args.toArray(String[]::new));
+        return PkiCaApplication.start(args.toArray());
     }
 
     private static int port(ConfigurableApplicationContext ctx) {
