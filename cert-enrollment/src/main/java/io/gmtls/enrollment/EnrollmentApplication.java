@@ -1,5 +1,6 @@
 package io.gmtls.enrollment;
 
+import io.gmtls.pki.core.PkiConfigException;
 import io.gmtls.enrollment.est.EstResponder;
 import io.gmtls.enrollment.ppv2.Ppv2Counters;
 import io.gmtls.enrollment.ppv2.Ppv2ServerCustomizer;
@@ -199,7 +200,7 @@ public class EnrollmentApplication {
     EnrollmentAudit enrollmentAudit(PkiStores pkiStores, Clock pkiClock,
             @Value("${gmtls.enrollment.refusal-audit-window:60s}") Duration window) {
         if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
-            throw new EnrollmentConfigException("gmtls.enrollment.refusal-audit-window", "must be between 1s and 1h");
+            throw new PkiConfigException("gmtls.enrollment.refusal-audit-window", "must be between 1s and 1h");
         }
         return new EnrollmentAudit(pkiStores.audit(), pkiStores.transactions(), pkiClock, window, 1000);
     }

@@ -1,5 +1,6 @@
 package io.gmtls.enrollment;
 
+import io.gmtls.pki.core.PkiConfigException;
 import io.gmtls.proxyprotocol.GatewayAllowList;
 import io.gmtls.proxyprotocol.ReceiverSettings;
 import java.time.Duration;
@@ -27,16 +28,16 @@ public record EnrollmentProperties(List<String> gateways, @DefaultValue Ppv2 ppv
 
     public EnrollmentProperties {
         if (gateways == null || gateways.isEmpty()) {
-            throw new EnrollmentConfigException("gmtls.enrollment.gateways",
+            throw new PkiConfigException("gmtls.enrollment.gateways",
                     "is required: the addresses (or CIDR blocks) of the gateways allowed to send PPv2 headers");
         }
         gateways = List.copyOf(gateways);
         allowList(gateways);
         if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
-            throw new EnrollmentConfigException("gmtls.enrollment.max-body-bytes", "must be between 1024 and 1048576");
+            throw new PkiConfigException("gmtls.enrollment.max-body-bytes", "must be between 1024 and 1048576");
         }
         if (idleTimeout.isNegative() || idleTimeout.isZero() || idleTimeout.compareTo(Duration.ofHours(1)) > 0) {
-            throw new EnrollmentConfigException("gmtls.enrollment.idle-timeout", "must be over 0 and at most 1h");
+            throw new PkiConfigException("gmtls.enrollment.idle-timeout", "must be over 0 and at most 1h");
         }
     }
 
@@ -49,7 +50,7 @@ public record EnrollmentProperties(List<String> gateways, @DefaultValue Ppv2 ppv
         try {
             return GatewayAllowList.of(entries);
         } catch (IllegalArgumentException e) {
-            throw new EnrollmentConfigException("gmtls.enrollment.gateways", e.getMessage());
+            throw new PkiConfigException("gmtls.enrollment.gateways", e.getMessage());
         }
     }
 
@@ -65,7 +66,7 @@ public record EnrollmentProperties(List<String> gateways, @DefaultValue Ppv2 ppv
             try {
                 new ReceiverSettings(maxHeaderBytes, requireCrc32c, headerTimeout);
             } catch (IllegalArgumentException e) {
-                throw new EnrollmentConfigException("gmtls.enrollment.ppv2", e.getMessage());
+                throw new PkiConfigException("gmtls.enrollment.ppv2", e.getMessage());
             }
         }
 
@@ -84,10 +85,10 @@ public record EnrollmentProperties(List<String> gateways, @DefaultValue Ppv2 ppv
 
         public Renewal {
             if (overlap.isNegative() || overlap.compareTo(Duration.ofDays(365)) > 0) {
-                throw new EnrollmentConfigException("gmtls.enrollment.renewal.overlap", "must be between 0 and 365 days");
+                throw new PkiConfigException("gmtls.enrollment.renewal.overlap", "must be between 0 and 365 days");
             }
             if (revokeInterval.compareTo(Duration.ofMillis(100)) < 0 || revokeInterval.compareTo(Duration.ofDays(1)) > 0) {
-                throw new EnrollmentConfigException("gmtls.enrollment.renewal.revoke-interval",
+                throw new PkiConfigException("gmtls.enrollment.renewal.revoke-interval",
                         "must be between 100ms and 1d");
             }
         }
@@ -105,7 +106,7 @@ public record EnrollmentProperties(List<String> gateways, @DefaultValue Ppv2 ppv
             perAddress = perAddress == null ? new Bucket(5, 20) : perAddress;
             perCredential = perCredential == null ? new Bucket(20, 100) : perCredential;
             if (maxTracked < 100 || maxTracked > 10_000_000) {
-                throw new EnrollmentConfigException("gmtls.enrollment.limits.max-tracked", "must be between 100 and 10000000");
+                throw new PkiConfigException("gmtls.enrollment.limits.max-tracked", "must be between 100 and 10000000");
             }
         }
     }
@@ -118,10 +119,10 @@ public record EnrollmentProperties(List<String> gateways, @DefaultValue Ppv2 ppv
 
         public Bucket {
             if (Double.isNaN(rate) || rate < 0 || rate > 1_000_000) {
-                throw new EnrollmentConfigException("gmtls.enrollment.limits.*.rate", "must be between 0 and 1000000 per second");
+                throw new PkiConfigException("gmtls.enrollment.limits.*.rate", "must be between 0 and 1000000 per second");
             }
             if (burst < 1 || burst > 1_000_000) {
-                throw new EnrollmentConfigException("gmtls.enrollment.limits.*.burst", "must be between 1 and 1000000");
+                throw new PkiConfigException("gmtls.enrollment.limits.*.burst", "must be between 1 and 1000000");
             }
         }
 

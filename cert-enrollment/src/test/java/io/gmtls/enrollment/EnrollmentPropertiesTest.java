@@ -1,5 +1,6 @@
 package io.gmtls.enrollment;
 
+import io.gmtls.pki.core.PkiConfigException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,7 +27,7 @@ class EnrollmentPropertiesTest {
 
     @Test
     void errorsNameTheKey() {
-        assertThatThrownBy(() -> properties(List.of())).isInstanceOf(EnrollmentConfigException.class)
+        assertThatThrownBy(() -> properties(List.of())).isInstanceOf(PkiConfigException.class)
                 .hasMessageStartingWith("gmtls.enrollment.gateways:");
         assertThatThrownBy(() -> properties(List.of("gateway.example.com")))
                 .hasMessageStartingWith("gmtls.enrollment.gateways:").hasMessageContaining("not an IP address");
