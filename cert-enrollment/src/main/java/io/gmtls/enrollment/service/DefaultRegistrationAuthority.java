@@ -229,6 +229,7 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
         } else {
             credential.authorizeRenew(vin, csr, checks);
         }
+        requireVehicleState(credential, vin, p.clock().instant());
         ctx.accepted = true;
         try {
             EnrollmentOutcome outcome = p.transactions().inTransaction(() -> issue(ctx, credential, der, csrSm3));
@@ -258,6 +259,8 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
             return outcomeOf(stored.get(), false);
         }
         Instant now = p.clock().instant();
+        // Again under the vehicle's row lock: a block or revocation committed meanwhile counts.
+        requireVehicleState(credential, vin, now);
         List<IssuedCertificate> oldPair = List.of();
         if (ctx.operation == Operation.ENROLL) {
             if (hasUsableSigningCertificate(vin, now)) {
@@ -361,6 +364,38 @@ public final class DefaultRegistrationAuthority implements RegistrationAuthority
 
     // ---------------------------------------------------------------------------------------------
     // Helpers
+
+    /**
+     * The per-VIN rules every credential obeys: a blocked VIN is refused on every path; the per-model
+     * credential (a bootstrap credential, never a standing identity) enrolls a VIN only while it has no
+     * usable certificate of its own and none revoked since its last operator unblock.
+     */
+    private void requireVehicleState(EnrollmentCredential credential, String vin, Instant now) {
+        io.gmtls.pki.core.Vehicle vehicle = p.vehicles().vehicle(vin).orElseThrow(() -> new EnrollmentProblem(
+                ProblemType.VIN_NOT_REGISTERED, "VIN " + vin + " is not registered"));
+        if (vehicle.blocked()) {
+            throw new EnrollmentProblem(ProblemType.VIN_BLOCKED, "VIN " + vin + " is blocked by an operator");
+        }
+        if (!(credential instanceof io.gmtls.enrollment.credential.ModelCertificateCredential)) {
+            return;
+        }
+        List<IssuedCertificate> own = p.ca().search(new CertificateQuery(vin, null, null, null, null, 1000));
+        if (own.size() >= 1000) {
+            // Fail closed: more than can be looked at.
+            throw new EnrollmentProblem(ProblemType.OPERATOR_ACTION_REQUIRED,
+                    "VIN " + vin + " has too many certificates for the per-model credential");
+        }
+        io.gmtls.pki.core.Vehicle.VehicleCertificates state =
+                io.gmtls.pki.core.Vehicle.VehicleCertificates.of(vin, own, now);
+        if (state.anyUsable()) {
+            throw new EnrollmentProblem(ProblemType.ALREADY_ENROLLED, "VIN " + vin
+                    + " already has a valid signing certificate; renew with it (POST /api/v1/renew)");
+        }
+        if (vehicle.perModelRefusal(state) != null) {
+            throw new EnrollmentProblem(ProblemType.OPERATOR_ACTION_REQUIRED, "VIN " + vin
+                    + "'s certificates were revoked; re-enrollment needs a one-time token or an operator unblock");
+        }
+    }
 
     private boolean hasUsableSigningCertificate(String vin, Instant now) {
         return p.ca().search(new CertificateQuery(vin, null, null, CertificateStatus.VALID, null, 1000)).stream()

@@ -123,6 +123,70 @@ class RegistrationAuthorityTest {
     }
 
     // ---------------------------------------------------------------------------------------------
+    // Per-model credential: a bootstrap credential, never a standing identity (issue 13)
+
+    /** The revoked-VIN case: before issue 13 the per-model certificate re-enrolled it. */
+    @Test
+    void aModelCertificateDoesNotReEnrollAVinWhoseCertificatesWereRevoked() throws Exception {
+        EnrollmentOutcome first = ra.enroll(request(model(), VIN, TestSupport.sm2(), null));
+        clock.advance(Duration.ofSeconds(1));
+        ca.authority.revoke(first.signCertificate().getSerialNumber().toString(16), RevocationReason.KEY_COMPROMISE,
+                OPERATOR);
+        ca.authority.revoke(first.encCertificate().getSerialNumber().toString(16), RevocationReason.KEY_COMPROMISE,
+                OPERATOR);
+        clock.advance(Duration.ofSeconds(1));
+
+        refused(() -> ra.enroll(request(model(), VIN, TestSupport.sm2(), null)), ProblemType.OPERATOR_ACTION_REQUIRED);
+        // An operator's one-time token re-enrolls it.
+        String token = ca.tokens.issue(VIN, Duration.ofHours(1), OPERATOR);
+        assertThat(ra.enroll(request(anonymous(), VIN, TestSupport.sm2(), token)).created()).isTrue();
+    }
+
+    @Test
+    void anOperatorUnblockLetsTheModelCertificateReEnrollARevokedVin() throws Exception {
+        EnrollmentOutcome first = ra.enroll(request(model(), VIN, TestSupport.sm2(), null));
+        clock.advance(Duration.ofSeconds(1));
+        ca.authority.revoke(first.signCertificate().getSerialNumber().toString(16), RevocationReason.KEY_COMPROMISE,
+                OPERATOR);
+        clock.advance(Duration.ofSeconds(1));
+        refused(() -> ra.enroll(request(model(), VIN, TestSupport.sm2(), null)), ProblemType.OPERATOR_ACTION_REQUIRED);
+
+        ca.vehicles.setBlocked(VIN, false, clock.instant(), OPERATOR);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(ra.enroll(request(model(), VIN, TestSupport.sm2(), null)).created()).isTrue();
+        assertThat(ca.stores.audit.actions()).contains("vehicle.unblock");
+        // A later revocation needs a new operator action.
+        IssuedCertificate second = ca.authority.search(new io.gmtls.pki.core.CertificateQuery(VIN, null, null,
+                CertificateStatus.VALID, "vehicle-sign", 10)).get(0);
+        ca.authority.revoke(second.serial(), RevocationReason.KEY_COMPROMISE, OPERATOR);
+        clock.advance(Duration.ofSeconds(1));
+        refused(() -> ra.enroll(request(model(), VIN, TestSupport.sm2(), null)), ProblemType.OPERATOR_ACTION_REQUIRED);
+    }
+
+    @Test
+    void aModelCertificateDoesNotEnrollAVinThatHasItsOwnCertificate() throws Exception {
+        ra.enroll(request(model(), VIN, TestSupport.sm2(), null));
+        refused(() -> ra.enroll(request(model(), VIN, TestSupport.sm2(), null)), ProblemType.ALREADY_ENROLLED);
+    }
+
+    @Test
+    void aBlockedVinIsRefusedOnEveryEnrollmentPath() throws Exception {
+        EnrollmentOutcome first = ra.enroll(request(model(), VIN, TestSupport.sm2(), null));
+        String serial = first.signCertificate().getSerialNumber().toString(16);
+        String token = ca.tokens.issue(SECOND_VIN, Duration.ofHours(1), OPERATOR);
+        ca.vehicles.setBlocked(VIN, true, clock.instant(), OPERATOR);
+        ca.vehicles.setBlocked(SECOND_VIN, true, clock.instant(), OPERATOR);
+        assertThat(ca.stores.audit.actions()).contains("vehicle.block");
+
+        refused(() -> ra.renew(request(vehicle(VIN, serial), VIN, TestSupport.sm2(), null)), ProblemType.VIN_BLOCKED);
+        refused(() -> ra.enroll(request(model(), SECOND_VIN, TestSupport.sm2(), null)), ProblemType.VIN_BLOCKED);
+        refused(() -> ra.enroll(request(anonymous(), SECOND_VIN, TestSupport.sm2(), token)), ProblemType.VIN_BLOCKED);
+
+        ca.vehicles.setBlocked(VIN, false, clock.instant(), OPERATOR);
+        assertThat(ra.renew(request(vehicle(VIN, serial), VIN, TestSupport.sm2(), null)).created()).isTrue();
+    }
+
+    // ---------------------------------------------------------------------------------------------
     // One-time token
 
     @Test

@@ -30,4 +30,7 @@ public interface AuthnDirectory {
 
     /** The vehicle registered under a VIN (authz). */
     Optional<Vehicle> vehicle(String vin);
+
+    /** What the per-model rules read about the VIN's own vehicle signing certificates (all of them). */
+    Vehicle.VehicleCertificates vehicleCertificates(String vin, java.time.Instant now);
 }

@@ -25,6 +25,10 @@ public final class VehicleDirectory {
     }
 
     public void addModel(VehicleModel model, Actor actor) {
+        // Separate namespaces: a model code never has the shape of a VIN, nor is it a registered VIN.
+        if (ProfileCatalog.VIN.matcher(model.code()).matches()) {
+            throw PkiException.badRequest("a model code must not have the shape of a VIN");
+        }
         transactions.inTransaction(() -> {
             registry.addModel(model);
             audit.append(AuditEvent.success(actor, "model.register", model.code(),
@@ -70,6 +74,25 @@ public final class VehicleDirectory {
         return registry.vehicle(vin);
     }
 
+    /**
+     * Blocks ({@code blocked=true}) or unblocks a single VIN, audited. A blocked VIN is denied on every
+     * path; an unblock also lets the per-model credential re-enroll a VIN whose certificates were
+     * revoked before it. 404 when no such VIN.
+     */
+    public Vehicle setBlocked(String vin, boolean blocked, java.time.Instant at, Actor actor) {
+        if (vin == null || !ProfileCatalog.VIN.matcher(vin).matches()) {
+            throw PkiException.notFound("no such vehicle");
+        }
+        return transactions.inTransaction(() -> {
+            if (!registry.setBlocked(vin, blocked, at)) {
+                throw PkiException.notFound("no such vehicle");
+            }
+            audit.append(AuditEvent.success(actor, blocked ? "vehicle.block" : "vehicle.unblock", vin,
+                    "blocked=" + blocked));
+            return registry.vehicle(vin).orElseThrow();
+        });
+    }
+
     /** Registers vehicles all or nothing. */
     public int addVehicles(List<Vehicle> vehicles, Actor actor) {
         if (vehicles.isEmpty()) {
@@ -89,6 +112,12 @@ public final class VehicleDirectory {
         return transactions.inTransaction(() -> {
             for (String code : models) {
                 registry.model(code).orElseThrow(() -> PkiException.badRequest("model " + code + " is not registered"));
+            }
+            for (Vehicle v : vehicles) {
+                // Separate namespaces: a VIN is never a registered model code.
+                if (registry.model(v.vin()).isPresent()) {
+                    throw PkiException.conflict("VIN " + v.vin() + " is a registered model code");
+                }
             }
             int added = registry.addVehicles(vehicles);
             audit.append(AuditEvent.success(actor, "vehicle.register",

@@ -21,6 +21,12 @@ public interface VehicleRegistry {
 
     Optional<Vehicle> vehicle(String vin);
 
+    /**
+     * Blocks or unblocks a VIN (an unblock also records {@code at} as the vehicle's last unblock);
+     * tells every node's decision caches. False when no such VIN.
+     */
+    boolean setBlocked(String vin, boolean blocked, java.time.Instant at);
+
     /** Adds vehicles all or nothing; a 409 naming the first duplicate VIN. */
     int addVehicles(List<Vehicle> vehicles);
 }

@@ -296,6 +296,12 @@ public final class InMemoryStores {
         }
 
         @Override
+        public boolean setBlocked(String vin, boolean blocked, java.time.Instant at) {
+            return locked(() -> vehicles.computeIfPresent(vin, (k, v) -> new Vehicle(v.vin(), v.modelCode(), blocked,
+                    blocked ? v.unblockedAt() : at)) != null);
+        }
+
+        @Override
         public int addVehicles(List<Vehicle> added) {
             return locked(() -> {
                 Optional<String> existing = added.stream().map(Vehicle::vin).filter(vehicles::containsKey).sorted()
@@ -535,6 +541,11 @@ public final class InMemoryStores {
         @Override
         public Optional<Vehicle> vehicle(String vin) {
             return vehicles.vehicle(vin);
+        }
+
+        @Override
+        public Vehicle.VehicleCertificates vehicleCertificates(String vin, java.time.Instant now) {
+            return locked(() -> Vehicle.VehicleCertificates.of(vin, certificates.all(), now));
         }
     }
 }

@@ -30,7 +30,8 @@ public final class JdbcAuthnDirectory implements AuthnDirectory {
      */
     private static final String LOOKUP = """
             WITH cert AS (%s)
-            SELECT cert.*, v.vin AS client_vin, v.model_code AS client_model,
+            SELECT cert.*, v.vin AS client_vin, v.model_code AS client_model, v.blocked AS client_blocked,
+                   v.unblocked_at AS client_unblocked_at,
                    m.code AS m_code, m.name AS m_name, m.per_model_allowed AS m_per_model,
                    m.enrollment_allowed AS m_enrollment
               FROM (SELECT 1) one
@@ -91,7 +92,9 @@ public final class JdbcAuthnDirectory implements AuthnDirectory {
 
     private static Vehicle vehicle(ResultSet rs) throws SQLException {
         String vin = rs.getString("client_vin");
-        return vin == null ? null : new Vehicle(vin, rs.getString("client_model"));
+        java.sql.Timestamp unblocked = rs.getTimestamp("client_unblocked_at");
+        return vin == null ? null : new Vehicle(vin, rs.getString("client_model"), rs.getBoolean("client_blocked"),
+                unblocked == null ? null : unblocked.toInstant());
     }
 
     private static VehicleModel model(ResultSet rs) throws SQLException {
@@ -104,5 +107,21 @@ public final class JdbcAuthnDirectory implements AuthnDirectory {
     @Override
     public Optional<Vehicle> vehicle(String vin) {
         return vehicles.vehicle(vin);
+    }
+
+    /** Aggregated over every vehicle signing certificate of the VIN (index on vin). */
+    @Override
+    public Vehicle.VehicleCertificates vehicleCertificates(String vin, java.time.Instant now) {
+        java.sql.Timestamp at = java.sql.Timestamp.from(now);
+        return jdbc.sql("""
+                SELECT coalesce(bool_or(c.status = 'VALID' AND r.certificate_id IS NULL
+                                        AND c.not_before <= ? AND c.not_after > ?), false),
+                       max(r.revoked_at)
+                  FROM certificate c LEFT JOIN revocation r ON r.certificate_id = c.id
+                 WHERE c.vin = ? AND c.usage = 'VEHICLE_SIGNING'
+                """).params(at, at, vin).query((rs, n) -> {
+                    java.sql.Timestamp last = rs.getTimestamp(2);
+                    return new Vehicle.VehicleCertificates(rs.getBoolean(1), last == null ? null : last.toInstant());
+                }).single();
     }
 }

@@ -65,8 +65,29 @@ public final class JdbcVehicleRegistry implements VehicleRegistry {
 
     @Override
     public Optional<Vehicle> vehicle(String vin) {
-        return jdbc.sql("SELECT vin, model_code FROM vehicle WHERE vin = ?").param(vin)
-                .query((rs, n) -> new Vehicle(rs.getString(1), rs.getString(2))).optional();
+        return jdbc.sql("SELECT vin, model_code, blocked, unblocked_at FROM vehicle WHERE vin = ?").param(vin)
+                .query((rs, n) -> vehicle(rs, 1)).optional();
+    }
+
+    /** A vehicle from four columns (vin, model_code, blocked, unblocked_at) starting at {@code first}. */
+    static Vehicle vehicle(java.sql.ResultSet rs, int first) throws java.sql.SQLException {
+        java.sql.Timestamp unblocked = rs.getTimestamp(first + 3);
+        return new Vehicle(rs.getString(first), rs.getString(first + 1), rs.getBoolean(first + 2),
+                unblocked == null ? null : unblocked.toInstant());
+    }
+
+    @Override
+    public boolean setBlocked(String vin, boolean blocked, java.time.Instant at) {
+        int rows = blocked
+                ? jdbc.sql("UPDATE vehicle SET blocked = true WHERE vin = ?").param(vin).update()
+                : jdbc.sql("UPDATE vehicle SET blocked = false, unblocked_at = ? WHERE vin = ?")
+                        .params(java.sql.Timestamp.from(at), vin).update();
+        if (rows == 0) {
+            return false;
+        }
+        // As a revocation: every node's decision caches drop what they hold, within the second.
+        notifyChange(blocked ? "blocked" : "unblocked");
+        return true;
     }
 
     @Override

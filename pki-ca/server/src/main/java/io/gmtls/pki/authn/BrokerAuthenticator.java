@@ -5,6 +5,7 @@ import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.Vehicle;
 import io.gmtls.pki.core.VehicleModel;
 import io.gmtls.pki.core.crypto.SerialNumbers;
+import io.gmtls.pki.core.profile.ProfileCatalog;
 import io.gmtls.pki.core.profile.ProfileUsage;
 import java.time.Clock;
 import java.time.Instant;
@@ -16,9 +17,10 @@ import java.util.Optional;
  * <p>Allow only when the client's certificate is known here, unexpired and unrevoked, and either
  * <ul>
  * <li>it is a vehicle signing certificate whose CN (= VIN) is the MQTT client id (and the username,
- * if one is sent), and the VIN is still registered; or</li>
+ * if one is sent), and the VIN is still registered and not blocked; or</li>
  * <li>it is a per-model certificate (CN = model code) of a model whose per-model mode is on, and the
- * client id is a VIN registered to that model.</li>
+ * client id is a VIN registered to that model, not blocked, without a usable certificate of its own
+ * and without certificates revoked since its last operator unblock (a bootstrap credential only).</li>
  * </ul>
  * The answer carries the vehicle's ACL ({@code vehicle/{VIN}/#} by default).
  *
@@ -106,20 +108,34 @@ public final class BrokerAuthenticator {
             if (found.certificates().isEmpty()) {
                 return AuthnDecision.deny("unknown certificate");
             }
+            // Separate namespaces: a CN with both vehicle and per-model certificates is never guessed at.
+            if (found.certificates().stream().map(IssuedCertificate::usage).distinct().count() > 1) {
+                return AuthnDecision.deny("CN is both a VIN and a model code");
+            }
             certificate = found.certificates().stream().filter(c -> c.usableAt(now)).findFirst();
             if (certificate.isEmpty()) {
                 return AuthnDecision.deny("no unrevoked, unexpired certificate for this CN");
             }
         }
         IssuedCertificate c = certificate.get();
+        // Model certificates are recognised by their profile's usage, never by the CN's shape.
         if (c.usage() == ProfileUsage.VEHICLE_SIGNING) {
+            if (found.model().isPresent()) {
+                return AuthnDecision.deny("CN is a registered model code, not a VIN");
+            }
             return vehicle(c, key, found.clientVehicle());
         }
-        return perModel(key, found.model(), found.clientVehicle());
+        if (c.usage() == ProfileUsage.MODEL_SIGNING) {
+            return perModel(c, key, found.model(), found.clientVehicle(), now);
+        }
+        return AuthnDecision.deny("not a vehicle or per-model certificate");
     }
 
     private AuthnDecision vehicle(IssuedCertificate c, Key key, Optional<Vehicle> clientVehicle) {
         String vin = c.commonName();
+        if (c.vin() != null && !c.vin().equals(vin)) {
+            return AuthnDecision.deny("certificate CN is not its VIN");
+        }
         if (!vin.equals(key.clientId())) {
             return AuthnDecision.deny("client id is not the certificate's VIN");
         }
@@ -130,11 +146,19 @@ public final class BrokerAuthenticator {
         if (clientVehicle.isEmpty()) {
             return AuthnDecision.deny("VIN is not registered");
         }
+        if (clientVehicle.get().blocked()) {
+            return AuthnDecision.deny("VIN is blocked");
+        }
         return AuthnDecision.allow(vin, acl.rulesFor(vin), "vehicle certificate");
     }
 
-    private AuthnDecision perModel(Key key, Optional<VehicleModel> model, Optional<Vehicle> vehicle) {
+    private AuthnDecision perModel(IssuedCertificate c, Key key, Optional<VehicleModel> model,
+            Optional<Vehicle> vehicle, Instant now) {
         // The model whose code is the CN, which is the certificate's CN here.
+        if (ProfileCatalog.VIN.matcher(c.commonName()).matches()
+                || (c.modelCode() != null && !c.modelCode().equals(c.commonName()))) {
+            return AuthnDecision.deny("per-model certificate CN is not a model code");
+        }
         if (model.isEmpty()) {
             return AuthnDecision.deny("model is not registered");
         }
@@ -148,6 +172,12 @@ public final class BrokerAuthenticator {
         if (vehicle.isEmpty() || !vehicle.get().modelCode().equals(model.get().code())) {
             return AuthnDecision.deny("client id is not a VIN registered to this model");
         }
+        // A bootstrap credential, never a standing identity: only for a VIN without a usable
+        // certificate of its own, not blocked, and not revoked since an operator's unblock.
+        String refusal = vehicle.get().perModelRefusal(directory.vehicleCertificates(vin, now));
+        if (refusal != null) {
+            return AuthnDecision.deny(refusal);
+        }
         return AuthnDecision.allow(vin, acl.rulesFor(vin), "per-model certificate");
     }
 
@@ -158,7 +188,7 @@ public final class BrokerAuthenticator {
         if (!action.equals("publish") && !action.equals("subscribe") && !action.equals("all")) {
             return AuthnResult.DENY;
         }
-        if (clientId.isEmpty() || clientId.length() > 64 || directory.vehicle(clientId).isEmpty()) {
+        if (clientId.isEmpty() || clientId.length() > 64 || directory.vehicle(clientId).filter(v -> !v.blocked()).isEmpty()) {
             return AuthnResult.DENY;
         }
         String username = clean(r.username());

@@ -27,10 +27,12 @@ import org.springframework.web.bind.annotation.RestController;
 public class AdminRegistryController {
 
     private final VehicleDirectory vehicles;
+    private final java.time.Clock clock;
     private final EnrollmentTokens tokens;
 
-    public AdminRegistryController(VehicleDirectory vehicles, EnrollmentTokens tokens) {
+    public AdminRegistryController(VehicleDirectory vehicles, EnrollmentTokens tokens, java.time.Clock pkiClock) {
         this.vehicles = vehicles;
+        this.clock = pkiClock;
         this.tokens = tokens;
     }
 
@@ -107,6 +109,26 @@ public class AdminRegistryController {
     @Allowed({ApiRole.OPERATOR, ApiRole.AUDITOR})
     public Vehicle vehicle(@PathVariable String vin) {
         return vehicles.vehicle(vin).orElseThrow(() -> PkiException.notFound("no vehicle " + AdminCertificateController.clip(vin)));
+    }
+
+    /**
+     * Blocks a single VIN: denied on every path (broker authn with any certificate, enrollment,
+     * renewal); every node's decision caches are emptied within the second. Audited.
+     */
+    @PostMapping("/vehicles/{vin}/block")
+    @Allowed({ApiRole.OPERATOR})
+    public Vehicle block(@PathVariable String vin, HttpServletRequest request) {
+        return vehicles.setBlocked(vin, true, clock.instant(), Callers.actor(request));
+    }
+
+    /**
+     * Unblocks a VIN; also the operator action that lets the per-model credential re-enroll a VIN
+     * whose certificates were revoked before now. Audited.
+     */
+    @PostMapping("/vehicles/{vin}/unblock")
+    @Allowed({ApiRole.OPERATOR})
+    public Vehicle unblock(@PathVariable String vin, HttpServletRequest request) {
+        return vehicles.setBlocked(vin, false, clock.instant(), Callers.actor(request));
     }
 
     public record TokenBody(String vin, Long ttlSeconds) {
