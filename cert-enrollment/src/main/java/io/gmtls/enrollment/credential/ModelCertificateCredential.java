@@ -11,8 +11,10 @@ import io.gmtls.pki.core.crypto.CertificateRequests.VerifiedCsr;
 import java.util.Optional;
 
 /**
- * The per-model certificate (一型一密): enrolls any VIN registered to its model, while the model's
- * enrollment is on. It never renews.
+ * The per-model certificate (一型一密): enrolls a VIN registered to its model, while the model's
+ * enrollment is on — a bootstrap credential only: the registration authority also requires that the
+ * VIN is not blocked, has no usable certificate of its own and none revoked since its last operator
+ * unblock. It never renews.
  */
 public record ModelCertificateCredential(IssuedCertificate presented) implements EnrollmentCredential {
 

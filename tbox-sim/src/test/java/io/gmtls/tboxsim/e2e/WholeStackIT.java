@@ -147,11 +147,17 @@ class WholeStackIT {
         DevPki pki = stack.pki;
         Sm2VehicleCredentials model = new Sm2VehicleCredentials(pki.modelCode(), pki.modelSign().privateKey(),
                 pki.modelSign().chain(), pki.modelEnc().privateKey(), pki.modelEnc().certificate());
-        // A VIN of the model (registered by the import): allowed, and it may use that VIN's topics.
-        String registered = pki.vehicles().get(2).vin();
+        // A VIN of the model that has no certificate of its own yet: allowed, and it may use that VIN's
+        // topics (the per-model certificate is a bootstrap credential only, issue 13).
+        String registered = "LGMPMC" + RUN.substring(0, 3).toUpperCase() + "00000001";
+        stack.registerVins(List.of(registered));
         try (MqttSubscriber allowed = subscribeThroughGateway(model, registered)) {
             assertThat(allowed.closed()).isNotDone();
         }
+        // A VIN registered by the import has its own certificate: the per-model certificate does not admit it.
+        assertThatThrownBy(() -> subscribeThroughGateway(model, pki.vehicles().get(2).vin()).close())
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("connack code 5");
         // A VIN nobody registered: the CA denies, the gate answers CONNACK "not authorized".
         assertThatThrownBy(() -> subscribeThroughGateway(model, "LGMUNR" + "00000000001").close())
                 .isInstanceOf(IOException.class)

@@ -519,13 +519,14 @@ public final class InMemoryStores {
         static final int MAX_CANDIDATES = 20;
 
         @Override
-        public Lookup bySerial(String serial, String commonName, String clientId) {
+        public Lookup bySerial(String serial, String commonName, String clientId, java.time.Instant now) {
             return locked(() -> new Lookup(certificates.findBySerial(serial).stream().toList(),
-                    vehicles.vehicle(clientId), vehicles.model(commonName)));
+                    vehicles.vehicle(clientId), vehicles.model(commonName),
+                    Vehicle.VehicleCertificates.of(clientId, certificates.all(), now)));
         }
 
         @Override
-        public Lookup byCommonName(String commonName, String clientId) {
+        public Lookup byCommonName(String commonName, String clientId, java.time.Instant now) {
             return locked(() -> {
                 List<IssuedCertificate> all = new ArrayList<>(certificates.all());
                 java.util.Collections.reverse(all);
@@ -534,18 +535,14 @@ public final class InMemoryStores {
                         .filter(c -> c.usage() == ProfileUsage.VEHICLE_SIGNING || c.usage() == ProfileUsage.MODEL_SIGNING)
                         .limit(MAX_CANDIDATES)
                         .toList();
-                return new Lookup(found, vehicles.vehicle(clientId), vehicles.model(commonName));
+                return new Lookup(found, vehicles.vehicle(clientId), vehicles.model(commonName),
+                        Vehicle.VehicleCertificates.of(clientId, certificates.all(), now));
             });
         }
 
         @Override
         public Optional<Vehicle> vehicle(String vin) {
             return vehicles.vehicle(vin);
-        }
-
-        @Override
-        public Vehicle.VehicleCertificates vehicleCertificates(String vin, java.time.Instant now) {
-            return locked(() -> Vehicle.VehicleCertificates.of(vin, certificates.all(), now));
         }
     }
 }

@@ -25,18 +25,26 @@ public final class JdbcAuthnDirectory implements AuthnDirectory {
 
     /*
      * One statement, one round trip and one pooled connection per uncached authn: the certificate(s),
-     * the client id's vehicle row and the model named by the CN, whichever of them exist. Always one
+     * the client id's vehicle row with the state of its own vehicle signing certificates (for the
+     * per-model rules) and the model named by the CN, whichever of them exist. Always one
      * row at least (certificate columns null when none matched).
      */
     private static final String LOOKUP = """
             WITH cert AS (%s)
             SELECT cert.*, v.vin AS client_vin, v.model_code AS client_model, v.blocked AS client_blocked,
                    v.unblocked_at AS client_unblocked_at,
+                   coalesce(own.usable, false) AS client_usable, own.last_revoked AS client_last_revoked,
                    m.code AS m_code, m.name AS m_name, m.per_model_allowed AS m_per_model,
                    m.enrollment_allowed AS m_enrollment
               FROM (SELECT 1) one
-              LEFT JOIN cert ON true
               LEFT JOIN vehicle v ON v.vin = ?
+              LEFT JOIN LATERAL (
+                   SELECT bool_or(vc.status = 'VALID' AND vr.certificate_id IS NULL
+                                  AND vc.not_before <= ? AND vc.not_after > ?) AS usable,
+                          max(vr.revoked_at) AS last_revoked
+                     FROM certificate vc LEFT JOIN revocation vr ON vr.certificate_id = vc.id
+                    WHERE vc.vin = v.vin AND vc.usage = 'VEHICLE_SIGNING') own ON true
+              LEFT JOIN cert ON true
               LEFT JOIN vehicle_model m ON m.code = ?
              ORDER BY cert.id DESC
             """;
@@ -57,14 +65,16 @@ public final class JdbcAuthnDirectory implements AuthnDirectory {
 
     /** The certificate with {@code serial} (unique index), the client id's vehicle, the CN's model. */
     @Override
-    public Lookup bySerial(String serial, String commonName, String clientId) {
-        return lookup(jdbc.sql(BY_SERIAL).params(serial, clientId, commonName));
+    public Lookup bySerial(String serial, String commonName, String clientId, java.time.Instant now) {
+        java.sql.Timestamp at = java.sql.Timestamp.from(now);
+        return lookup(jdbc.sql(BY_SERIAL).params(serial, clientId, at, at, commonName));
     }
 
     /** Client-identity certificates with this CN (index on common_name, usage), the client id's vehicle, the CN's model. */
     @Override
-    public Lookup byCommonName(String commonName, String clientId) {
-        return lookup(jdbc.sql(BY_COMMON_NAME).params(commonName, clientId, commonName));
+    public Lookup byCommonName(String commonName, String clientId, java.time.Instant now) {
+        java.sql.Timestamp at = java.sql.Timestamp.from(now);
+        return lookup(jdbc.sql(BY_COMMON_NAME).params(commonName, clientId, at, at, commonName));
     }
 
     private static Lookup lookup(JdbcClient.StatementSpec statement) {
@@ -75,19 +85,23 @@ public final class JdbcAuthnDirectory implements AuthnDirectory {
         List<IssuedCertificate> certificates = new ArrayList<>();
         Vehicle vehicle = null;
         VehicleModel model = null;
+        Vehicle.VehicleCertificates own = new Vehicle.VehicleCertificates(false, null);
         int row = 0;
         while (rs.next()) {
             if (row == 0) {
                 // The vehicle and model columns are the same on every row.
                 vehicle = vehicle(rs);
                 model = model(rs);
+                java.sql.Timestamp last = rs.getTimestamp("client_last_revoked");
+                own = new Vehicle.VehicleCertificates(rs.getBoolean("client_usable"),
+                        last == null ? null : last.toInstant());
             }
             if (rs.getString("serial") != null) {
                 certificates.add(JdbcCertificateStore.map(rs, row));
             }
             row++;
         }
-        return new Lookup(List.copyOf(certificates), Optional.ofNullable(vehicle), Optional.ofNullable(model));
+        return new Lookup(List.copyOf(certificates), Optional.ofNullable(vehicle), Optional.ofNullable(model), own);
     }
 
     private static Vehicle vehicle(ResultSet rs) throws SQLException {
@@ -107,21 +121,5 @@ public final class JdbcAuthnDirectory implements AuthnDirectory {
     @Override
     public Optional<Vehicle> vehicle(String vin) {
         return vehicles.vehicle(vin);
-    }
-
-    /** Aggregated over every vehicle signing certificate of the VIN (index on vin). */
-    @Override
-    public Vehicle.VehicleCertificates vehicleCertificates(String vin, java.time.Instant now) {
-        java.sql.Timestamp at = java.sql.Timestamp.from(now);
-        return jdbc.sql("""
-                SELECT coalesce(bool_or(c.status = 'VALID' AND r.certificate_id IS NULL
-                                        AND c.not_before <= ? AND c.not_after > ?), false),
-                       max(r.revoked_at)
-                  FROM certificate c LEFT JOIN revocation r ON r.certificate_id = c.id
-                 WHERE c.vin = ? AND c.usage = 'VEHICLE_SIGNING'
-                """).params(at, at, vin).query((rs, n) -> {
-                    java.sql.Timestamp last = rs.getTimestamp(2);
-                    return new Vehicle.VehicleCertificates(rs.getBoolean(1), last == null ? null : last.toInstant());
-                }).single();
     }
 }

@@ -46,7 +46,22 @@ public final class JdbcCertificateStore implements CertificateStore {
                         c.modelCode(), c.status().name(), Timestamp.from(c.notBefore()), Timestamp.from(c.notAfter()),
                         c.fingerprint(), c.der(), escrowedKey)
                 .update();
+        if (rows == 1) {
+            notifyIssued(List.of(c));
+        }
         return rows == 1;
+    }
+
+    /**
+     * A new vehicle signing certificate ends the per-model credential's admission of its VIN (issue 13):
+     * every node's decision caches must drop a cached per-model allow, as on a revocation. Sent at
+     * commit; one constant payload, so that PostgreSQL folds the notifications of one transaction.
+     */
+    private void notifyIssued(List<IssuedCertificate> inserted) {
+        if (inserted.stream().anyMatch(c -> c.vin() != null
+                && c.usage() == io.gmtls.pki.core.profile.ProfileUsage.VEHICLE_SIGNING)) {
+            jdbc.sql("SELECT pg_notify(?, ?)").params(ChangeChannel.NAME, "issued").query().singleRow();
+        }
     }
 
     /** One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING serial: one round trip for a vehicle's pair. */
@@ -67,6 +82,7 @@ public final class JdbcCertificateStore implements CertificateStore {
         }
         sql.append(" ON CONFLICT (serial) DO NOTHING RETURNING serial");
         Set<String> inserted = new HashSet<>(jdbc.sql(sql.toString()).params(params).query(String.class).list());
+        notifyIssued(certificates.stream().filter(c -> inserted.contains(c.serial())).toList());
         Set<String> taken = new HashSet<>();
         for (IssuedCertificate c : certificates) {
             if (!inserted.contains(c.serial())) {

@@ -84,7 +84,7 @@ public final class BrokerAuthenticator {
             if (serial == null) {
                 return AuthnDecision.deny("malformed certificate serial");
             }
-            found = directory.bySerial(serial, key.commonName(), key.clientId());
+            found = directory.bySerial(serial, key.commonName(), key.clientId(), now);
             if (found.certificates().isEmpty()) {
                 return AuthnDecision.deny("unknown certificate");
             }
@@ -104,7 +104,7 @@ public final class BrokerAuthenticator {
             if (requireSerial) {
                 return AuthnDecision.deny("certificate serial required");
             }
-            found = directory.byCommonName(key.commonName(), key.clientId());
+            found = directory.byCommonName(key.commonName(), key.clientId(), now);
             if (found.certificates().isEmpty()) {
                 return AuthnDecision.deny("unknown certificate");
             }
@@ -126,7 +126,7 @@ public final class BrokerAuthenticator {
             return vehicle(c, key, found.clientVehicle());
         }
         if (c.usage() == ProfileUsage.MODEL_SIGNING) {
-            return perModel(c, key, found.model(), found.clientVehicle(), now);
+            return perModel(c, key, found.model(), found.clientVehicle(), found.clientCertificates());
         }
         return AuthnDecision.deny("not a vehicle or per-model certificate");
     }
@@ -153,7 +153,7 @@ public final class BrokerAuthenticator {
     }
 
     private AuthnDecision perModel(IssuedCertificate c, Key key, Optional<VehicleModel> model,
-            Optional<Vehicle> vehicle, Instant now) {
+            Optional<Vehicle> vehicle, Vehicle.VehicleCertificates own) {
         // The model whose code is the CN, which is the certificate's CN here.
         if (ProfileCatalog.VIN.matcher(c.commonName()).matches()
                 || (c.modelCode() != null && !c.modelCode().equals(c.commonName()))) {
@@ -174,7 +174,7 @@ public final class BrokerAuthenticator {
         }
         // A bootstrap credential, never a standing identity: only for a VIN without a usable
         // certificate of its own, not blocked, and not revoked since an operator's unblock.
-        String refusal = vehicle.get().perModelRefusal(directory.vehicleCertificates(vin, now));
+        String refusal = vehicle.get().perModelRefusal(own);
         if (refusal != null) {
             return AuthnDecision.deny(refusal);
         }

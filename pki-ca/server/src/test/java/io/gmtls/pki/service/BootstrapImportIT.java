@@ -244,7 +244,9 @@ class BootstrapImportIT {
             assertThat(usage.count() - before).as("connections, serial=" + withSerial).isEqualTo(1);
         }
         long before = usage.count();
-        assertThat(authn(pki.vehicles().get(1).vin(), pki.modelSign().certificate(), true)).isEqualTo("allow");
+        // Issue 13: the imported vehicle has its own certificate, so the per-model one no longer stands for it;
+        // its certificates' state is read in the same statement.
+        assertThat(authn(pki.vehicles().get(1).vin(), pki.modelSign().certificate(), true)).isEqualTo("deny");
         assertThat(usage.count() - before).as("connections, per-model").isEqualTo(1);
         before = usage.count();
         assertThat(authn(pki.revokedVehicle().vin(), pki.revokedVehicle().sign().certificate(), true)).isEqualTo("deny");
@@ -265,10 +267,11 @@ class BootstrapImportIT {
         Vehicle revoked = pki.revokedVehicle();
         assertThat(authn(revoked.vin(), revoked.sign().certificate(), true)).isEqualTo("deny");
         assertThat(authn(revoked.vin(), revoked.sign().certificate(), false)).isEqualTo("deny");
-        // per-model (一型一密): the model certificate with a VIN of the model as client id
+        // per-model (一型一密): the model certificate with a VIN of the model as client id — only for a VIN
+        // without a usable certificate of its own (issue 13); every imported VIN has one.
         X509Certificate model = pki.modelSign().certificate();
-        assertThat(authn(v2.vin(), model, true)).isEqualTo("allow");
-        assertThat(authn(v2.vin(), model, false)).isEqualTo("allow");
+        assertThat(authn(v2.vin(), model, true)).isEqualTo("deny");
+        assertThat(authn(v2.vin(), model, false)).isEqualTo("deny");
         assertThat(authn("LGMXXX00000000009", model, true)).isEqualTo("deny"); // VIN not registered
 
         // the CA's own CRL lists the imported revocations

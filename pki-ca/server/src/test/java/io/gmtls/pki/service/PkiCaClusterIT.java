@@ -446,6 +446,74 @@ class PkiCaClusterIT {
         assertThat(authz(urlB, VIN1, "vehicle/" + VIN1 + "/x", "delete")).isEqualTo("deny");
     }
 
+    /**
+     * Issue 13 on real PostgreSQL through the HTTP endpoints of both nodes: the per-model certificate is
+     * a bootstrap credential only (not for a VIN with its own certificate, nor one whose certificates
+     * were revoked, until an operator unblocks it), and a VIN blocked on node A is denied on node B
+     * within a second although B had the allow in its decision cache.
+     */
+    @Test
+    @Order(6)
+    void perModelCredentialCannotImpersonateACarAndBlockReachesTheOtherNodeWithinASecond() throws Exception {
+        String model = "GMTDEV13";
+        String enrolled = "LGMTST00000000131";
+        String fresh = "LGMTST00000000132";
+        post(urlA + "/api/v1/admin/models", OPERATOR, Map.of("code", model, "name", "Issue 13", "perModelAllowed", true), 201);
+        HttpResponse<String> imported = call("POST", urlA + "/api/v1/admin/vehicles/import?model=" + model, OPERATOR,
+                "text/csv", enrolled + "\n" + fresh + "\n");
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        post(urlA + "/api/v1/admin/certificates", OPERATOR, Map.of("profile", "model-sign",
+                "csr", TestSupport.pem("CERTIFICATE REQUEST", TestSupport.csr(TestSupport.sm2(), model))), 201);
+        // A model code with the shape of a VIN is refused (separate namespaces).
+        assertThat(call("POST", urlA + "/api/v1/admin/models", OPERATOR, "application/json",
+                json.writeValueAsString(Map.of("code", "LGMTST00000000133", "name", "VIN-shaped"))).statusCode())
+                .isEqualTo(400);
+
+        assertThat(authn(urlB, emqx(enrolled, model)).get("result").asString()).isEqualTo("allow");
+        JsonNode pair = post(urlA + "/api/v1/admin/vehicles/" + enrolled + "/credentials", OPERATOR,
+                Map.of("csr", Base64.getEncoder().encodeToString(TestSupport.csr(TestSupport.sm2(), enrolled))), 201);
+        // It has its own certificate now: the model certificate no longer stands for it (B's cache too).
+        awaitOnB(enrolled, model, "deny", Duration.ofSeconds(1));
+        assertThat(authn(urlB, emqx(enrolled, enrolled)).get("result").asString()).isEqualTo("allow");
+        // Its certificates revoked: the model certificate still does not admit it (answered allow before).
+        post(urlA + "/api/v1/admin/certificates/" + pair.get("signing").get("serial").asString() + "/revoke", OPERATOR,
+                Map.of("reason", "keyCompromise"), 200);
+        awaitOnB(enrolled, enrolled, "deny", Duration.ofSeconds(1));
+        assertThat(authn(urlB, emqx(enrolled, model)).get("result").asString()).isEqualTo("deny");
+        assertThat(authn(urlA, emqx(enrolled, model)).get("result").asString()).isEqualTo("deny");
+
+        // Block / unblock: operator only, audited, and on node B within a second despite its cache.
+        assertThat(call("POST", urlA + "/api/v1/admin/vehicles/" + fresh + "/block", AUDITOR, "application/json", "{}")
+                .statusCode()).isEqualTo(403);
+        assertThat(call("POST", urlA + "/api/v1/admin/vehicles/LGMTST00000000199/block", OPERATOR, "application/json",
+                "{}").statusCode()).isEqualTo(404);
+        for (int i = 0; i < 3; i++) {
+            assertThat(authn(urlB, emqx(fresh, model)).get("result").asString()).isEqualTo("allow"); // cached on B
+        }
+        assertThat(post(urlA + "/api/v1/admin/vehicles/" + fresh + "/block", OPERATOR, Map.of(), 200)
+                .get("blocked").asBoolean()).isTrue();
+        awaitOnB(fresh, model, "deny", Duration.ofSeconds(1));
+        assertThat(authz(urlB, fresh, "vehicle/" + fresh + "/telemetry", "publish")).isEqualTo("deny");
+        assertThat(post(urlA + "/api/v1/admin/vehicles/" + fresh + "/unblock", OPERATOR, Map.of(), 200)
+                .get("blocked").asBoolean()).isFalse();
+        awaitOnB(fresh, model, "allow", Duration.ofSeconds(1));
+        // The unblock is also the operator action that re-opens the bootstrap credential of a revoked VIN.
+        post(urlA + "/api/v1/admin/vehicles/" + enrolled + "/unblock", OPERATOR, Map.of(), 200);
+        awaitOnB(enrolled, model, "allow", Duration.ofSeconds(1));
+        assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'vehicle.block' AND target = '" + fresh + "'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'vehicle.unblock'")).isEqualTo(2);
+    }
+
+    /** Polls node B's authn until it answers {@code expected}, failing after {@code within}. */
+    private void awaitOnB(String clientId, String cn, String expected, Duration within) throws Exception {
+        long start = System.nanoTime();
+        while (!authn(urlB, emqx(clientId, cn)).get("result").asString().equals(expected)) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("node B still answers otherwise than "
+                    + expected + " for " + clientId + " with CN " + cn).isLessThan(within);
+        }
+    }
+
     @Test
     @Order(6)
     void revocationOnOneNodeReachesTheOtherWithinASecondAndTheCrlAndOcsp() throws Exception {
