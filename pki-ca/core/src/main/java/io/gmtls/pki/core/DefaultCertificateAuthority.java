@@ -303,6 +303,10 @@ public final class DefaultCertificateAuthority implements CertificateAuthority {
             case VEHICLE_SIGNING, VEHICLE_ENCRYPTION -> {
                 Vehicle vehicle = vehicles.vehicle(cn)
                         .orElseThrow(() -> PkiException.badRequest("VIN " + cn + " is not registered"));
+                if (vehicle.blocked()) {
+                    // A blocked VIN gets no certificate on any path until an operator unblocks it.
+                    throw PkiException.conflict("VIN " + cn + " is blocked");
+                }
                 return new Binding(vehicle.vin(), vehicle.modelCode());
             }
             case MODEL_SIGNING, MODEL_ENCRYPTION -> {

@@ -45,6 +45,23 @@ class InMemoryCaCoreTest {
         ca.vehicles.addVehicles(List.of(new Vehicle(VIN, MODEL)), OPERATOR);
     }
 
+    /** Issue 13: a blocked VIN gets no certificate, audited block/unblock; model codes are never VIN-shaped. */
+    @Test
+    void aBlockedVinGetsNoCertificateUntilUnblockedAndAModelCodeIsNeverAVin() throws Exception {
+        ca.vehicles.setBlocked(VIN, true, ca.clock.instant(), OPERATOR);
+        assertThat(ca.vehicles.vehicle(VIN).orElseThrow().blocked()).isTrue();
+        assertThatThrownBy(() -> ca.authority.issueVehiclePair(
+                new VehiclePairRequest(VIN, TestSupport.csr(TestSupport.sm2(), VIN)), OPERATOR))
+                .isInstanceOf(PkiException.class).hasMessageContaining("blocked");
+        ca.vehicles.setBlocked(VIN, false, ca.clock.instant(), OPERATOR);
+        assertThat(ca.vehicles.vehicle(VIN).orElseThrow().unblockedAt()).isNotNull();
+        assertThat(ca.authority.issueVehiclePair(new VehiclePairRequest(VIN, TestSupport.csr(TestSupport.sm2(), VIN)),
+                OPERATOR).signing().vin()).isEqualTo(VIN);
+        assertThat(ca.stores.audit.actions()).contains("vehicle.block", "vehicle.unblock");
+        assertThatThrownBy(() -> ca.vehicles.addModel(new VehicleModel("LGWEF4A59NF000009", "VIN-shaped", true),
+                OPERATOR)).isInstanceOf(PkiException.class);
+    }
+
     @Test
     void issuesAVehiclePairWhoseEnvelopeOpensWithTheSigningKey() throws Exception {
         KeyPair signing = TestSupport.sm2();
