@@ -87,9 +87,8 @@ public class EnrollmentApplication {
         return SpringApplication.run(EnrollmentApplication.class, args);
     }
 
-    @Command(name = "cert-enrollment", mixinStandardHelpOptions = true,
-            description = "T-Box enrollment and renewal (REST and EST) behind the GM TLS gateway")
-    static final class Root implements Callable<Integer> {
+    /** The commands that start the service: the root command (no subcommand) and {@code serve}. */
+    abstract static class StartCommand implements Callable<Integer> {
         @CommandLine.Unmatched
         String[] springArgs = new String[0];
 
@@ -100,16 +99,13 @@ public class EnrollmentApplication {
         }
     }
 
-    @Command(name = "serve", description = "run the enrollment service (the default)")
-    static final class Serve implements Callable<Integer> {
-        @CommandLine.Unmatched
-        String[] springArgs = new String[0];
+    @Command(name = "cert-enrollment", mixinStandardHelpOptions = true,
+            description = "T-Box enrollment and renewal (REST and EST) behind the GM TLS gateway")
+    static final class Root extends StartCommand {
+    }
 
-        @Override
-        public Integer call() {
-            start(springArgs);
-            return 0;
-        }
+    @Command(name = "serve", description = "run the enrollment service (the default)")
+    static final class Serve extends StartCommand {
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.gmtls.tlcp;
 
+import io.gmtls.testsupport.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -126,7 +127,7 @@ class EngineHandshakeTest {
 
   @Test
   void sessionExpiresAfterTimeout() throws Exception {
-    MutableClock clock = new MutableClock(Instant.now());
+    MovableClock clock = new MovableClock(Instant.now());
     TlcpContext server = TestPki.server().clock(clock).sessionTimeout(Duration.ofMinutes(5)).build();
     TlcpContext client = TestPki.client().build();
     EnginePair.of(client, server).handshake();
@@ -255,31 +256,4 @@ class EngineHandshakeTest {
     assertThat(pair.server.error).isNull();
   }
 
-  /** A clock tests move forward. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.gmtls.proxy.revocation;
 
+import io.gmtls.testsupport.MovableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -57,7 +58,7 @@ class CrlFetchHardeningTest {
     static Path ecdsaIssuer;
 
     final GatewayMetrics metrics = new GatewayMetrics();
-    final MutableClock clock = new MutableClock(Instant.now());
+    final MovableClock clock = new MovableClock(Instant.now());
     final RevocationService service = new RevocationService(new LiveConnections(), metrics, clock);
     ScriptedCrlServer server;
 
@@ -230,33 +231,6 @@ class CrlFetchHardeningTest {
         assertThat(service.status(chain)).isEqualTo(expected);
     }
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        MutableClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void set(Instant instant) {
-            now.set(instant);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     /** What the scripted server does with one request. */
     interface Answer {

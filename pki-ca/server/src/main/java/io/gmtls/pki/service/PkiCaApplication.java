@@ -135,9 +135,8 @@ public class PkiCaApplication {
         }
     }
 
-    @Command(name = "pki-ca", mixinStandardHelpOptions = true,
-            description = "SM2 CA on PostgreSQL with the broker auth endpoint")
-    static final class Root implements Callable<Integer> {
+    /** The commands that start the service: the root command (no subcommand) and {@code serve}. */
+    abstract static class StartCommand implements Callable<Integer> {
         @CommandLine.Unmatched
         String[] springArgs = new String[0];
 
@@ -148,16 +147,13 @@ public class PkiCaApplication {
         }
     }
 
-    @Command(name = "serve", description = "run the CA service (the default)")
-    static final class Serve implements Callable<Integer> {
-        @CommandLine.Unmatched
-        String[] springArgs = new String[0];
+    @Command(name = "pki-ca", mixinStandardHelpOptions = true,
+            description = "SM2 CA on PostgreSQL with the broker auth endpoint")
+    static final class Root extends StartCommand {
+    }
 
-        @Override
-        public Integer call() {
-            start(springArgs);
-            return 0;
-        }
+    @Command(name = "serve", description = "run the CA service (the default)")
+    static final class Serve extends StartCommand {
     }
 
     @Command(name = "audit-verify", description = "verify the audit log's SM3 hash chain")
