@@ -238,6 +238,9 @@ class GatewayRevocationFeedIT {
         FakeFeedServer.Stream first = feed.awaitStream(Duration.ofSeconds(10));
         first.send(FakeFeedServer.resync(10, a.sign().certificate()));
         awaitMetrics("gateway_revocation_feed_seq 10.0");
+        // A reload that leaves the feed section as it is keeps the stream (and what it taught).
+        assertThat(gateway.reload()).isNull();
+        assertThat(feed.pollStream(Duration.ofMillis(500))).as("no new stream after the reload").isNull();
         try (TestClient c = tlcp(port, a)) {
             assertThat(refused(c)).as("revoked by the resync").isTrue();
         }
