@@ -403,7 +403,12 @@ public final class RevocationFeed implements AutoCloseable {
         try {
             return Instant.parse(value.stringValue());
         } catch (DateTimeParseException e) {
-            throw new FeedProtocolException("malformed", "event " + field + " is not an ISO-8601 instant");
+            try {
+                // 2026-12-07T02:40:00.123+08:00: what a serializer configured for offsets writes.
+                return java.time.OffsetDateTime.parse(value.stringValue()).toInstant();
+            } catch (DateTimeParseException again) {
+                throw new FeedProtocolException("malformed", "event " + field + " is not an ISO-8601 instant");
+            }
         }
     }
 
