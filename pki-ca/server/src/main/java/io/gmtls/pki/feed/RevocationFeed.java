@@ -14,8 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +47,7 @@ public final class RevocationFeed implements AutoCloseable {
     private final Clock clock;
     private final PkiCaProperties.Feed settings;
     private final BooleanSupplier listenerAlive;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "revocation-feed");
         t.setDaemon(true);
         return t;
@@ -67,6 +66,8 @@ public final class RevocationFeed implements AutoCloseable {
         final SseEmitter emitter;
         long cursor;
         final AtomicBoolean closed = new AtomicBoolean();
+        /** Ends it at its maximum duration; cancelled when it ends earlier. */
+        volatile java.util.concurrent.Future<?> deadline;
 
         Stream(SseEmitter emitter) {
             this.emitter = emitter;
@@ -79,6 +80,8 @@ public final class RevocationFeed implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.listenerAlive = listenerAlive;
+        // A stream that ends early takes its max-duration task out of the queue with it.
+        executor.setRemoveOnCancelPolicy(true);
         Gauge.builder("pki.revocation.feed.streams", open, AtomicInteger::get)
                 .description("open revocation feed streams on this node").register(meters);
         Gauge.builder("pki.revocation.feed.head", head, AtomicLong::get)
@@ -129,7 +132,8 @@ public final class RevocationFeed implements AutoCloseable {
         emitter.onTimeout(() -> closed(stream));
         emitter.onError(e -> closed(stream));
         executor.execute(() -> register(stream, resume));
-        executor.schedule(() -> end(stream), settings.maxStreamDuration().toMillis(), TimeUnit.MILLISECONDS);
+        stream.deadline = executor.schedule(() -> end(stream), settings.maxStreamDuration().toMillis(),
+                TimeUnit.MILLISECONDS);
         return emitter;
     }
 
@@ -137,6 +141,10 @@ public final class RevocationFeed implements AutoCloseable {
     private void closed(Stream stream) {
         if (stream.closed.compareAndSet(false, true)) {
             open.decrementAndGet();
+            java.util.concurrent.Future<?> deadline = stream.deadline;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
         }
     }
 
@@ -185,7 +193,13 @@ public final class RevocationFeed implements AutoCloseable {
     private void pump() {
         streams.removeIf(s -> s.closed.get());
         if (streams.isEmpty()) {
-            retry = false;
+            // Nobody to write to: only the head gauge follows the log.
+            try {
+                head.accumulateAndGet(events.bounds().head(), Math::max);
+                retry = false;
+            } catch (RuntimeException e) {
+                retry = true;
+            }
             return;
         }
         try {

@@ -259,12 +259,21 @@ class RevocationFeedIT {
         HttpClient shared = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         List<SseClient> many = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            SseClient s = SseClient.open(shared, urlB + "/api/v1/revocations/feed", "X-API-Key", GATEWAY,
-                    "Last-Event-ID", Long.toString(head));
-            streams.add(s);
-            assertThat(s.status()).isEqualTo(200);
-            many.add(s);
+        java.util.concurrent.ExecutorService openers = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<SseClient>> opening = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                opening.add(openers.submit(() -> SseClient.open(shared, urlB + "/api/v1/revocations/feed",
+                        "X-API-Key", GATEWAY, "Last-Event-ID", Long.toString(head))));
+            }
+            for (java.util.concurrent.Future<SseClient> f : opening) {
+                SseClient s = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                streams.add(s);
+                assertThat(s.status()).isEqualTo(200);
+                many.add(s);
+            }
+        } finally {
+            openers.shutdownNow();
         }
         assertThat(nodeB.getBean(RevocationFeed.class).openStreams()).isGreaterThanOrEqualTo(200);
         // They hold no servlet thread while idle: the node still answers everything else (64 threads).
