@@ -183,8 +183,9 @@ public final class RevocationFeed implements AutoCloseable {
         pump();
     }
 
+    /** The fallback poll: only with streams to serve, and only while NOTIFY cannot be trusted (or a read failed). */
     private void tick() {
-        if (retry || !listenerAlive.getAsBoolean()) {
+        if (!streams.isEmpty() && (retry || !listenerAlive.getAsBoolean())) {
             pump();
         }
     }

@@ -229,6 +229,15 @@ class RevocationFeedIT {
     @Test
     @Order(5)
     void aRevocationOnNodeAArrivesOnAStreamOfNodeBWithinASecond() throws Exception {
+        // Both nodes' change listeners are known alive (ping round trip through the service's pool):
+        // node B's streams are woken by NOTIFY, not by the 1 s fallback poll.
+        for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!node.getBean(io.gmtls.pki.store.PgChangeListener.class).alive()) {
+                assertThat(System.nanoTime()).as("change listener alive").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
         SseClient onB = stream(urlB, GATEWAY, "Last-Event-ID", Long.toString(head()));
         // Idle: keep-alives (300 ms here) and nothing else.
         SseClient.Frame ping = onB.nextAny(Duration.ofSeconds(3));
