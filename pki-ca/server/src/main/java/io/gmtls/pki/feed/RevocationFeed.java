@@ -34,7 +34,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * ends streams at their maximum duration. Idle streams hold no servlet thread (async SseEmitter).
  *
  * <p>One reader for all streams: a wake-up costs one query however many gateways listen, and a stream
- * cannot see an event twice or out of order because only this thread moves its cursor.
+ * cannot see an event twice or out of order because only this thread moves its cursor. The price: a
+ * write blocks this thread while a receiver's socket buffer is full. Frames are small and receivers
+ * are gateways reading as fast as they can, so that is short; a receiver that stops reading is cut off
+ * by the container's write timeout, after which its stream is dropped.
  */
 public final class RevocationFeed implements AutoCloseable {
 
