@@ -84,7 +84,9 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /** Resizes the window to the page's full height (up to a bound), for a screenshot of the whole page. */
     public void fitHeight(int width, int maxHeight) {
-        Object h = driver.executeScript("return document.documentElement.scrollHeight");
+        // The window's height includes what the browser draws around the page (outer - inner height).
+        Object h = driver.executeScript("return Math.max(document.body.scrollHeight, "
+                + "document.documentElement.scrollHeight) + (window.outerHeight - window.innerHeight)");
         int height = Math.min(maxHeight, Math.max(400, ((Number) h).intValue() + 20));
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, height));
     }

@@ -118,7 +118,7 @@ class WholeStackIT {
     void aTokenFromTheOperatorConsoleEnrollsThroughTheGateway() throws Exception {
         String missing = HeadlessChromium.availability();
         Assumptions.assumeTrue(missing == null, () -> "console token test skipped: " + missing);
-        String vin = "LGMCON" + RUN.substring(0, 3).toUpperCase() + "00000001";
+        String vin = "LGMCTK" + RUN.substring(0, 3).toUpperCase() + "00000001";
         stack.registerVins(List.of(vin));
         String token;
         try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {

@@ -34,6 +34,10 @@ public final class ConsoleInterceptor implements HandlerInterceptor {
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws Exception {
         noStore(response);
+        if (!(handler instanceof org.springframework.web.method.HandlerMethod)) {
+            // No console handler (an unknown path): the 404 needs no session, and there is nothing to change.
+            return true;
+        }
         String path = request.getRequestURI().substring(request.getContextPath().length());
         if (path.equals("/console/login") || path.startsWith("/console/assets/")) {
             return true;

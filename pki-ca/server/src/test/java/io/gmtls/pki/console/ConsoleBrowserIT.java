@@ -255,7 +255,44 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(6)
+    @Order(55)
+    void anOperatorSwitchesAModelAndImportsVinsAllOrNothing() throws Exception {
+        driver.get(url + "/console/models");
+        WebElement row = driver.findElement(By.id("model-" + pki.modelCode()));
+        assertThat(row.getText()).contains("On");
+        row.findElement(By.cssSelector("button.enrollment-toggle")).click();
+        assertThat(driver.findElement(By.id("done")).getText()).contains("enrollment switch");
+        assertThat(auditRows("model.enrollment", pki.modelCode())).containsExactly("ops/operator/SUCCESS");
+        driver.findElement(By.id("model-" + pki.modelCode())).findElement(By.cssSelector("button.enrollment-toggle"))
+                .click();
+        assertThat(count("SELECT count(*) FROM vehicle_model WHERE enrollment_allowed")).isEqualTo(1);
+
+        // A list with a VIN that is already registered: the preview says so and offers no apply.
+        String known = pki.vehicles().get(0).vin();
+        driver.findElement(By.id("import-csv")).sendKeys("VIN\nLGMIMP00000000001\n" + known + "\n");
+        new Select(driver.findElement(By.id("import-model"))).selectByValue(pki.modelCode());
+        driver.findElement(By.id("import-preview")).click();
+        assertThat(driver.findElement(By.id("preview")).getText()).contains("2 VINs: 1 new, 1 already registered");
+        assertThat(driver.findElements(By.id("import-apply"))).isEmpty();
+        long vehicles = count("SELECT count(*) FROM vehicle");
+
+        // Two new VINs: previewed, then applied in one go.
+        driver.findElement(By.id("import-csv")).clear();
+        driver.findElement(By.id("import-csv")).sendKeys("LGMIMP00000000001\nLGMIMP00000000002," + pki.modelCode() + "\n");
+        driver.findElement(By.id("import-preview")).click();
+        assertThat(driver.findElement(By.id("preview")).getText()).contains("2 VINs: 2 new, 0 already registered");
+        assertThat(count("SELECT count(*) FROM vehicle")).as("a preview changes nothing").isEqualTo(vehicles);
+        browser.fitHeight(1280, 1600);
+        screenshot("models");
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        driver.findElement(By.id("import-apply")).click();
+        assertThat(driver.findElement(By.id("done")).getText()).isEqualTo("2 VINs were registered.");
+        assertThat(count("SELECT count(*) FROM vehicle")).isEqualTo(vehicles + 2);
+        assertThat(auditRows("vehicle.register", "2 vehicles")).containsExactly("ops/operator/SUCCESS");
+    }
+
+    @Test
+    @Order(60)
     void anAuditorSeesEverythingAndChangesNothing() throws Exception {
         driver.findElement(By.id("sign-out")).click();
         assertThat(driver.getCurrentUrl()).contains("/console/login");
@@ -291,7 +328,7 @@ class ConsoleBrowserIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void theAuditPageFiltersVerifiesAndExports() throws Exception {
         driver.get(url + "/console/audit");
         driver.findElement(By.id("f-action")).sendKeys("certificate.");
@@ -394,6 +431,13 @@ class ConsoleBrowserIT {
                 }
                 return out;
             }
+        }
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
