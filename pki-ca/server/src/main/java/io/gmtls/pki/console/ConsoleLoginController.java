@@ -26,6 +26,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 public class ConsoleLoginController {
 
     static final String LOGIN_COOKIE = "GMTLS_CONSOLE_LOGIN";
+    /** The roles that may sign in to the console. */
+    static final java.util.Set<ApiRole> CONSOLE_ROLES = java.util.EnumSet.of(ApiRole.ADMIN, ApiRole.OPERATOR,
+            ApiRole.AUDITOR);
 
     private final ConsoleSessions sessions;
     private final ApiKeys keys;
@@ -58,7 +61,8 @@ public class ConsoleLoginController {
             throw new ConsoleInterceptor.ConsoleForbidden("console.error.csrf");
         }
         Optional<ApiKeys.Caller> caller = keys.lookup(apiKey == null ? null : apiKey.strip());
-        if (caller.isEmpty() || caller.get().role() == ApiRole.BROKER) {
+        // People's roles only: a service key (broker, and any role added for services) cannot sign in.
+        if (caller.isEmpty() || !CONSOLE_ROLES.contains(caller.get().role())) {
             response.setStatus(401);
             model.addAttribute("failed", true);
             return form(request, response, model);

@@ -269,7 +269,7 @@ class ConsoleBrowserIT {
 
         // A list with a VIN that is already registered: the preview says so and offers no apply.
         String known = pki.vehicles().get(0).vin();
-        driver.findElement(By.id("import-csv")).sendKeys("VIN\nLGMIMP00000000001\n" + known + "\n");
+        driver.findElement(By.id("import-csv")).sendKeys("VIN\nLGMNEW00000000001\n" + known + "\n");
         new Select(driver.findElement(By.id("import-model"))).selectByValue(pki.modelCode());
         driver.findElement(By.id("import-preview")).click();
         assertThat(driver.findElement(By.id("preview")).getText()).contains("2 VINs: 1 new, 1 already registered");
@@ -278,7 +278,7 @@ class ConsoleBrowserIT {
 
         // Two new VINs: previewed, then applied in one go.
         driver.findElement(By.id("import-csv")).clear();
-        driver.findElement(By.id("import-csv")).sendKeys("LGMIMP00000000001\nLGMIMP00000000002," + pki.modelCode() + "\n");
+        driver.findElement(By.id("import-csv")).sendKeys("LGMNEW00000000001\nLGMNEW00000000002," + pki.modelCode() + "\n");
         driver.findElement(By.id("import-preview")).click();
         assertThat(driver.findElement(By.id("preview")).getText()).contains("2 VINs: 2 new, 0 already registered");
         assertThat(count("SELECT count(*) FROM vehicle")).as("a preview changes nothing").isEqualTo(vehicles);
@@ -298,6 +298,11 @@ class ConsoleBrowserIT {
         assertThat(driver.getCurrentUrl()).contains("/console/login");
         driver.get(url + "/console");
         assertThat(driver.getCurrentUrl()).contains("/console/login");
+
+        // A broker key is a service's, not a person's: no console session for it.
+        signIn(BROKER);
+        assertThat(text("login-failed")).contains("not an admin, operator or auditor key");
+        assertThat(driver.manage().getCookieNamed(ConsoleInterceptor.COOKIE)).isNull();
 
         signIn(AUDITOR);
         assertThat(text("who")).contains("assessor");
