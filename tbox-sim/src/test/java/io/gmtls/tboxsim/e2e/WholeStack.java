@@ -193,6 +193,11 @@ final class WholeStack implements AutoCloseable {
         return "http://127.0.0.1:" + caPort + path;
     }
 
+    /** The operator's API key (what an operator signs in to pki-ca's console with). */
+    String operatorKey() {
+        return operatorKey;
+    }
+
     /** Registers VINs to the model through pki-ca's admin API (as an operator would). */
     void registerVins(List<String> vins) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(caUrl("/api/v1/admin/vehicles/import?model=" + MODEL)))

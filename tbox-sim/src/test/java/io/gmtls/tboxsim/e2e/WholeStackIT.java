@@ -3,6 +3,11 @@ package io.gmtls.tboxsim.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gmtls.testsupport.HeadlessChromium;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -102,6 +107,47 @@ class WholeStackIT {
                 enrolled.toString(), "--vin", String.join(",", vins));
         run.assertAllDelivered(2, 3);
         assertThat(run.json.at("/cipherSuites/0").asString()).isEqualTo("ECC_SM4_GCM_SM3");
+    }
+
+    /**
+     * An operator issues a one-time token in pki-ca's console (headless Chromium); the page shows it once,
+     * and the T-Box enrolls with it (no client certificate) over TLCP through the gateway's enrollment
+     * listener to cert-enrollment; the token is then used up.
+     */
+    @Test
+    void aTokenFromTheOperatorConsoleEnrollsThroughTheGateway() throws Exception {
+        String missing = HeadlessChromium.availability();
+        Assumptions.assumeTrue(missing == null, () -> "console token test skipped: " + missing);
+        String vin = "LGMCTK" + RUN.substring(0, 3).toUpperCase() + "00000001";
+        stack.registerVins(List.of(vin));
+        String token;
+        try (HeadlessChromium browser = HeadlessChromium.start(1280, 900)) {
+            WebDriver driver = browser.driver();
+            driver.get(stack.caUrl("/console/login?lang=en"));
+            driver.findElement(By.id("apiKey")).sendKeys(stack.operatorKey());
+            driver.findElement(By.id("sign-in")).click();
+            driver.findElement(By.id("q")).sendKeys(vin);
+            driver.findElement(By.id("search")).click();
+            assertThat(driver.findElement(By.id("vin")).getText()).isEqualTo(vin);
+            assertThat(driver.findElement(By.id("certificates")).getText()).contains("no certificate");
+            driver.findElement(By.id("issue-token")).click();
+            token = driver.findElement(By.id("enrollment-token")).getDomProperty("value");
+            assertThat(token).hasSize(43);
+            browser.screenshot(Path.of("target", "console-screenshots", "token.png"));
+            driver.get(stack.caUrl("/console/vehicles/" + vin));
+            assertThat(driver.getPageSource()).as("shown once").doesNotContain(token);
+        }
+
+        Path enrolled = dir.resolve("enrolled-token");
+        Cli.Result enroll = Cli.run("enroll", "--pki", stack.pkiDir.toString(), "--port",
+                String.valueOf(stack.enrollPort()), "--vin", vin, "--token", token, "--out", enrolled.toString());
+        assertThat(enroll.exit()).as(enroll.toString()).isZero();
+        assertThat(enroll.out()).contains("1 enrolled");
+        // One enrollment per token: the same token again is refused.
+        Cli.Result again = Cli.run("enroll", "--pki", stack.pkiDir.toString(), "--port",
+                String.valueOf(stack.enrollPort()), "--vin", vin, "--token", token, "--out",
+                dir.resolve("enrolled-token-again").toString());
+        assertThat(again.exit()).as(again.toString()).isNotZero();
     }
 
     @Test

@@ -54,7 +54,8 @@ import picocli.CommandLine.Parameters;
  * </pre>
  * Spring options ({@code --gmtls.db.url=...}) work with every command.
  */
-@SpringBootApplication(scanBasePackages = {"io.gmtls.pki.web", "io.gmtls.pki.authn", "io.gmtls.pki.feed"})
+@SpringBootApplication(scanBasePackages = {"io.gmtls.pki.web", "io.gmtls.pki.authn", "io.gmtls.pki.feed",
+        "io.gmtls.pki.console"})
 @Import({DatabaseConfiguration.class, PkiCaCoreConfiguration.class})
 public class PkiCaApplication {
 

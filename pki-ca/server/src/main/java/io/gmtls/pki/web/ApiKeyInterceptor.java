@@ -41,6 +41,12 @@ public final class ApiKeyInterceptor implements HandlerInterceptor {
         if (brokerOnly && !brokerNeedsKey) {
             return true;
         }
+        // The operator console signed its caller in with the same API key earlier (its session), and put
+        // the caller here before this interceptor runs: the role rule below is the same for both.
+        if (request.getAttribute(CALLER) instanceof ApiKeys.Caller signedIn) {
+            requirePermitted(signedIn.role(), allowed.value());
+            return true;
+        }
         String key = request.getHeader("X-API-Key");
         if (key == null) {
             String auth = request.getHeader("Authorization");
@@ -52,12 +58,20 @@ public final class ApiKeyInterceptor implements HandlerInterceptor {
             throw new Unauthorized("an API key is required (X-API-Key header)");
         }
         ApiKeys.Caller caller = keys.lookup(key).orElseThrow(() -> new Unauthorized("unknown API key"));
-        if (caller.role() != ApiRole.ADMIN && !Arrays.asList(allowed.value()).contains(caller.role())) {
-            throw new PkiException(PkiException.Kind.FORBIDDEN,
-                    "role " + caller.role() + " may not call this endpoint");
-        }
+        requirePermitted(caller.role(), allowed.value());
         request.setAttribute(CALLER, caller);
         return true;
+    }
+
+    /** The role rule of every handler: ADMIN may do everything, any other role what {@link Allowed} lists. */
+    public static boolean permits(ApiRole role, ApiRole... allowed) {
+        return role == ApiRole.ADMIN || Arrays.asList(allowed).contains(role);
+    }
+
+    private static void requirePermitted(ApiRole role, ApiRole[] allowed) {
+        if (!permits(role, allowed)) {
+            throw new PkiException(PkiException.Kind.FORBIDDEN, "role " + role + " may not call this endpoint");
+        }
     }
 
     /** 401. */

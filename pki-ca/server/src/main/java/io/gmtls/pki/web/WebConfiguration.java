@@ -15,11 +15,18 @@ public class WebConfiguration implements WebMvcConfigurer {
     /** Largest request body (a CSV of 100,000 VINs is about 2 MiB). */
     public static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
 
+    private final ApiKeys keys;
     private final ApiKeyInterceptor interceptor;
 
     public WebConfiguration(PkiCaProperties properties) {
-        ApiKeys keys = new ApiKeys(properties.apiKeys());
+        this.keys = new ApiKeys(properties.apiKeys());
         this.interceptor = new ApiKeyInterceptor(keys, properties.broker().requireApiKey());
+    }
+
+    /** The configured API keys (the operator console signs in with the same keys). */
+    @Bean
+    ApiKeys apiKeys() {
+        return keys;
     }
 
     @Override
