@@ -171,13 +171,13 @@ class FastTlcpCryptoTest {
   }
 
   @Test
-  void theDefaultIsOursAndBouncyCastleStaysSelectable() {
+  void bouncyCastleIsTheDefaultAndOursIsSelectable() {
     String old = System.getProperty(TlcpCryptos.PROPERTY);
     try {
       System.clearProperty(TlcpCryptos.PROPERTY);
-      assertThat(TlcpCryptos.createDefault()).isInstanceOf(FastTlcpCrypto.class);
-      System.setProperty(TlcpCryptos.PROPERTY, "bc");
       assertThat(TlcpCryptos.createDefault()).isInstanceOf(BcTlcpCrypto.class);
+      System.setProperty(TlcpCryptos.PROPERTY, "fast");
+      assertThat(TlcpCryptos.createDefault()).isInstanceOf(FastTlcpCrypto.class);
       System.setProperty(TlcpCryptos.PROPERTY, "native");
       assertThatThrownBy(TlcpCryptos::createDefault).hasMessageContaining(TlcpCryptos.PROPERTY);
     } finally {
