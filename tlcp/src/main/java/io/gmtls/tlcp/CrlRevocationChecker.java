@@ -1,6 +1,6 @@
 package io.gmtls.tlcp;
 
-import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.fast.TlcpCryptos;
 import io.gmtls.tlcp.crypto.Sm2PublicKey;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.io.IOException;
@@ -37,7 +37,7 @@ public final class CrlRevocationChecker implements RevocationChecker {
 
   /** Soft-fail checker over {@code crls}. */
   public CrlRevocationChecker(Collection<X509CRL> crls) {
-    this(crls, false, new BcTlcpCrypto());
+    this(crls, false, TlcpCryptos.createDefault());
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.gmtls.tlcp;
 
-import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.fast.TlcpCryptos;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.handshake.CertificatePathValidator;
 import io.gmtls.tlcp.handshake.DualIdentity;
@@ -235,7 +235,7 @@ public final class TlcpContext {
 
   /** Builder of a {@link TlcpContext}; not thread-safe. */
   public static final class Builder {
-    private TlcpCrypto crypto = new BcTlcpCrypto();
+    private TlcpCrypto crypto = TlcpCryptos.createDefault();
     private PrivateKey signingKey;
     private List<X509Certificate> signingChain;
     private PrivateKey encryptionKey;

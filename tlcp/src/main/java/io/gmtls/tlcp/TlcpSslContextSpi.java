@@ -1,6 +1,6 @@
 package io.gmtls.tlcp;
 
-import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
+import io.gmtls.tlcp.crypto.fast.TlcpCryptos;
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -28,7 +28,7 @@ final class TlcpSslContextSpi extends SSLContextSpi {
       throws KeyManagementException {
     TlcpContext.Builder b = TlcpContext.builder();
     if (random != null) {
-      b.crypto(new BcTlcpCrypto(random));
+      b.crypto(TlcpCryptos.createDefault(random));
     }
     JsseConfig.applyKeyManagers(km, b);
     List<X509Certificate> anchors = JsseConfig.trustAnchors(tm);
