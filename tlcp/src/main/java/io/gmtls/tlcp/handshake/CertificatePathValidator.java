@@ -321,7 +321,9 @@ public final class CertificatePathValidator {
         throw new TlcpAlertException(Alert.BAD_CERTIFICATE,
             "a certificate on the verified path cannot be parsed", e);
       }
-      return new Result(path, certificates, signingKey, encryptionKey, signing, notAfter[0]);
+      // Sessions keep the path: one array per distinct certificate, not one per connection.
+      return new Result(Certificates.shared(path), certificates, signingKey, encryptionKey, signing,
+          notAfter[0]);
     } catch (RuntimeException e) {
       // BouncyCastle decodes certificate fields lazily: whatever else a hostile certificate
       // makes it throw is a bad certificate, not an internal error.

@@ -34,7 +34,11 @@ public final class Certificates {
     static final Provider BC = new BouncyCastleProvider();
   }
 
-  private static final Lru<X509Certificate> PARSED = new Lru<>(CACHE_SIZE);
+  private static final Lru<Parsed> PARSED = new Lru<>(CACHE_SIZE);
+
+  /** A parsed certificate with the cache's own copy of its DER. */
+  private record Parsed(byte[] der, X509Certificate certificate) {
+  }
   private static final Lru<Certificate> STRUCTURES = new Lru<>(CACHE_SIZE);
 
   private Certificates() {
@@ -48,14 +52,30 @@ public final class Certificates {
   /** Parses one DER certificate (or returns the object parsed earlier from the same bytes). */
   public static X509Certificate fromDer(byte[] der) throws CertificateException {
     DerKey key = new DerKey(der);
-    X509Certificate known = PARSED.get(key);
+    Parsed known = PARSED.get(key);
     if (known != null) {
-      return known;
+      return known.certificate();
     }
     CertificateFactory f = CertificateFactory.getInstance("X.509", Holder.BC);
     X509Certificate parsed = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
-    PARSED.put(key.copy(), parsed);
+    DerKey kept = key.copy();
+    PARSED.put(kept, new Parsed(kept.der(), parsed));
     return parsed;
+  }
+
+  /**
+   * The cache's own copy of these DER bytes when they were parsed lately, else {@code ders}'
+   * arrays themselves: what a session keeps then shares one array with the cache and with the
+   * other sessions of the same certificates (the issuing CA of a fleet, a vehicle that
+   * reconnects), instead of a copy per connection. The returned arrays must not be modified.
+   */
+  public static List<byte[]> shared(List<byte[]> ders) {
+    List<byte[]> out = new ArrayList<>(ders.size());
+    for (byte[] der : ders) {
+      Parsed known = PARSED.get(new DerKey(der));
+      out.add(known == null ? der : known.der());
+    }
+    return List.copyOf(out);
   }
 
   /** Parses DER certificates, keeping the order. */

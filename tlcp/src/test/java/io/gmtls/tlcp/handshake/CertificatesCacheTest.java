@@ -49,6 +49,12 @@ class CertificatesCacheTest {
     copy[copy.length - 1] ^= 1;
     assertThat(Certificates.fromDer(der)).isSameAs(first);
     assertThat(Certificates.structure(der)).isSameAs(Certificates.structure(der.clone()));
+
+    // Sessions of the same certificate share one DER array, equal to the bytes sent.
+    byte[] shared = Certificates.shared(List.of(der.clone())).get(0);
+    assertThat(Certificates.shared(List.of(der.clone())).get(0)).isSameAs(shared).isEqualTo(der);
+    byte[] neverParsed = {1, 2, 3};
+    assertThat(Certificates.shared(List.of(neverParsed)).get(0)).isSameAs(neverParsed);
   }
 
   @Test
