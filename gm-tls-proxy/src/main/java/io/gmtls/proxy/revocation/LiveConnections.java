@@ -43,10 +43,22 @@ public final class LiveConnections {
     public void register(Revocable connection, List<X509Certificate> endEntityCertificates) {
         CertificateId[] ids = new CertificateId[endEntityCertificates.size()];
         for (int i = 0; i < ids.length; i++) {
-            X509Certificate certificate = endEntityCertificates.get(i);
-            ids[i] = new CertificateId(shared(certificate.getIssuerX500Principal()), certificate.getSerialNumber());
+            ids[i] = idOf(endEntityCertificates.get(i));
         }
         connections.put(connection, ids);
+    }
+
+    /**
+     * Registers a connection with the ids of its client's end-entity certificates. The array is kept
+     * as it is (connections of the same client may share one) and must not be modified afterwards.
+     */
+    public void register(Revocable connection, CertificateId[] endEntityIds) {
+        connections.put(connection, endEntityIds);
+    }
+
+    /** The id of a certificate, its issuer name shared with the other ids of that issuer. */
+    public CertificateId idOf(X509Certificate certificate) {
+        return new CertificateId(shared(certificate.getIssuerX500Principal()), certificate.getSerialNumber());
     }
 
     private X500Principal shared(X500Principal issuer) {
