@@ -77,6 +77,32 @@ top() {
     }'
 }
 
+# buckets FILE.jfr: each event-loop sample in the first bucket (in this order) one of whose frames matches
+buckets() {
+  jfr print --stack-depth 96 --events jdk.ExecutionSample "$1" | awk '
+    BEGIN {
+      nb = split("sm2_arithmetic tls13_jca_sm2 tls13_chain_pkix ppv2_header client_identity path_validation cert_parsing sm4_records sm3_prf tlcp_engine_rest tls13_bc_rest netty_io other", names, " ")
+      re["sm2_arithmetic"] = "BcTlcpCrypto\\.sm2|org\\.bouncycastle\\.math\\.ec"
+      re["tls13_jca_sm2"] = "java\\.security\\.Signature\\."
+      re["tls13_chain_pkix"] = "CertificateChainVerifier"
+      re["ppv2_header"] = "relay\\.ProxyHeaders\\.encode"
+      re["client_identity"] = "ClientIdentityHandler\\.succeeded"
+      re["path_validation"] = "CertificatePathValidator"
+      re["cert_parsing"] = "CertificateFactory|Certificates\\.fromDer|TlcpSession\\.getPeerCertificates"
+      re["sm4_records"] = "Sm4Gcm|SM4Engine|GCMBlockCipher"
+      re["sm3_prf"] = "Sm3|SM3Digest|KeySchedule|Transcript"
+      re["tlcp_engine_rest"] = "io\\.gmtls\\.tlcp"
+      re["tls13_bc_rest"] = "org\\.bouncycastle\\.(tls|jsse)"
+      re["netty_io"] = "io\\.netty"
+      re["other"] = "."
+    }
+    function flush() { if (!stack) return; for (i = 1; i <= nb; i++) if (stack ~ re[names[i]]) { count[names[i]]++; break } ; n++ }
+    /jdk.ExecutionSample/ { flush(); stack = ""; next }
+    /sampledThread/ { loop = ($0 ~ /multiThreadIoEv/) ; next }
+    /^[ \t]+[^ \t=]+\(.*line:/ { if (loop) stack = stack " " $1 }
+    END { flush(); printf "event-loop samples %d:", n; for (i = 1; i <= nb; i++) printf " %s=%.0f%%", names[i], 100 * count[names[i]] / (n ? n : 1); printf "\n" }'
+}
+
 for kind in "${KINDS[@]}"; do
   echo "[$(date +%H:%M:%S)] $kind: warm-up" >&2
   # shellcheck disable=SC2046
@@ -90,5 +116,6 @@ for kind in "${KINDS[@]}"; do
   jcmd "$GW" JFR.stop name="$kind" filename="$PWD/$WORK/$kind.jfr" >/dev/null
   echo "$kind: $line (load $(load_average))" | tee -a "$SUMMARY"
   top "$WORK/$kind.jfr" > "$WORK/$kind.top.txt"
+  echo "$kind: $(buckets "$WORK/$kind.jfr")" | tee -a "$SUMMARY"
 done
 echo "load average at end: $(load_average)" | tee -a "$SUMMARY"
