@@ -30,7 +30,7 @@ require_jars "$jar_certs" "$jar_gateway"
 jar_gateway=${GATEWAY_JAR:-$jar_gateway}
 PROTOS=${PROTOS:-"tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-ecdsa tls13-sm"}
 [[ -d "$WORK/pki/sm2" ]] || "$JAVA" -jar "$jar_certs" --out "$WORK/pki" --vehicles 2 --force -q
-CP=gm-tls-proxy/target/test-classes:$jar_gateway
+CP=${LOAD_CLASSES:-gm-tls-proxy/target/test-classes}:$jar_gateway
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -45,7 +45,7 @@ gateway_config() {
   render bench/templates/gateway-bench.yaml.tmpl >"$file"
 }
 
-wait_http() { for _ in $(seq 1 200); do http_ok "$1" "$2" && return 0; sleep 0.1; done; echo "no answer from 127.0.0.1:$1$2" >&2; return 1; }  # PORT PATH
+wait_http() { for _ in $(seq 1 1200); do http_ok "$1" "$2" && return 0; sleep 0.1; done; echo "no answer from 127.0.0.1:$1$2" >&2; return 1; }  # PORT PATH
 scrape() { http_body "$1" /metrics; }  # PORT
 
 start_upstreams() { # ports...
