@@ -6,7 +6,7 @@
 #
 #   bench/edge-profile.sh [KIND...]   kinds: tlcp-resumed tlcp-ecc tlcp-ecdhe tls13-sm (default: all four)
 #
-# Env: SECONDS_PER_RUN (default 15), WARMUP_SECONDS (20), CONCURRENCY (16), TOP (25), SKIP_BUILD=1.
+# Env: SECONDS_PER_RUN (default 15), WARMUP_SECONDS (20), GATEWAY_JAR, LOAD_CLASSES (as gateway-bench.sh), CONCURRENCY (16), TOP (25), SKIP_BUILD=1.
 # Output: bench/work/edge-profile/<kind>.jfr, <kind>.top.txt and summary.txt.
 set -euo pipefail
 log_tag=edge-profile
@@ -25,7 +25,8 @@ JAVA=${JAVA:-java}
 build package gm-tls-proxy,certs-dev
 require_jars "$jar_certs" "$jar_gateway"
 [[ -d "$GWWORK/pki/sm2" ]] || "$JAVA" -jar "$jar_certs" --out "$GWWORK/pki" --vehicles 2 --force -q
-CP=gm-tls-proxy/target/test-classes:$jar_gateway
+jar_gateway=${GATEWAY_JAR:-$jar_gateway}
+CP=${LOAD_CLASSES:-gm-tls-proxy/target/test-classes}:$jar_gateway
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -37,7 +38,7 @@ PIDS+=($!)
 "$JAVA" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC \
     -XX:+FlightRecorder -jar "$jar_gateway" --config "$GWWORK/profile.yaml" > "$WORK/gateway.out" 2> "$WORK/gateway.err" &
 GW=$!; PIDS+=($GW)
-for _ in $(seq 1 300); do http_ok "$admin_port" /health && break; sleep 0.1; done
+for _ in $(seq 1 1200); do http_ok "$admin_port" /health && break; sleep 0.1; done
 
 # JFR's profile settings with the execution sampler at 1 ms (20 ms by default): enough samples on a
 # loaded machine.
