@@ -7,7 +7,9 @@
 #   bench/gateway-bench.sh [all|handshake|throughput|memory|reuseport]   (default: all)
 #
 # Env: SECONDS_PER_RUN (handshake run length, default 20), CONCURRENCY (default 16),
-#      MEM_COUNTS ("1000 9000"), SCALE_TOTAL (30000), SCALE_GATEWAYS (4), SKIP_BUILD=1.
+#      MEM_COUNTS ("1000 9000"), SCALE_TOTAL (30000), SCALE_GATEWAYS (4), SKIP_BUILD=1,
+#      PROTOS (handshake kinds, default "tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-ecdsa tls13-sm"; tlcp-resumed =
+#      TLCP ECC resumed by session ID), GATEWAY_JAR (another gateway jar to measure, e.g. an older build).
 # Output: raw lines in bench/work/gateway/*.log; a summary at the end (results: bench/results/gateway.md).
 set -euo pipefail
 log_tag=gateway-bench
@@ -25,8 +27,10 @@ JAVA=${JAVA:-java}
 
 build package gm-tls-proxy
 require_jars "$jar_certs" "$jar_gateway"
+jar_gateway=${GATEWAY_JAR:-$jar_gateway}
+PROTOS=${PROTOS:-"tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-ecdsa tls13-sm"}
 [[ -d "$WORK/pki/sm2" ]] || "$JAVA" -jar "$jar_certs" --out "$WORK/pki" --vehicles 2 --force -q
-CP=gm-tls-proxy/target/test-classes:$jar_gateway
+CP=${LOAD_CLASSES:-gm-tls-proxy/target/test-classes}:$jar_gateway
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -41,7 +45,7 @@ gateway_config() {
   render bench/templates/gateway-bench.yaml.tmpl >"$file"
 }
 
-wait_http() { for _ in $(seq 1 200); do http_ok "$1" "$2" && return 0; sleep 0.1; done; echo "no answer from 127.0.0.1:$1$2" >&2; return 1; }  # PORT PATH
+wait_http() { for _ in $(seq 1 1200); do http_ok "$1" "$2" && return 0; sleep 0.1; done; echo "no answer from 127.0.0.1:$1$2" >&2; return 1; }  # PORT PATH
 scrape() { http_body "$1" /metrics; }  # PORT
 
 start_upstreams() { # ports...
@@ -79,9 +83,10 @@ fi
 if [[ $WHAT == all || $WHAT == handshake ]]; then
   say ""
   say "## handshakes (full, client certificate, ${SECONDS_PER_RUN}s, concurrency $CONCURRENCY, 1 client thread)"
-  for proto in tlcp-ecc tlcp-ecdhe tls13-ecdsa tls13-sm; do
+  for proto in $PROTOS; do
     log "handshakes $proto"
-    say "$(load handshake --port 18883 --pki "$WORK/pki" --proto $proto --seconds "$SECONDS_PER_RUN" \
+    args=(--proto "$proto"); [[ $proto == tlcp-resumed ]] && args=(--proto tlcp-ecc --resume id)
+    say "$(load handshake --port 18883 --pki "$WORK/pki" "${args[@]}" --seconds "$SECONDS_PER_RUN" \
         --concurrency "$CONCURRENCY" --gateway-pid "$GW" --clk-tck "$CLK_TCK" 2>>"$WORK/load-errors.log")"
   done
 fi
@@ -126,10 +131,13 @@ if [[ $WHAT == all || $WHAT == memory ]]; then
   for n in $MEM_COUNTS; do
     procs=$(( n >= 3000 ? 3 : 1 ))
     read -r h0 d0 r0 <<<"$(measure "$GW" 19100)"
+    jmap -histo:live "$GW" > "$WORK/histo-$n-0.txt" 2>/dev/null || true
     log "holding $n TLCP connections ($procs client processes)"
     hold_clients "$n" "$procs" 18883 tlcp-ecc
     sleep 5
     read -r h1 d1 r1 <<<"$(measure "$GW" 19100)"
+    # What the connections hold, class by class: bench/work/gateway/histo-N-{0,1}.txt (diff them).
+    jmap -histo:live "$GW" > "$WORK/histo-$n-1.txt" 2>/dev/null || true
     open=$(metric_sum "$(scrape 19100)" gateway_connections_open listener=mqtt)
     errs=$(grep -ho 'errors=[0-9]*' "$WORK"/hold-*.log | awk -F= '{s+=$2} END {print s+0}')
     say "$(awk -v n="$n" -v o="$open" -v e="$errs" -v h="$((h1 - h0))" -v d="$((d1 - d0))" -v r="$((r1 - r0))" 'BEGIN {

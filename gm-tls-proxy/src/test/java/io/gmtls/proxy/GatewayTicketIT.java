@@ -26,6 +26,9 @@ class GatewayTicketIT {
     @TempDir
     Path dir;
 
+    /** The PPv2 facts of the last {@link #exchange}. */
+    private static ConnectionFacts lastFacts;
+
     @Test
     void aTicketFromOneGatewayResumesOnAnotherSharingTheKeyFile() throws Exception {
         GatewayFixture fixture = new GatewayFixture(dir);
@@ -73,6 +76,36 @@ class GatewayTicketIT {
         }
     }
 
+    @Test
+    void aResumedConnectionCarriesExactlyTheFactsOfTheFullOne() throws Exception {
+        GatewayFixture fixture = new GatewayFixture(dir);
+        try (PpEchoUpstream upstream = PpEchoUpstream.start()) {
+            Gateway gateway = Gateway.start(fixture.write(new GatewayFixture.Settings().upstreams(upstream.port())));
+            try {
+                int port = gateway.listenerAddress("mqtt").getPort();
+                Vehicle vehicle = fixture.vehicle(0);
+                TlcpContext client = fixture.tlcpClient(vehicle, TlcpCipherSuite.ECC_SM4_GCM_SM3);
+                assertThat(exchange(client, port, port, upstream, vehicle)).isFalse();
+                ConnectionFacts full = lastFacts;
+                assertThat(exchange(client, port, port, upstream, vehicle)).isTrue();
+                ConnectionFacts resumed = lastFacts;
+
+                // Everything but the connection's own address and id: TLS facts, CN, serial, fingerprint, issuer.
+                assertThat(resumed.tls()).isEqualTo(full.tls());
+                assertThat(resumed.certificateSerial()).isEqualTo(full.certificateSerial());
+                assertThat(resumed.certificateSm3Fingerprint()).isEqualTo(full.certificateSm3Fingerprint());
+                assertThat(resumed.certificateIssuer()).isEqualTo(full.certificateIssuer());
+                assertThat(resumed.authority()).isEqualTo(full.authority());
+                assertThat(resumed.destination()).isEqualTo(full.destination());
+                assertThat(resumed.uniqueId()).isNotEqualTo(full.uniqueId());
+                assertThat(full.certificateSerial()).isPresent();
+                assertThat(full.certificateSm3Fingerprint()).isPresent();
+            } finally {
+                gateway.shutdown(Duration.ofSeconds(1));
+            }
+        }
+    }
+
     /** Connects to {@code port} as if to {@code advertisedPort}; returns whether the session was resumed. */
     private static boolean exchange(TlcpContext client, int port, int advertisedPort, PpEchoUpstream upstream,
             Vehicle vehicle) throws Exception {
@@ -81,6 +114,7 @@ class GatewayTicketIT {
             c.send("ping");
             c.awaitReceived("ping", Duration.ofSeconds(10));
             ConnectionFacts facts = upstream.nextFacts();
+            lastFacts = facts;
             assertThat(facts.commonName()).contains(vehicle.vin());
             assertThat(facts.clientCertificateVerified()).isTrue();
             SslHandler ssl = c.ssl();

@@ -11,27 +11,43 @@ import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
  * Runs Netty's {@link HAProxyMessageEncoder} and {@link HAProxyMessageDecoder} on one message.
  *
  * <p>Both are channel handlers and {@code HAProxyMessage.decodeHeader} is package-private, so the
- * way to use them as functions through public API is a throw-away {@link EmbeddedChannel}: it runs
- * synchronously on the caller's thread and costs a few object allocations per header.
+ * way to use them as functions through public API is an {@link EmbeddedChannel}: it runs
+ * synchronously on the caller's thread. Decoding takes a throw-away one; encoding, which a gateway
+ * does for every connection, keeps one per thread.
  */
 final class NettyHeaderCodec {
 
     private NettyHeaderCodec() {
     }
 
+    /**
+     * One encoding channel per thread, reused: a gateway writes a header per connection on its event
+     * loops, and a new {@link EmbeddedChannel} (pipeline, event loop, channel id) per header cost more
+     * than the encoding. The encoder is stateless ({@code @Sharable}); the bytes are the same.
+     */
+    private static final ThreadLocal<EmbeddedChannel> ENCODING =
+            ThreadLocal.withInitial(() -> new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE));
+
     /** Encodes a freshly built message (consumed: the encoder releases it) into bytes. */
     static byte[] encode(HAProxyMessage message) {
-        EmbeddedChannel channel = new EmbeddedChannel(HAProxyMessageEncoder.INSTANCE);
+        EmbeddedChannel channel = ENCODING.get();
+        boolean clean = false;
         try {
             channel.writeOutbound(message);
             ByteBuf out = channel.readOutbound();
             try {
-                return ByteBufUtil.getBytes(out);
+                byte[] bytes = ByteBufUtil.getBytes(out);
+                clean = channel.outboundMessages().isEmpty();
+                return bytes;
             } finally {
                 out.release();
             }
         } finally {
-            channel.finishAndReleaseAll();
+            if (!clean) {
+                // A failed encoding may leave state behind: the next call on this thread starts afresh.
+                ENCODING.remove();
+                channel.finishAndReleaseAll();
+            }
         }
     }
 

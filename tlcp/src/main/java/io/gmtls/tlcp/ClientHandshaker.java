@@ -102,14 +102,15 @@ final class ClientHandshaker extends Handshaker {
 
   /**
    * Whether a cached session may be offered: with a revocation checker, the server's path is
-   * checked again, as in a full handshake (a revoked server is not resumed).
+   * checked again for revocation and validity (a revoked server is not resumed); what cannot
+   * change for the same bytes (signatures, key usage) is not verified again.
    */
   private boolean stillValid(SessionState s) {
     if (context.revocationChecker() == null || s.peerCertificates().isEmpty()) {
       return true;
     }
     try {
-      context.validator().validate(s.peerCertificates(), CertificatePathValidator.PeerRole.SERVER,
+      context.validator().recheck(s.peerCertificates(), CertificatePathValidator.PeerRole.SERVER,
           context.clock().instant(), context.revocationChecker());
       return true;
     } catch (TlcpAlertException e) {

@@ -115,9 +115,11 @@ final class ServerHandshaker extends Handshaker {
       return engine.clientAuth() != ClientAuth.REQUIRED && s.suite().keyExchange() == KeyExchange.ECC;
     }
     if (context.revocationChecker() != null) {
-      // A revoked vehicle must not come back through an old session: re-check its chain.
+      // A revoked vehicle must not come back through an old session: its chains go to the
+      // revocation checker again (and their dates are checked); the path itself verified when the
+      // session was made and is not verified again.
       try {
-        context.validator().validate(s.peerCertificates(), CertificatePathValidator.PeerRole.CLIENT,
+        context.validator().recheck(s.peerCertificates(), CertificatePathValidator.PeerRole.CLIENT,
             context.clock().instant(), context.revocationChecker());
       } catch (TlcpAlertException e) {
         return false;

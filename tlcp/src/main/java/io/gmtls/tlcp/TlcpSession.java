@@ -18,8 +18,9 @@ import javax.net.ssl.SSLSessionContext;
 /**
  * The {@link SSLSession} of a TLCP connection. Before the handshake completes it is a placeholder
  * (cipher suite {@code SSL_NULL_WITH_NULL_NULL}, protocol {@code NONE}) that still reports the
- * buffer sizes. Peer certificates are kept as DER and parsed on each request, so an idle
- * connection does not hold parsed certificates.
+ * buffer sizes. Peer certificates are kept as DER (arrays shared with the other sessions of the
+ * same certificates) and parsed on request through a bounded cache of parsed certificates, so an
+ * idle connection holds no parsed certificate of its own and a request costs a lookup.
  */
 public final class TlcpSession implements SSLSession {
 

@@ -108,4 +108,40 @@ class ResumptionPolicyTest {
     assertThat(resumed(second.client)).isFalse();
     assertThat(second.client.raisedAlert()).isEqualTo(Alert.CERTIFICATE_UNKNOWN);
   }
+
+  private static void serverRechecksRevocationBeforeResuming(TlcpContext.Builder serverBuilder) throws Exception {
+    AtomicBoolean revoked = new AtomicBoolean();
+    List<List<X509Certificate>> checked = new CopyOnWriteArrayList<>();
+    TlcpContext server = serverBuilder.clientAuth(ClientAuth.REQUIRED).revocationChecker(chain -> {
+      checked.add(chain);
+      return revoked.get() && chain.get(0).equals(TestPki.PKI.vehicles().get(0).sign().certificate())
+          ? RevocationStatus.REVOKED : RevocationStatus.GOOD;
+    }).build();
+    TlcpContext client = TestPki.client().build();
+    assertThat(EnginePair.of(client, server).handshake().server.error).isNull();
+    List<List<X509Certificate>> full = List.copyOf(checked);
+    checked.clear();
+
+    EnginePair second = EnginePair.of(client, server).handshake();
+    assertThat(second.server.error).isNull();
+    assertThat(resumed(second.server)).isTrue();
+    assertThat(checked).as("the same chains checked on resumption").isEqualTo(full).hasSize(2);
+
+    revoked.set(true);
+    EnginePair third = EnginePair.of(client, server).handshake();
+
+    assertThat(resumed(third.server)).as("a revoked vehicle never resumes").isFalse();
+    assertThat(third.server.raisedAlert()).isEqualTo(Alert.CERTIFICATE_REVOKED);
+    assertThat(third.client.finishedCount).isZero();
+  }
+
+  @Test
+  void serverRechecksRevocationBeforeResumingASessionId() throws Exception {
+    serverRechecksRevocationBeforeResuming(TestPki.server());
+  }
+
+  @Test
+  void serverRechecksRevocationBeforeResumingATicket() throws Exception {
+    serverRechecksRevocationBeforeResuming(TestPki.server().ticketKeys(TicketKeySet.generate()).sessionCacheSize(0));
+  }
 }

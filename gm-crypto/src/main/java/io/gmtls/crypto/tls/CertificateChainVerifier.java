@@ -4,6 +4,7 @@ import io.gmtls.crypto.BouncyCastle;
 import io.gmtls.crypto.Sm2Keys;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
@@ -17,9 +18,11 @@ import java.security.cert.PKIXReason;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +74,25 @@ public final class CertificateChainVerifier {
     private final Map<X500Principal, List<X509Certificate>> intermediatesBySubject;
     private final List<X509Certificate> acceptedIssuers;
     private final PathCheck pathCheck;
+    /**
+     * SHA-256 over the DER of every path whose PKIX validation succeeded, LRU-bounded. The PKIX outcome
+     * of identical bytes under the same anchors (signatures, names, CA constraints, policies) can only
+     * change with time, and every certificate's validity is checked at each {@link #verify} regardless;
+     * revocation ({@link PathCheck}) runs every time too. A vehicle that reconnects costs no PKIX run and
+     * no signature verification of its chain. Only successes are kept, so a peer cannot fill it with
+     * chains of its own making that do not validate.
+     */
+    private final Map<PathKey, Boolean> validatedPaths = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<PathKey, Boolean> eldest) {
+            return size() > VALIDATED_PATHS;
+        }
+    };
+
+    /** Validated paths remembered (about 100 bytes each). */
+    static final int VALIDATED_PATHS = 4096;
 
     private CertificateChainVerifier(boolean sm2, Provider pkixProvider, List<X509Certificate> trustBundle,
             PathCheck pathCheck) {
@@ -284,6 +306,30 @@ public final class CertificateChainVerifier {
     }
 
     private void validate(List<X509Certificate> path, Date now) throws CertificateRejectedException {
+        PathKey key = PathKey.of(path);
+        if (key != null) {
+            synchronized (validatedPaths) {
+                if (validatedPaths.get(key) != null) {
+                    return;
+                }
+            }
+        }
+        pkix(path, now);
+        if (key != null) {
+            synchronized (validatedPaths) {
+                validatedPaths.put(key, Boolean.TRUE);
+            }
+        }
+    }
+
+    /** Paths whose PKIX validation is remembered now (for tests: the memory is bounded). */
+    int validatedPathCount() {
+        synchronized (validatedPaths) {
+            return validatedPaths.size();
+        }
+    }
+
+    private void pkix(List<X509Certificate> path, Date now) throws CertificateRejectedException {
         List<X509Certificate> pathWithoutAnchor = path.subList(0, path.size() - 1);
         try {
             CertificateFactory factory = pkixProvider == null
@@ -363,5 +409,34 @@ public final class CertificateChainVerifier {
         Map<X500Principal, List<X509Certificate>> copy = new HashMap<>();
         map.forEach((subject, list) -> copy.put(subject, List.copyOf(list)));
         return Collections.unmodifiableMap(copy);
+    }
+
+    /** SHA-256 over a path's certificates (each length-prefixed DER), compared by value. */
+    private record PathKey(byte[] digest) {
+        /** The key of a path, or null when a certificate cannot be encoded (then nothing is remembered). */
+        static PathKey of(List<X509Certificate> path) {
+            try {
+                MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+                for (X509Certificate certificate : path) {
+                    byte[] der = certificate.getEncoded();
+                    sha256.update(new byte[] {(byte) (der.length >>> 24), (byte) (der.length >>> 16),
+                            (byte) (der.length >>> 8), (byte) der.length});
+                    sha256.update(der);
+                }
+                return new PathKey(sha256.digest());
+            } catch (GeneralSecurityException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof PathKey k && MessageDigest.isEqual(digest, k.digest);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(digest);
+        }
     }
 }

@@ -1,13 +1,7 @@
 package io.gmtls.proxy.relay;
 
-import java.security.cert.X509Certificate;
-import java.util.List;
 
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.security.auth.x500.X500Principal;
 
 import io.gmtls.proxy.revocation.LiveConnections;
 import io.gmtls.tlcp.RevocationStatus;
@@ -59,7 +53,7 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         HandshakeFacts facts;
         try {
-            facts = HandshakeFacts.of(channel, ssl.engine().getSession());
+            facts = HandshakeFacts.of(channel, ssl.engine().getSession(), rc.revocation().live());
         } catch (SSLPeerUnverifiedException unreadable) {
             // An authenticated client whose identity cannot be read is closed, never relayed as anonymous.
             failed(channel, unreadable);
@@ -68,16 +62,16 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
         state.handshake(facts.protocol(), facts.suite(), facts.serverName());
         rc.metrics().handshake(rc.listener().name(), facts.protocol(), facts.suite(), "success",
                 System.nanoTime() - state.startNanos());
-        X509Certificate signing = facts.signingCertificate();
-        if (signing != null) {
-            state.client(commonName(signing), signing.getSerialNumber().toString(16));
-            List<X509Certificate> endEntities = facts.endEntityCertificates();
+        PeerIdentity client = facts.identity();
+        if (client != null) {
+            state.client(client.commonName(), client.serialHex());
             LiveConnections live = rc.revocation().live();
-            LiveConnections.CertificateId[] ids = live.register(this, endEntities);
+            LiveConnections.CertificateId[] ids = client.endEntities();
+            live.register(this, ids);
             channel.closeFuture().addListener(f -> live.unregister(this, ids));
             // A CRL refresh or feed event between the handshake's check and the registration above would miss
             // us: ask again (both install the revocation before they look for live connections).
-            if (rc.revocation().status(endEntities) == RevocationStatus.REVOKED) {
+            if (revoked(client)) {
                 rc.metrics().revokedConnectionClosed();
                 state.closeWith("certificate_revoked");
                 return;
@@ -105,18 +99,13 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
         state.front().eventLoop().execute(() -> state.closeWith("certificate_revoked"));
     }
 
-    private static String commonName(X509Certificate certificate) {
-        try {
-            LdapName name = new LdapName(certificate.getSubjectX500Principal().getName(X500Principal.RFC2253));
-            // LdapName lists RDNs in DER order (the reverse of the RFC 2253 string): the first CN wins, as in HAProxy.
-            for (Rdn rdn : name.getRdns()) {
-                if ("CN".equalsIgnoreCase(rdn.getType())) {
-                    return String.valueOf(rdn.getValue());
-                }
+    /** Whether one of the client's end-entity certificates is revoked now. */
+    private boolean revoked(PeerIdentity client) {
+        for (LiveConnections.CertificateId id : client.checked()) {
+            if (rc.revocation().status(id.issuer(), id.serial()) == RevocationStatus.REVOKED) {
+                return true;
             }
-        } catch (InvalidNameException e) {
-            return null;
         }
-        return null;
+        return false;
     }
 }

@@ -12,6 +12,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 import io.gmtls.crypto.tls.CertificateRejectedException;
+import io.gmtls.proxy.revocation.LiveConnections;
 import io.gmtls.proxy.tls.Tls13Selection;
 import io.gmtls.tlcp.TlcpAlertException;
 import io.gmtls.tlcp.TlcpCipherSuite;
@@ -28,14 +29,31 @@ import io.netty.channel.Channel;
  * @param serverName   SNI host name, or null
  * @param peerChain    the client's verified certificates (TLCP: the verified path, signing first, then
  *                     encryption; certificates sent beside it are not there), empty if none
+ * @param identity     what the relay reads from {@code peerChain} (CN, serial, PPv2 facts, revocation ids),
+ *                     null if it is empty
  */
-record HandshakeFacts(String protocol, String suite, String serverName, List<X509Certificate> peerChain) {
+record HandshakeFacts(String protocol, String suite, String serverName, List<X509Certificate> peerChain,
+        PeerIdentity identity) {
+
+    /** Facts whose client identity is computed from (or found for) {@code peerChain}; none for an empty one. */
+    HandshakeFacts(String protocol, String suite, String serverName, List<X509Certificate> peerChain) {
+        this(protocol, suite, serverName, peerChain, PeerIdentity.of(peerChain, null));
+    }
 
     /**
      * @throws SSLPeerUnverifiedException if the client authenticated but its certificates cannot be read:
      *     such a connection must be closed, never forwarded as anonymous
      */
     static HandshakeFacts of(Channel channel, SSLSession session) throws SSLPeerUnverifiedException {
+        return of(channel, session, null);
+    }
+
+    /**
+     * As {@link #of(Channel, SSLSession)}, the ids of the client's certificates sharing their issuer
+     * names through {@code registry} (null: not shared).
+     */
+    static HandshakeFacts of(Channel channel, SSLSession session, LiveConnections registry)
+            throws SSLPeerUnverifiedException {
         String protocol = session.getProtocol();
         String suite = session.getCipherSuite();
         if (protocol != null && protocol.startsWith("TLCP")) {
@@ -56,7 +74,9 @@ record HandshakeFacts(String protocol, String suite, String serverName, List<X50
             }
             // no client certificate: chain stays empty
         }
-        return new HandshakeFacts(protocol, suite, serverName(channel, session), List.copyOf(chain));
+        List<X509Certificate> peerChain = List.copyOf(chain);
+        return new HandshakeFacts(protocol, suite, serverName(channel, session), peerChain,
+                PeerIdentity.of(peerChain, registry));
     }
 
     private static String tlcpName(String javaName) {
@@ -95,16 +115,7 @@ record HandshakeFacts(String protocol, String suite, String serverName, List<X50
 
     /** The client's end-entity certificates (TLCP: signing and encryption), those a CRL may revoke. */
     List<X509Certificate> endEntityCertificates() {
-        List<X509Certificate> out = new ArrayList<>(2);
-        for (X509Certificate certificate : peerChain) {
-            if (certificate.getBasicConstraints() < 0) {
-                out.add(certificate);
-            }
-        }
-        if (out.isEmpty() && !peerChain.isEmpty()) {
-            out.add(peerChain.get(0));
-        }
-        return out;
+        return PeerIdentity.endEntityCertificates(peerChain);
     }
 
     /** The alert a failed handshake sent, as far as the exception tells; {@code handshake_failure} otherwise. */

@@ -34,8 +34,9 @@ final class ProxyHeaders {
                 .connectionId(ConnectionId.of(state.id()));
         if (handshake != null) {
             builder.protocol(handshake.protocol()).cipher(handshake.suite()).serverName(handshake.serverName());
-            if (handshake.signingCertificate() != null) {
-                builder.clientCertificate(handshake.signingCertificate(), 0);
+            if (handshake.identity() != null) {
+                // Computed once per distinct client chain (PeerIdentity): the same facts as from the certificate.
+                builder.clientCertificate(handshake.identity().ppv2OrThrow(), 0);
             }
         }
         EncodedHeader header = group.encoder().encode(builder.build());

@@ -233,7 +233,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             return false;
         }
         state.back(channel);
-        state.upstream(server.group() + "/" + server.label());
+        state.upstream(server.qualifiedLabel());
         upstream = server;
         server.connectionOpened();
         return true;

@@ -59,12 +59,27 @@ public final class LiveConnections {
     public CertificateId[] register(Revocable connection, List<X509Certificate> endEntityCertificates) {
         CertificateId[] ids = new CertificateId[endEntityCertificates.size()];
         for (int i = 0; i < ids.length; i++) {
-            X509Certificate certificate = endEntityCertificates.get(i);
-            ids[i] = new CertificateId(shared(certificate.getIssuerX500Principal()), certificate.getSerialNumber());
-            byCertificate.merge(ids[i], connection, LiveConnections::add);
+            ids[i] = idOf(endEntityCertificates.get(i));
+        }
+        register(connection, ids);
+        return ids;
+    }
+
+    /**
+     * Registers a connection with the ids of its client's end-entity certificates. The array is kept
+     * by the caller for {@link #unregister} (connections of the same client may share one) and must not
+     * be modified afterwards.
+     */
+    public void register(Revocable connection, CertificateId[] endEntityIds) {
+        for (CertificateId id : endEntityIds) {
+            byCertificate.merge(id, connection, LiveConnections::add);
         }
         connections.incrementAndGet();
-        return ids;
+    }
+
+    /** The id of a certificate, its issuer name shared with the other ids of that issuer. */
+    public CertificateId idOf(X509Certificate certificate) {
+        return new CertificateId(shared(certificate.getIssuerX500Principal()), certificate.getSerialNumber());
     }
 
     private X500Principal shared(X500Principal issuer) {

@@ -12,6 +12,7 @@ public final class Upstream {
     private final String group;
     private final InetSocketAddress address;
     private final String label;
+    private final String qualifiedLabel;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile boolean healthy = true;
     // Touched only by the health checker, which runs one check at a time per upstream.
@@ -22,6 +23,7 @@ public final class Upstream {
         this.group = group;
         this.address = address;
         this.label = address.getAddress().getHostAddress() + ":" + address.getPort();
+        this.qualifiedLabel = group + "/" + label;
     }
 
     /** The group's name. */
@@ -37,6 +39,14 @@ public final class Upstream {
     /** {@code host:port}, for logs and metric labels. */
     public String label() {
         return label;
+    }
+
+    /**
+     * {@code group/host:port}, as the access log names the upstream: one string for every connection
+     * relayed to this server, not one per connection.
+     */
+    public String qualifiedLabel() {
+        return qualifiedLabel;
     }
 
     /** False once {@code fall} health checks in a row failed, until {@code rise} succeed. */

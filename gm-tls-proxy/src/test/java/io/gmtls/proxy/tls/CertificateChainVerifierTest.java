@@ -38,6 +38,22 @@ class CertificateChainVerifierTest {
     }
 
     @Test
+    void aRememberedPathIsStillCheckedForRevocationAndCannotVouchForOtherBytes() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean revoked = new java.util.concurrent.atomic.AtomicBoolean();
+        CertificateChainVerifier verifier = CertificateChainVerifier.sm2(TestPki.PKI.sm2Trust(),
+                RevocationPathCheck.of(chain -> revoked.get() ? RevocationStatus.REVOKED : RevocationStatus.GOOD));
+        Vehicle vehicle = TestPki.PKI.vehicles().get(0);
+        List<X509Certificate> first = verifier.verify(array(vehicle.sign().chain()), Purpose.CLIENT_AUTH);
+
+        assertThat(verifier.verify(array(vehicle.sign().chain()), Purpose.CLIENT_AUTH)).isEqualTo(first);
+        revoked.set(true);
+        assertThat(reasonFor(verifier, array(vehicle.sign().chain()))).isEqualTo(Reason.CERTIFICATE_REVOKED);
+        revoked.set(false);
+        // The same issuing CA under a foreign root of the same names: other bytes, validated on their own.
+        assertThat(reasonFor(verifier, array(TestPki.FOREIGN.vehicles().get(0).sign().chain()))).isNotNull();
+    }
+
+    @Test
     void goodSm2VehicleChainVerifiesToTheRoot() throws Exception {
         Vehicle vehicle = TestPki.PKI.vehicles().get(0);
         List<X509Certificate> path = SM2.verify(array(vehicle.sign().chain()), Purpose.CLIENT_AUTH);

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +165,14 @@ public final class CertificatePathValidator {
     final Map<Digest, Boolean> seen = new HashMap<>();
     /** Successes to remember across handshakes once their path reaches an anchor. */
     final List<Digest> unconfirmed = new ArrayList<>();
+    /** The DER each certificate was parsed from, so that none is re-encoded. */
+    final Map<Certificate, byte[]> ders = new IdentityHashMap<>();
     int failures;
+
+    byte[] der(Certificate c) throws IOException {
+      byte[] der = ders.get(c);
+      return der != null ? der : c.getEncoded(ASN1Encoding.DER);
+    }
   }
 
   /** A byte string compared by value (a digest or an encoded key). */
@@ -285,14 +293,8 @@ public final class CertificatePathValidator {
     if (presented.isEmpty()) {
       throw new TlcpAlertException(Alert.HANDSHAKE_FAILURE, "peer sent no certificate");
     }
-    List<Certificate> parsed = new ArrayList<>(presented.size());
-    for (byte[] der : presented) {
-      try {
-        parsed.add(Certificate.getInstance(der));
-      } catch (RuntimeException e) {
-        throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "unparsable certificate", e);
-      }
-    }
+    Attempt attempt = new Attempt();
+    List<Certificate> parsed = parse(presented, attempt);
     Certificate signing = parsed.get(0);
     Certificate encryption = null;
     if (parsed.size() > 1 && !isCa(parsed.get(1))) {
@@ -300,7 +302,6 @@ public final class CertificatePathValidator {
     }
     long now0 = now.toEpochMilli();
     long[] notAfter = {Long.MAX_VALUE};
-    Attempt attempt = new Attempt();
     try {
       List<Certificate> onPath = new ArrayList<>();
       Sm2PublicKey signingKey = checkLeaf(signing, parsed, role, true, now0, notAfter, checker,
@@ -320,12 +321,113 @@ public final class CertificatePathValidator {
         throw new TlcpAlertException(Alert.BAD_CERTIFICATE,
             "a certificate on the verified path cannot be parsed", e);
       }
-      return new Result(path, certificates, signingKey, encryptionKey, signing, notAfter[0]);
+      // Sessions keep the path: one array per distinct certificate, not one per connection.
+      return new Result(Certificates.shared(path), certificates, signingKey, encryptionKey, signing,
+          notAfter[0]);
     } catch (RuntimeException e) {
       // BouncyCastle decodes certificate fields lazily: whatever else a hostile certificate
       // makes it throw is a bad certificate, not an internal error.
       throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "malformed certificate", e);
     }
+  }
+
+  /** Parses (or finds parsed) each certificate, remembering its DER for {@code attempt}. */
+  private static List<Certificate> parse(List<byte[]> ders, Attempt attempt)
+      throws TlcpAlertException {
+    List<Certificate> parsed = new ArrayList<>(ders.size());
+    for (byte[] der : ders) {
+      Certificate c;
+      try {
+        c = Certificates.structure(der);
+      } catch (RuntimeException e) {
+        throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "unparsable certificate", e);
+      }
+      parsed.add(c);
+      attempt.ders.putIfAbsent(c, der);
+    }
+    return parsed;
+  }
+
+  /**
+   * Resumption: re-checks a path this validator verified earlier (a session's
+   * {@link Result#path()}) without verifying it again. Signatures, key usages and extensions of
+   * identical bytes under the same anchors cannot have changed; what can is time and revocation.
+   * So each certificate's validity is checked at {@code now} and each leaf's chain (leaf, its CAs
+   * from the path, the anchor) goes to {@code checker} exactly as in {@link #validate}.
+   *
+   * <p>The chains are rebuilt by names. Where names do not single out one issuer (two CAs of the
+   * path, or two anchors, with the issuer's name) or lead nowhere, this falls back to a full
+   * {@link #validate}, which decides.
+   *
+   * @throws TlcpAlertException as {@link #validate} would: expired, revoked, unknown status
+   */
+  public void recheck(List<byte[]> path, PeerRole role, Instant now, RevocationChecker checker)
+      throws TlcpAlertException {
+    if (path.isEmpty()) {
+      throw new TlcpAlertException(Alert.HANDSHAKE_FAILURE, "peer sent no certificate");
+    }
+    Attempt attempt = new Attempt();
+    List<Certificate> parsed = parse(path, attempt);
+    long now0 = now.toEpochMilli();
+    long[] notAfter = {Long.MAX_VALUE};
+    try {
+      int leaves = parsed.size() > 1 && !isCa(parsed.get(1)) ? 2 : 1;
+      List<List<Certificate>> chains = new ArrayList<>(leaves);
+      List<Anchor> ends = new ArrayList<>(leaves);
+      for (int i = 0; i < leaves; i++) {
+        List<Certificate> chain = new ArrayList<>(3);
+        Anchor anchor = chainByName(parsed.get(i), parsed.subList(leaves, parsed.size()), chain);
+        if (anchor == null) {
+          validate(path, role, now, checker);
+          return;
+        }
+        chains.add(chain);
+        ends.add(anchor);
+      }
+      for (int i = 0; i < leaves; i++) {
+        String what = i == 0 ? "signing certificate" : "encryption certificate";
+        for (Certificate c : chains.get(i)) {
+          checkCommon(c, c == parsed.get(i) ? what : "CA certificate", now0, notAfter);
+        }
+        if (checker != null) {
+          revocation(checker, chains.get(i), ends.get(i), what, attempt);
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "malformed certificate", e);
+    }
+  }
+
+  /**
+   * Fills {@code chain} with {@code leaf} and the CAs of {@code cas} up to the anchor that issued
+   * the last of them, each step the one CA (or anchor) with the issuer's name; null if a step
+   * finds none or more than one.
+   */
+  private Anchor chainByName(Certificate leaf, List<Certificate> cas, List<Certificate> chain) {
+    Certificate current = leaf;
+    chain.add(leaf);
+    for (int depth = 0; depth <= MAX_DEPTH; depth++) {
+      Certificate issuer = null;
+      int found = 0;
+      for (Certificate c : cas) {
+        if (c.getSubject().equals(current.getIssuer()) && !containsSame(chain, c)) {
+          issuer = c;
+          found++;
+        }
+      }
+      List<Anchor> named = anchors.get(current.getIssuer());
+      if (named != null) {
+        // The verified path stops below the anchor: an anchor's name here ends the chain, unless
+        // a CA of the path has that name too (then the names alone do not tell).
+        return found == 0 && named.size() == 1 ? named.get(0) : null;
+      }
+      if (found != 1) {
+        return null;
+      }
+      chain.add(issuer);
+      current = issuer;
+    }
+    return null;
   }
 
   /**
@@ -410,7 +512,7 @@ public final class CertificatePathValidator {
       Anchor anchor = anchorFor(current, attempt);
       if (anchor != null) {
         if (checker != null) {
-          revocation(checker, path, anchor, what);
+          revocation(checker, path, anchor, what, attempt);
         }
         remember(path, caKeys);
         confirm(attempt);
@@ -612,7 +714,7 @@ public final class CertificatePathValidator {
     try {
       Sm3 h = crypto.sm3();
       h.update(issuerKey.encodedPoint());
-      h.update(c.getEncoded(ASN1Encoding.DER));
+      h.update(attempt.der(c));
       key = new Digest(h.digest());
     } catch (IOException | RuntimeException e) {
       return failed(attempt);
@@ -679,11 +781,11 @@ public final class CertificatePathValidator {
   }
 
   private static void revocation(RevocationChecker checker, List<Certificate> path, Anchor anchor,
-      String what) throws TlcpAlertException {
+      String what, Attempt attempt) throws TlcpAlertException {
     List<X509Certificate> chain = new ArrayList<>(path.size() + 1);
     try {
       for (Certificate c : path) {
-        chain.add(Certificates.fromDer(c.getEncoded(ASN1Encoding.DER)));
+        chain.add(Certificates.fromDer(attempt.der(c)));
       }
     } catch (IOException | CertificateException e) {
       throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " cannot be re-encoded", e);

@@ -6,18 +6,40 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * Turns DER certificates into {@link X509Certificate}s with BouncyCastle's provider (whose
  * certificates know SM2 keys and the SM3withSM2 algorithm name), without registering it.
+ *
+ * <p>Parsed certificates are shared: a bounded LRU cache, keyed by the DER bytes themselves,
+ * returns the same (immutable) object for the same bytes. One handshake asks for the same
+ * certificate several times (path validation, revocation, the application's listener, the
+ * session's peer certificates), the issuing CA of a fleet is in every handshake, and a vehicle
+ * that reconnects sends the same bytes again: each costs a hash lookup instead of a parse through
+ * the JCA. Certificates are public data, so sharing them between connections keeps no secret;
+ * a certificate that does not parse is never cached.
  */
 public final class Certificates {
+
+  /** Distinct certificates kept parsed (a few KB each); least recently used go first. */
+  public static final int CACHE_SIZE = 1024;
 
   private static final class Holder {
     static final Provider BC = new BouncyCastleProvider();
   }
+
+  private static final Lru<Parsed> PARSED = new Lru<>(CACHE_SIZE);
+
+  /** A parsed certificate with the cache's own copy of its DER. */
+  private record Parsed(byte[] der, X509Certificate certificate) {
+  }
+  private static final Lru<Certificate> STRUCTURES = new Lru<>(CACHE_SIZE);
 
   private Certificates() {
   }
@@ -27,10 +49,33 @@ public final class Certificates {
     return Holder.BC;
   }
 
-  /** Parses one DER certificate. */
+  /** Parses one DER certificate (or returns the object parsed earlier from the same bytes). */
   public static X509Certificate fromDer(byte[] der) throws CertificateException {
+    DerKey key = new DerKey(der);
+    Parsed known = PARSED.get(key);
+    if (known != null) {
+      return known.certificate();
+    }
     CertificateFactory f = CertificateFactory.getInstance("X.509", Holder.BC);
-    return (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
+    X509Certificate parsed = (X509Certificate) f.generateCertificate(new ByteArrayInputStream(der));
+    DerKey kept = key.copy();
+    PARSED.put(kept, new Parsed(kept.der(), parsed));
+    return parsed;
+  }
+
+  /**
+   * The cache's own copy of these DER bytes when they were parsed lately, else {@code ders}'
+   * arrays themselves: what a session keeps then shares one array with the cache and with the
+   * other sessions of the same certificates (the issuing CA of a fleet, a vehicle that
+   * reconnects), instead of a copy per connection. The returned arrays must not be modified.
+   */
+  public static List<byte[]> shared(List<byte[]> ders) {
+    List<byte[]> out = new ArrayList<>(ders.size());
+    for (byte[] der : ders) {
+      Parsed known = PARSED.get(new DerKey(der));
+      out.add(known == null ? der : known.der());
+    }
+    return List.copyOf(out);
   }
 
   /** Parses DER certificates, keeping the order. */
@@ -42,12 +87,82 @@ public final class Certificates {
     return out;
   }
 
+  /**
+   * BouncyCastle's ASN.1 view of one DER certificate, shared like {@link #fromDer(byte[])}.
+   *
+   * @throws IllegalArgumentException (or another RuntimeException) if it does not parse
+   */
+  public static Certificate structure(byte[] der) {
+    DerKey key = new DerKey(der);
+    Certificate known = STRUCTURES.get(key);
+    if (known != null) {
+      return known;
+    }
+    Certificate parsed = Certificate.getInstance(der);
+    STRUCTURES.put(key.copy(), parsed);
+    return parsed;
+  }
+
+  /** Parsed certificates held now (for tests: the cache is bounded). */
+  static int cachedCount() {
+    return PARSED.size();
+  }
+
   /** The DER encoding, with a checked exception turned into an IllegalArgumentException. */
   public static byte[] der(X509Certificate c, String field) {
     try {
       return c.getEncoded();
     } catch (java.security.cert.CertificateEncodingException e) {
       throw new IllegalArgumentException(field + ": certificate cannot be encoded", e);
+    }
+  }
+
+  /** DER bytes compared by value; {@link #copy()} before keeping one, the caller may reuse its array. */
+  private record DerKey(byte[] der, int hash) {
+    DerKey(byte[] der) {
+      this(der, Arrays.hashCode(der));
+    }
+
+    DerKey copy() {
+      return new DerKey(der.clone(), hash);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof DerKey k && k.hash == hash && Arrays.equals(der, k.der);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** A synchronized access-ordered map of at most {@code max} entries. */
+  private static final class Lru<V> {
+    private final Map<DerKey, V> map;
+
+    Lru(int max) {
+      this.map = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<DerKey, V> eldest) {
+          return size() > max;
+        }
+      };
+    }
+
+    synchronized V get(DerKey key) {
+      return map.get(key);
+    }
+
+    synchronized void put(DerKey key, V value) {
+      map.putIfAbsent(key, value);
+    }
+
+    synchronized int size() {
+      return map.size();
     }
   }
 }

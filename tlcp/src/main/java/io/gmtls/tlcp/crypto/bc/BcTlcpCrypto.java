@@ -16,7 +16,6 @@ import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -37,10 +36,6 @@ import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.modes.CBCBlockCipher;
 import org.bouncycastle.crypto.modes.CBCModeCipher;
-import org.bouncycastle.crypto.modes.GCMBlockCipher;
-import org.bouncycastle.crypto.modes.GCMModeCipher;
-import org.bouncycastle.crypto.modes.gcm.BasicGCMMultiplier;
-import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
@@ -347,7 +342,8 @@ public final class BcTlcpCrypto implements TlcpCrypto {
 
   @Override
   public Sm4Gcm sm4Gcm(byte[] key, boolean encrypt) {
-    return new BcSm4Gcm(key, encrypt);
+    // Two per connection for its whole life: the compact form keeps only round keys and H.
+    return new CompactSm4Gcm(key);
   }
 
   /** Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA), GB/T 32918.2 clause 5.5. */
@@ -441,49 +437,6 @@ public final class BcTlcpCrypto implements TlcpCrypto {
     @Override
     public Sm3 copy() {
       return new BcSm3(new SM3Digest(state));
-    }
-  }
-
-  private static final class BcSm4Gcm implements Sm4Gcm {
-    private final GCMModeCipher gcm = GCMBlockCipher.newInstance(new SM4Engine(), new BasicGCMMultiplier());
-    private final boolean encrypt;
-    private KeyParameter key;
-
-    BcSm4Gcm(byte[] key, boolean encrypt) {
-      this.key = new KeyParameter(key);
-      this.encrypt = encrypt;
-    }
-
-    private void init(byte[] nonce, byte[] aad) {
-      // The key schedule and H are computed on the first init only; later ones pass no key.
-      gcm.init(encrypt, new AEADParameters(key, 8 * TAG, nonce, aad));
-      key = null;
-    }
-
-    @Override
-    public int seal(byte[] nonce, byte[] aad, byte[] buf, int offset, int length) {
-      init(nonce, aad);
-      int n = gcm.processBytes(buf, offset, length, buf, offset);
-      try {
-        return n + gcm.doFinal(buf, offset + n);
-      } catch (InvalidCipherTextException e) {
-        throw new IllegalStateException("SM4-GCM encryption failed", e);
-      }
-    }
-
-    @Override
-    public int open(byte[] nonce, byte[] aad, byte[] buf, int offset, int length)
-        throws AEADBadTagException {
-      if (length < TAG) {
-        throw new AEADBadTagException("SM4-GCM ciphertext too short");
-      }
-      init(nonce, aad);
-      int n = gcm.processBytes(buf, offset, length, buf, offset);
-      try {
-        return n + gcm.doFinal(buf, offset + n);
-      } catch (InvalidCipherTextException | RuntimeException e) {
-        throw new AEADBadTagException("SM4-GCM tag mismatch");
-      }
     }
   }
 }

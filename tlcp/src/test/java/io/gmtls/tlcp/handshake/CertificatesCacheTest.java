@@ -1,0 +1,137 @@
+package io.gmtls.tlcp.handshake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gmtls.certsdev.DevPki;
+import io.gmtls.certsdev.DevPkiGenerator;
+import io.gmtls.certsdev.DevPkiOptions;
+import io.gmtls.certsdev.Vehicle;
+import io.gmtls.tlcp.Alert;
+import io.gmtls.tlcp.RevocationStatus;
+import io.gmtls.tlcp.TlcpAlertException;
+import java.io.ByteArrayInputStream;
+import java.security.KeyPair;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Certificates parsed once per distinct DER (bounded), and the resumption re-check of a verified
+ * path: the same chains go to the revocation checker as in the full validation, dates still count.
+ */
+class CertificatesCacheTest {
+
+  private static final DevPki PKI = DevPkiGenerator.generate(DevPkiOptions.defaults().withVehicles(1));
+
+  @Test
+  void sameBytesGiveTheSameCertificateAsAFreshParse() throws Exception {
+    byte[] der = PKI.vehicles().get(0).sign().certificate().getEncoded();
+    X509Certificate first = Certificates.fromDer(der);
+    byte[] copy = der.clone();
+
+    X509Certificate second = Certificates.fromDer(copy);
+
+    assertThat(second).isSameAs(first);
+    X509Certificate fresh = (X509Certificate) CertificateFactory.getInstance("X.509", Certificates.provider())
+        .generateCertificate(new ByteArrayInputStream(der));
+    assertThat(second.getEncoded()).isEqualTo(fresh.getEncoded());
+    assertThat(second.getSubjectX500Principal()).isEqualTo(fresh.getSubjectX500Principal());
+    assertThat(second.getSerialNumber()).isEqualTo(fresh.getSerialNumber());
+    assertThat(second.getPublicKey()).isEqualTo(fresh.getPublicKey());
+
+    // The cache keeps its own copy of the bytes: what the caller does with its array later changes nothing.
+    copy[copy.length - 1] ^= 1;
+    assertThat(Certificates.fromDer(der)).isSameAs(first);
+    assertThat(Certificates.structure(der)).isSameAs(Certificates.structure(der.clone()));
+
+    // Sessions of the same certificate share one DER array, equal to the bytes sent.
+    byte[] shared = Certificates.shared(List.of(der.clone())).get(0);
+    assertThat(Certificates.shared(List.of(der.clone())).get(0)).isSameAs(shared).isEqualTo(der);
+    byte[] neverParsed = {1, 2, 3};
+    assertThat(Certificates.shared(List.of(neverParsed)).get(0)).isSameAs(neverParsed);
+  }
+
+  @Test
+  void unparsableBytesAreRefusedEveryTime() {
+    byte[] junk = {0x30, 0x03, 0x02, 0x01, 0x01};
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> Certificates.fromDer(junk)).isInstanceOf(CertificateException.class);
+    }
+  }
+
+  @Test
+  void theCacheIsBounded() throws Exception {
+    KeyPair key = CraftedCertificates.sm2KeyPair();
+    List<X509Certificate> parsed = new ArrayList<>();
+    for (int i = 0; i < Certificates.CACHE_SIZE + 20; i++) {
+      byte[] der = CraftedCertificates.der("CN=car " + i, "CN=ca", key.getPublic(), key.getPrivate(), b -> { });
+      parsed.add(Certificates.fromDer(der));
+    }
+
+    assertThat(Certificates.cachedCount()).isLessThanOrEqualTo(Certificates.CACHE_SIZE);
+    // The first ones were evicted: parsing them again gives a new (equal) object.
+    byte[] firstDer = parsed.get(0).getEncoded();
+    X509Certificate again = Certificates.fromDer(firstDer);
+    assertThat(again).isNotSameAs(parsed.get(0)).isEqualTo(parsed.get(0));
+  }
+
+  @Test
+  void recheckSendsTheChainsTheFullValidationSentToTheChecker() throws Exception {
+    CertificatePathValidator validator = new CertificatePathValidator(new CountingCrypto(), PKI.sm2Trust());
+    Vehicle v = PKI.vehicles().get(0);
+    List<byte[]> presented = new ArrayList<>();
+    for (X509Certificate c : v.sign().chain()) {
+      presented.add(c.getEncoded());
+    }
+    presented.add(1, v.enc().certificate().getEncoded());
+    Instant now = Instant.now();
+    List<List<X509Certificate>> full = new CopyOnWriteArrayList<>();
+    CertificatePathValidator.Result result = validator.validate(presented,
+        CertificatePathValidator.PeerRole.CLIENT, now, chain -> {
+          full.add(chain);
+          return RevocationStatus.GOOD;
+        });
+    List<List<X509Certificate>> resumed = new CopyOnWriteArrayList<>();
+
+    validator.recheck(result.path(), CertificatePathValidator.PeerRole.CLIENT, now, chain -> {
+      resumed.add(chain);
+      return RevocationStatus.GOOD;
+    });
+
+    assertThat(full).hasSize(2);
+    assertThat(resumed).isEqualTo(full);
+  }
+
+  @Test
+  void recheckRefusesARevokedOrExpiredPath() throws Exception {
+    CountingCrypto crypto = new CountingCrypto();
+    CertificatePathValidator validator = new CertificatePathValidator(crypto, PKI.sm2Trust());
+    Vehicle v = PKI.vehicles().get(0);
+    List<byte[]> presented = List.of(v.sign().certificate().getEncoded(), v.enc().certificate().getEncoded());
+    Instant now = Instant.now();
+    CertificatePathValidator.Result result =
+        validator.validate(presented, CertificatePathValidator.PeerRole.CLIENT, now, chain -> RevocationStatus.GOOD);
+    int verifies = crypto.verifies();
+
+    assertThatThrownBy(() -> validator.recheck(result.path(), CertificatePathValidator.PeerRole.CLIENT, now,
+        chain -> chain.get(0).equals(v.enc().certificate()) ? RevocationStatus.REVOKED : RevocationStatus.GOOD))
+        .isInstanceOf(TlcpAlertException.class)
+        .satisfies(e -> assertThat(((TlcpAlertException) e).alert()).isEqualTo(Alert.CERTIFICATE_REVOKED));
+    assertThatThrownBy(() -> validator.recheck(result.path(), CertificatePathValidator.PeerRole.CLIENT, now,
+        chain -> null))
+        .isInstanceOf(TlcpAlertException.class)
+        .satisfies(e -> assertThat(((TlcpAlertException) e).alert()).isEqualTo(Alert.CERTIFICATE_UNKNOWN));
+    Instant later = v.sign().certificate().getNotAfter().toInstant().plusSeconds(1);
+    assertThatThrownBy(() -> validator.recheck(result.path(), CertificatePathValidator.PeerRole.CLIENT, later,
+        chain -> RevocationStatus.GOOD))
+        .isInstanceOf(TlcpAlertException.class)
+        .satisfies(e -> assertThat(((TlcpAlertException) e).alert()).isEqualTo(Alert.CERTIFICATE_EXPIRED));
+    assertThat(crypto.verifies()).as("a re-check verifies no signature").isEqualTo(verifies);
+  }
+}
