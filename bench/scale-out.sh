@@ -110,7 +110,7 @@ g1_cpu0=$(cpu_ticks "$gw1_pid"); g2_cpu0=$(cpu_ticks "$gw2_pid")
 c1_cpu0=$(cpu_ticks "$ca1_pid"); c2_cpu0=$(cpu_ticks "$ca2_pid")
 
 say "tbox-sim: $N vehicles over TLCP at $RAMP/s for $DURATION, every $RECONNECT_INTERVAL ${RECONNECT_FRACTION} of them reconnect"
-java -Xmx1g -jar "$jar_sim" connect --pki "$work/pki" --host 127.0.0.1 --port "$mqtt_port" -t tlcp \
+java -Xmx1g -jar "$jar_sim" connect --pki "$work/pki" --host localhost --port "$mqtt_port" -t tlcp \
   --suite ECC_SM4_GCM_SM3 -n "$N" --ramp "$RAMP" --publish-rate 0.2 --duration "$DURATION" \
   --reconnect-interval "$RECONNECT_INTERVAL" --reconnect-fraction "$RECONNECT_FRACTION" \
   --connect-timeout 30s --handshake-timeout 30s --connack-timeout 30s --json "$work/load.json" -q \
