@@ -121,13 +121,13 @@ class JsonLogsIT {
                         .orElseThrow(() -> new AssertionError("no access line in " + gatewayLines));
                 String id = connectionId(access).orElseThrow(() -> new AssertionError("no connection_id: " + access));
                 assertThat(id).startsWith("jsonlogs-");
-                assertThat(access.path("message").asString()).contains("conn=" + id).contains("cn=" + vehicle.vin());
+                assertThat(access.path("formattedMessage").asString()).contains("conn=" + id).contains("cn=" + vehicle.vin());
 
                 JsonNode decision = gateLines.stream()
                         .filter(l -> l.path("loggerName").asString().equals("io.gmtls.brokeradapter.connections")).findFirst()
                         .orElseThrow(() -> new AssertionError("no connection line in " + gateLines));
                 assertThat(connectionId(decision)).as("the gate's line: " + decision).contains(id);
-                assertThat(decision.path("message").asString()).contains("decision=deny").contains("gw_conn=" + id);
+                assertThat(decision.path("formattedMessage").asString()).contains("decision=deny").contains("gw_conn=" + id);
 
                 assertThat(caLog.list).as("the CA's refusal").anySatisfy(event -> {
                     assertThat(event.getFormattedMessage()).contains("broker authn deny clientid=" + vehicle.vin());
