@@ -40,6 +40,9 @@ public final class BrokerAdapterCommand implements Callable<Integer> {
 
     /** Entry point. */
     public static void main(String[] args) {
+        // java.util.logging (BouncyCastle's JSSE) into SLF4J: one log format, JSON lines included.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new BrokerAdapterCommand()).execute(args));
     }
 

@@ -30,6 +30,9 @@ public final class GatewayMain implements Callable<Integer> {
     private boolean check;
 
     public static void main(String[] args) {
+        // java.util.logging (BouncyCastle's JSSE) into SLF4J: one log format, JSON lines included.
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         System.exit(new CommandLine(new GatewayMain()).execute(args));
     }
 

@@ -16,9 +16,18 @@ import java.util.Optional;
  * @param certCommonName CN of the vehicle's signing certificate (PPv2 0x22)
  * @param certSubject    subject DN; PPv2 does not carry it, so this is empty, as with EMQX behind PPv2
  * @param certSerial     serial of the signing certificate, lowercase hex (PPv2 0xE0), when the header had it
+ * @param connectionId   the gateway's connection id (PPv2 0x05), sent to the CA as a header (not in the
+ *                       body: EMQX has no such placeholder) so that one session can be followed in all logs
  */
 public record AuthnRequest(String clientId, String username, String password, String peerHost,
-                           String certCommonName, String certSubject, Optional<String> certSerial) {
+                           String certCommonName, String certSubject, Optional<String> certSerial,
+                           Optional<String> connectionId) {
+
+    /** A request without a gateway connection id. */
+    public AuthnRequest(String clientId, String username, String password, String peerHost,
+                        String certCommonName, String certSubject, Optional<String> certSerial) {
+        this(clientId, username, password, peerHost, certCommonName, certSubject, certSerial, Optional.empty());
+    }
 
     /** Checks presence. */
     public AuthnRequest {
@@ -29,6 +38,7 @@ public record AuthnRequest(String clientId, String username, String password, St
         Objects.requireNonNull(certCommonName, "certCommonName");
         Objects.requireNonNull(certSubject, "certSubject");
         Objects.requireNonNull(certSerial, "certSerial");
+        Objects.requireNonNull(connectionId, "connectionId");
     }
 
     /** Everything but the password, which is shown only as present or absent. */

@@ -79,6 +79,14 @@ public final class HttpCaAuthenticator implements BrokerAuthenticator {
         this.clock = clock;
     }
 
+    /** Header with the gateway's connection id (PPv2 0x05): pki-ca puts it on its log lines. */
+    public static final String CONNECTION_ID_HEADER = "X-Connection-Id";
+
+    /** A PPv2 unique id is up to 128 bytes of anything: only short printable ASCII goes into a header. */
+    static boolean headerSafe(String id) {
+        return !id.isEmpty() && id.length() <= 128 && id.chars().allMatch(c -> c > ' ' && c < 0x7f);
+    }
+
     @Override
     public CompletionStage<AuthnDecision> authenticate(AuthnRequest request) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(settings.authnUrl())
@@ -87,6 +95,8 @@ public final class HttpCaAuthenticator implements BrokerAuthenticator {
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(AuthnJson.requestBody(request)));
         settings.apiKey().ifPresent(key -> builder.header(API_KEY_HEADER, key));
+        request.connectionId().filter(HttpCaAuthenticator::headerSafe)
+                .ifPresent(id -> builder.header(CONNECTION_ID_HEADER, id));
         HttpRequest http = builder.build();
         CompletableFuture<HttpResponse<byte[]>> response;
         try {

@@ -19,6 +19,7 @@ import io.gmtls.brokeradapter.authn.AuthnDecision;
 import io.gmtls.brokeradapter.authn.AuthnRequest;
 import io.gmtls.brokeradapter.config.GatePolicy;
 import io.gmtls.proxyprotocol.ConnectionFacts;
+import io.gmtls.proxyprotocol.ConnectionId;
 import io.gmtls.proxyprotocol.DecodeResult;
 import io.gmtls.proxyprotocol.RejectReason;
 import io.netty.channel.Channel;
@@ -180,7 +181,8 @@ final class ConnectGateHandler extends ChannelInboundHandlerAdapter {
                 NetUtil.toAddressString(facts.source().getAddress()),
                 facts.commonName().orElseThrow(),
                 "",
-                facts.certificateSerial());
+                facts.certificateSerial(),
+                facts.uniqueId().map(ConnectionId::asText));
         state = State.AUTHENTICATING;
         long started = System.nanoTime();
         services.authenticator().authenticate(request).whenComplete((decision, error) -> {

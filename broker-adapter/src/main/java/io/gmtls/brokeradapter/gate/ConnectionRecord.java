@@ -81,7 +81,8 @@ final class ConnectionRecord {
         }
         logged = true;
         if (LOG.isInfoEnabled()) {
-            LOG.info(line(decision, reason));
+            // The gateway's connection id as a field of its own in JSON logs (GMTLS_LOG_FORMAT=json).
+            LOG.atInfo().addKeyValue("connection_id", gatewayConnectionId()).log(line(decision, reason));
         }
     }
 
@@ -97,6 +98,11 @@ final class ConnectionRecord {
         if (LOG.isDebugEnabled()) {
             LOG.debug(line("probe", reason));
         }
+    }
+
+    /** The gateway's connection id from PPv2 TLV 0x05 (escaped), or "-". */
+    String gatewayConnectionId() {
+        return facts == null ? "-" : LogText.safe(facts.uniqueId().map(ConnectionId::asText).orElse("-"));
     }
 
     String line(String decision, String reason) {

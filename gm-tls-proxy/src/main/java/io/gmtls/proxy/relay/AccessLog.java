@@ -44,7 +44,7 @@ public final class AccessLog {
             loop.execute(() -> loop.execute(() -> {
                 state.closeReason(state.clientGoneReason(plaintext));
                 if (enabled()) {
-                    write(line(state, listener));
+                    write(state.id(), line(state, listener));
                 }
             }));
         };
@@ -81,8 +81,12 @@ public final class AccessLog {
         return LOG.isInfoEnabled();
     }
 
-    static void write(StringBuilder line) {
-        LOG.info("{}", line);
+    /**
+     * Writes an access line; the connection id also goes as the key-value pair {@code connection_id}, a
+     * field of its own in JSON logs (GMTLS_LOG_FORMAT=json), the id PPv2 TLV 0x05 carries upstream.
+     */
+    static void write(String connectionId, StringBuilder line) {
+        LOG.atInfo().addKeyValue("connection_id", connectionId).log("{}", line);
     }
 
     /** Appends {@code key=value} (with a leading space unless first), quoting where needed. */

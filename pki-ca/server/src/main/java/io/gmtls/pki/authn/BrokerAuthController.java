@@ -5,6 +5,8 @@ import io.gmtls.pki.web.ApiRole;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,6 +26,7 @@ public class BrokerAuthController {
 
     private static final byte[] AUTHZ_ALLOW = "{\"result\":\"allow\"}".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] AUTHZ_DENY = "{\"result\":\"deny\"}".getBytes(StandardCharsets.US_ASCII);
+    private static final Logger log = LoggerFactory.getLogger(BrokerAuthController.class);
     private static final byte[] PONG = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final BrokerAuthenticator authenticator;
@@ -54,6 +57,11 @@ public class BrokerAuthController {
             decision = caches.authn.get(key, () -> authenticator.authenticate(key));
         }
         (decision.result() == AuthnResult.ALLOW ? allowed : denied).increment();
+        if (decision.result() != AuthnResult.ALLOW) {
+            // One line per refused CONNECT the CA decides (the fast path answers repeats from its cache);
+            // connection_id, from the gate's X-Connection-Id, is in the MDC (ConnectionIdFilter).
+            log.info("broker authn deny clientid={}", printable(request.clientid()));
+        }
         if (http.getAttribute(AuthnFastPathFilter.BODY_KEY) instanceof AuthnFastPathFilter.BodyKey bodyKey
                 && http.getAttribute(AuthnFastPathFilter.GENERATION) instanceof Long generation) {
             caches.bodies.putIfUnchanged(bodyKey, decision, generation);
@@ -73,5 +81,16 @@ public class BrokerAuthController {
     @GetMapping("/ping")
     public ResponseEntity<byte[]> ping() {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(PONG);
+    }
+
+    /** A client-supplied value for a log line: at most 64 characters, control characters as '?'. */
+    static String printable(String value) {
+        if (value == null) {
+            return "-";
+        }
+        String capped = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        StringBuilder b = new StringBuilder(capped.length());
+        capped.chars().forEach(c -> b.append(c < ' ' || c == 0x7f ? '?' : (char) c));
+        return b.toString();
     }
 }

@@ -4,6 +4,7 @@ import io.gmtls.pki.core.Actor;
 import io.gmtls.pki.core.AuditAnchor;
 import io.gmtls.pki.core.AuditChain;
 import io.gmtls.pki.core.AuditEvent;
+import io.gmtls.pki.core.CaDirectory;
 import io.gmtls.pki.core.CaHierarchy;
 import io.gmtls.pki.core.OfflineRootSigner;
 import io.gmtls.pki.core.PkiConfigException;
@@ -87,6 +88,24 @@ public class PkiCaApplication {
         }
         return new AuditCheckpointer(stores.audit(), anchor, interval);
     }
+
+    /**
+     * The CA's health gauges (CA certificate expiry, CRL age, database up, audit chain intact); the full
+     * audit chain is verified every {@code gmtls.audit.verify-interval} (default 1 h, 1 min to 1 day).
+     */
+    @Bean
+    CaHealthMetrics caHealthMetrics(io.micrometer.core.instrument.MeterRegistry registry, CaDirectory cas,
+            PkiStores stores, DataSource dataSource, AuditAnchor anchor, Clock pkiClock,
+            @Value("${" + CHECKPOINT_INTERVAL + ":5m}") Duration checkpointInterval,
+            @Value("${" + VERIFY_INTERVAL + ":1h}") Duration verifyInterval) {
+        if (verifyInterval.compareTo(Duration.ofMinutes(1)) < 0 || verifyInterval.compareTo(Duration.ofDays(1)) > 0) {
+            throw new PkiConfigException(VERIFY_INTERVAL, "must be between 1m and 1d");
+        }
+        return new CaHealthMetrics(registry, cas, stores, dataSource, anchor, checkpointInterval, verifyInterval, pkiClock);
+    }
+
+    /** The property that sets how often the health metrics verify the whole audit chain. */
+    public static final String VERIFY_INTERVAL = "gmtls.audit.verify-interval";
 
     /** The property that sets how often the audit chain is checkpointed. */
     public static final String CHECKPOINT_INTERVAL = "gmtls.audit.checkpoint-interval";

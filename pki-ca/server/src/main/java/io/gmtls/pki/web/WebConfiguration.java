@@ -50,4 +50,12 @@ public class WebConfiguration implements WebMvcConfigurer {
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return bean;
     }
+
+    /** Before every other filter, so that even the authn fast path's log lines carry the connection id. */
+    @Bean
+    FilterRegistrationBean<ConnectionIdFilter> connectionIdFilter() {
+        FilterRegistrationBean<ConnectionIdFilter> bean = new FilterRegistrationBean<>(new ConnectionIdFilter());
+        bean.setOrder(Ordered.HIGHEST_PRECEDENCE - 1);
+        return bean;
+    }
 }
