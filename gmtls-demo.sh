@@ -27,9 +27,17 @@
 #          GMTLS_DEMO_ENROLL_UPSTREAM_PORT (18090), GMTLS_DEMO_GATEWAY_ADMIN_PORT (18081),
 #          GMTLS_DEMO_GATE_PORT (11884), GMTLS_DEMO_GATE_METRICS_PORT (19464),
 #          GMTLS_DEMO_BROKER_PORT (11883), GMTLS_DEMO_PG_PORT (15432, embedded PostgreSQL)
+#
+# ./gmtls-demo.sh revoke VIN (in another terminal, the stack running): revokes the vehicle's certificates
+# through pki-ca's admin API and shows its live session closed by the gateway (demo/revoke.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")" && pwd)"
+if [ "${1:-}" = "revoke" ]; then
+  shift
+  exec "$root/demo/revoke.sh" "$@"
+fi
+[ $# -eq 0 ] || { echo "usage: $0            (start the stack)" >&2; echo "       $0 revoke VIN (on the running stack)" >&2; exit 2; }
 . "$root/demo/lib.sh"
 templates="$root/demo/templates"
 demo="${GMTLS_DEMO_DIR:-$root/.gmtls-demo}"
