@@ -322,7 +322,11 @@ public final class Gateway implements AutoCloseable {
         listeners.values().forEach(l -> listening.put(l.name(), l.accepting()));
         Map<String, int[]> upstreams = new LinkedHashMap<>();
         groups.values().forEach(g -> upstreams.put(g.name(), new int[] {g.healthyCount(), g.servers().size()}));
-        return new HealthReport(!closed, listening, upstreams, clients.size());
+        java.util.Optional<HealthReport.Feed> feed = revocation.feedStatus().map(s -> new HealthReport.Feed(
+                s.connected(), s.url(), s.seq(), s.lastEventAt()
+                        .map(at -> Duration.between(at, java.time.Instant.now()).toMillis() / 1000.0).orElse(-1.0),
+                s.lastError()));
+        return new HealthReport(!closed, listening, upstreams, clients.size(), feed);
     }
 
     /** The address a listener is bound to. */

@@ -1,6 +1,7 @@
 package io.gmtls.proxy.admin;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The gateway's health: up when it runs, every listener accepts and every upstream group has a
@@ -10,9 +11,29 @@ import java.util.Map;
  * @param listeners   listener name → accepting
  * @param upstreams   group name → {healthy servers, servers}
  * @param connections live client connections
+ * @param feed        the revocation feed's state, empty when none is configured; it never makes the
+ *                    gateway DOWN (the CRLs are the fallback), the report only says so
  */
 public record HealthReport(boolean running, Map<String, Boolean> listeners, Map<String, int[]> upstreams,
-        int connections) {
+        int connections, Optional<Feed> feed) {
+
+    /**
+     * The revocation feed as {@code /health} shows it.
+     *
+     * @param connected           whether the stream is open
+     * @param url                 the URL in use or being tried
+     * @param seq                 the last applied event's sequence number (-1: none yet)
+     * @param lastEventAgeSeconds seconds since the last event was applied, -1 when none was
+     * @param lastError           why the last stream was dropped, if it was
+     */
+    public record Feed(boolean connected, String url, long seq, double lastEventAgeSeconds, Optional<String> lastError) {
+    }
+
+    /** A report without a revocation feed. */
+    public HealthReport(boolean running, Map<String, Boolean> listeners, Map<String, int[]> upstreams,
+            int connections) {
+        this(running, listeners, upstreams, connections, Optional.empty());
+    }
 
     /** True when the gateway can serve new connections everywhere. */
     public boolean up() {
@@ -37,6 +58,19 @@ public record HealthReport(boolean running, Map<String, Boolean> listeners, Map<
                     .append(e.getValue()[0]).append(",\"servers\":").append(e.getValue()[1]).append('}');
             first = false;
         }
-        return sb.append("}}").toString();
+        sb.append('}');
+        if (feed.isPresent()) {
+            Feed f = feed.get();
+            sb.append(",\"revocation_feed\":{\"connected\":").append(f.connected())
+                    .append(",\"state\":\"").append(f.connected() ? "connected" : "disconnected, CRLs only")
+                    .append("\",\"url\":").append(Json.string(f.url()))
+                    .append(",\"seq\":").append(f.seq())
+                    .append(",\"last_event_age_seconds\":")
+                    .append(f.lastEventAgeSeconds() < 0 ? "null" : String.format(java.util.Locale.ROOT, "%.3f",
+                            f.lastEventAgeSeconds()));
+            f.lastError().ifPresent(e -> sb.append(",\"last_error\":").append(Json.string(e)));
+            sb.append('}');
+        }
+        return sb.append('}').toString();
     }
 }

@@ -1,6 +1,6 @@
 package io.gmtls.proxy.admin;
 
-/** The few JSON strings the admin endpoint writes (no JSON library on the gateway's class path). */
+/** The few JSON strings the admin endpoint writes (by hand: a handful of fields, no mapper needed). */
 final class Json {
 
     private Json() {

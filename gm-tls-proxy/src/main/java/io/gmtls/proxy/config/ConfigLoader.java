@@ -364,8 +364,95 @@ public final class ConfigLoader {
             crl.checkNoUnknownKeys();
             crls.add(new CrlConfig(name, file, url, issuer));
         }
+        Optional<FeedConfig> feed = node.has("feed") ? Optional.of(feed(node.child("feed"))) : Optional.empty();
         node.checkNoUnknownKeys();
-        return new RevocationConfig(refresh, fetchTimeout, connectTimeout, readTimeout, expired, crls);
+        return new RevocationConfig(refresh, fetchTimeout, connectTimeout, readTimeout, expired, crls, feed);
+    }
+
+    /**
+     * {@code revocation.feed}: the CA's revocation feed. The API key is read from a file or an environment
+     * variable, never written in the configuration itself (which is often world-readable and versioned).
+     */
+    private static FeedConfig feed(ConfigNode node) throws ConfigException {
+        List<URI> urls = new ArrayList<>();
+        List<String> texts = node.stringList("urls");
+        for (int i = 0; i < texts.size(); i++) {
+            String key = "urls[" + i + "]";
+            URI uri;
+            try {
+                uri = new URI(texts.get(i));
+            } catch (URISyntaxException e) {
+                throw node.error(key, "malformed URL: " + e.getMessage());
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw node.error(key, "'" + texts.get(i) + "' is not an http:// or https:// URL with a host");
+            }
+            if (uri.getRawUserInfo() != null) {
+                throw node.error(key, "credentials in the URL are not allowed (use api-key-file or api-key-env)");
+            }
+            if (urls.contains(uri)) {
+                throw node.error(key, "'" + texts.get(i) + "' is listed twice");
+            }
+            urls.add(uri);
+        }
+        if (urls.isEmpty()) {
+            throw node.error("urls", "at least one feed URL is required");
+        }
+        // There is no inline api-key: a key written in the configuration ends up in backups and repositories
+        // (it is refused as an unknown key whose message lists api-key-file and api-key-env).
+        boolean hasFile = node.has("api-key-file");
+        boolean hasEnv = node.has("api-key-env");
+        if (hasFile == hasEnv) {
+            throw node.error("api-key-file", hasFile ? "give api-key-file or api-key-env, not both"
+                    : "the feed needs an API key from api-key-file or api-key-env (never inline)");
+        }
+        Secret key;
+        Optional<Path> keyFile = Optional.empty();
+        Optional<String> keyEnv = Optional.empty();
+        if (hasFile) {
+            key = readSecret(node, "api-key-file");
+            keyFile = Optional.of(node.existingFile("api-key-file"));
+        } else {
+            String variable = node.string("api-key-env");
+            if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw node.error("api-key-env", "'" + variable + "' is not an environment variable name");
+            }
+            String value = System.getenv(variable);
+            if (value == null || value.isBlank()) {
+                throw node.error("api-key-env", "environment variable " + variable + " is not set or empty");
+            }
+            if (value.length() > MAX_SECRET_BYTES) {
+                throw node.error("api-key-env", "environment variable " + variable + " is longer than "
+                        + MAX_SECRET_BYTES + " characters");
+            }
+            key = new Secret(value.strip().toCharArray());
+            keyEnv = Optional.of(variable);
+        }
+        checkHeaderSafe(node, hasFile ? "api-key-file" : "api-key-env", key);
+        Duration idle = node.duration("idle-timeout", Duration.ofSeconds(15), Duration.ofMillis(100));
+        Duration backoff = node.duration("reconnect-backoff", Duration.ofMillis(200), Duration.ofMillis(10));
+        if (backoff.compareTo(FeedConfig.MAX_BACKOFF) > 0) {
+            throw node.error("reconnect-backoff", "must be at most " + FeedConfig.MAX_BACKOFF.toMillis() + " ms");
+        }
+        node.checkNoUnknownKeys();
+        Secret apiKey = key;
+        Optional<Path> file = keyFile;
+        Optional<String> env = keyEnv;
+        return node.build("urls", () -> new FeedConfig(urls, apiKey, file, env, idle, backoff));
+    }
+
+    /** The key goes into an HTTP header: visible ASCII only (the message never shows the key). */
+    private static void checkHeaderSafe(ConfigNode node, String name, Secret secret) throws ConfigException {
+        char[] chars = secret.chars();
+        try {
+            for (char c : chars) {
+                if (c < 0x21 || c > 0x7e) {
+                    throw node.error(name, "the API key contains a character other than visible ASCII");
+                }
+            }
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
     }
 
     private static Duration min(Duration a, Duration b) {

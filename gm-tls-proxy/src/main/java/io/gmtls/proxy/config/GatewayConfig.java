@@ -123,6 +123,7 @@ public record GatewayConfig(
             files.add(crl.issuer());
             crl.file().ifPresent(files::add);
         }
+        revocation.feed().flatMap(FeedConfig::apiKeyFile).ifPresent(files::add);
         return List.copyOf(files);
     }
 }

@@ -3,6 +3,7 @@ package io.gmtls.proxy.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import io.gmtls.config.Durations;
 import io.gmtls.config.Ranges;
@@ -17,9 +18,10 @@ import io.gmtls.config.Ranges;
  * @param readTimeout     longest wait for the next bytes of an HTTP answer (at most {@code fetchTimeout})
  * @param expired         what a CRL whose nextUpdate has passed (and no newer one could be fetched) means
  * @param crls            the sources
+ * @param feed            the CA's revocation feed, pushed revocations beside the CRLs; empty = CRLs only
  */
 public record RevocationConfig(Duration refreshInterval, Duration fetchTimeout, Duration connectTimeout,
-        Duration readTimeout, ExpiredCrl expired, List<CrlConfig> crls) {
+        Duration readTimeout, ExpiredCrl expired, List<CrlConfig> crls, Optional<FeedConfig> feed) {
 
     /** What to do with a CRL past its nextUpdate. */
     public enum ExpiredCrl {
@@ -33,6 +35,7 @@ public record RevocationConfig(Duration refreshInterval, Duration fetchTimeout, 
     public RevocationConfig {
         crls = List.copyOf(crls);
         Objects.requireNonNull(expired, "expired");
+        Objects.requireNonNull(feed, "feed");
         Ranges.check("refresh-interval", refreshInterval, Duration.ofMillis(50), Durations.MAX);
         Ranges.check("fetch-timeout", fetchTimeout, Duration.ofMillis(50), Durations.MAX);
         Ranges.check("connect-timeout", connectTimeout, Duration.ofMillis(10), Durations.MAX);
@@ -42,7 +45,13 @@ public record RevocationConfig(Duration refreshInterval, Duration fetchTimeout, 
         }
     }
 
-    /** With connect and read timeouts equal to the fetch timeout, failing closed on expired CRLs. */
+    /** Without a revocation feed. */
+    public RevocationConfig(Duration refreshInterval, Duration fetchTimeout, Duration connectTimeout,
+            Duration readTimeout, ExpiredCrl expired, List<CrlConfig> crls) {
+        this(refreshInterval, fetchTimeout, connectTimeout, readTimeout, expired, crls, Optional.empty());
+    }
+
+    /** With connect and read timeouts equal to the fetch timeout, failing closed on expired CRLs, no feed. */
     public RevocationConfig(Duration refreshInterval, Duration fetchTimeout, List<CrlConfig> crls) {
         this(refreshInterval, fetchTimeout, fetchTimeout, fetchTimeout, ExpiredCrl.FAIL_CLOSED, crls);
     }

@@ -90,8 +90,45 @@ public final class GatewayMetrics {
     /** Counts a connection closed because its certificate was revoked. */
     public void revokedConnectionClosed() {
         Counter.builder("gateway.revoked.connections.closed")
-                .description("Live connections closed because a CRL revoked their certificate")
+                .description("Live connections closed because a CRL or the revocation feed revoked their certificate")
                 .register(registry).increment();
+    }
+
+    /** Counts an applied revocation feed event: {@code revoked}, {@code unrevoked} or {@code resync}. */
+    public void feedEvent(String kind) {
+        feedEvents(kind).increment();
+    }
+
+    private Counter feedEvents(String kind) {
+        return Counter.builder("gateway.revocation.feed.events").description("Revocation feed events applied, by kind")
+                .tags("kind", kind).register(registry);
+    }
+
+    /** Counts a connection to the revocation feed after the first one. */
+    public void feedReconnect() {
+        feedReconnects().increment();
+    }
+
+    private Counter feedReconnects() {
+        return Counter.builder("gateway.revocation.feed.reconnects")
+                .description("Connections to the revocation feed after the first").register(registry);
+    }
+
+    /**
+     * Counts a dropped revocation feed stream: {@code http} (not 200), {@code idle} (silent past the idle
+     * timeout), {@code oversized}, {@code malformed}, {@code io}.
+     */
+    public void feedStreamError(String reason) {
+        Counter.builder("gateway.revocation.feed.stream.errors").description("Revocation feed streams dropped, by reason")
+                .tags("reason", reason).register(registry).increment();
+    }
+
+    /** Registers the feed counters at zero, so that they are scraped before the first event. */
+    public void feedCountersAtZero() {
+        for (String kind : new String[] {"revoked", "unrevoked", "resync"}) {
+            feedEvents(kind);
+        }
+        feedReconnects();
     }
 
     /** Counts a failed CRL refresh. */

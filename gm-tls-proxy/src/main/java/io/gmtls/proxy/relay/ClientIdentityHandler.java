@@ -72,9 +72,11 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
         if (signing != null) {
             state.client(commonName(signing), signing.getSerialNumber().toString(16));
             List<X509Certificate> endEntities = facts.endEntityCertificates();
-            rc.revocation().live().register(this, endEntities);
-            channel.closeFuture().addListener(f -> rc.revocation().live().unregister(this));
-            // A CRL refresh between the handshake's check and the registration above would miss us: ask again.
+            LiveConnections live = rc.revocation().live();
+            LiveConnections.CertificateId[] ids = live.register(this, endEntities);
+            channel.closeFuture().addListener(f -> live.unregister(this, ids));
+            // A CRL refresh or feed event between the handshake's check and the registration above would miss
+            // us: ask again (both install the revocation before they look for live connections).
             if (rc.revocation().status(endEntities) == RevocationStatus.REVOKED) {
                 rc.metrics().revokedConnectionClosed();
                 state.closeWith("certificate_revoked");

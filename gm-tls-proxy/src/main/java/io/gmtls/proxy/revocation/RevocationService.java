@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,6 +32,7 @@ import io.gmtls.config.ConfigException;
 import io.gmtls.crypto.BouncyCastle;
 import io.gmtls.crypto.pem.Pem;
 import io.gmtls.proxy.config.CrlConfig;
+import io.gmtls.proxy.config.FeedConfig;
 import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.metrics.GatewayMetrics;
 import io.gmtls.tlcp.RevocationStatus;
@@ -84,6 +86,10 @@ public final class RevocationService implements AutoCloseable {
     private volatile List<Entry> entries = List.of();
     private ScheduledFuture<?> schedule;
     private GatewayMetrics.Registration gauges;
+    /** What the CA's feed revoked; consulted beside the CRLs. Kept across reloads that keep a feed. */
+    private final FeedRevocations feedRevocations = new FeedRevocations();
+    /** The running feed client, or null without {@code revocation.feed}. */
+    private volatile RevocationFeed feed;
 
     /** One configured CRL source and the last CRL loaded from it. */
     private static final class Entry {
@@ -182,6 +188,38 @@ public final class RevocationService implements AutoCloseable {
         }
         long period = prepared.config.refreshInterval().toMillis();
         schedule = refresher.scheduleWithFixedDelay(this::scheduledRefresh, period, period, TimeUnit.MILLISECONDS);
+        applyFeed(prepared.config.feed().orElse(null));
+    }
+
+    /**
+     * Starts, restarts or stops the feed client. An unchanged feed keeps running (like an unchanged CRL
+     * source keeps its CRL); a changed one (URLs, key, timeouts) is restarted and resumes after the last
+     * applied event; a removed one is stopped and what it taught is forgotten (the CRLs alone decide).
+     */
+    private void applyFeed(FeedConfig next) {
+        if (feed != null && feed.config().equals(next)) {
+            return;
+        }
+        if (feed != null) {
+            feed.close();
+            feed = null;
+        }
+        if (next == null) {
+            if (feedRevocations.size() > 0 || feedRevocations.seq() >= 0) {
+                LOG.info("revocation feed removed from the configuration: forgetting its {} revocation(s)",
+                        feedRevocations.size());
+            }
+            feedRevocations.clear();
+            return;
+        }
+        feed = new RevocationFeed(next, feedRevocations, live, metrics, clock);
+        feed.start();
+    }
+
+    /** The feed's state for {@code /health}, empty without a feed. */
+    public Optional<RevocationFeed.Status> feedStatus() {
+        RevocationFeed running = feed;
+        return running == null ? Optional.empty() : Optional.of(running.status());
     }
 
     private void registerGauges(List<Entry> list) {
@@ -338,6 +376,9 @@ public final class RevocationService implements AutoCloseable {
             if (issuer.equals(certificate.getSubjectX500Principal())) {
                 continue;
             }
+            if (feedRevocations.isRevoked(issuer, certificate.getSerialNumber())) {
+                return RevocationStatus.REVOKED;
+            }
             List<Entry> list = index.get(issuer);
             if (list == null) {
                 continue;
@@ -352,6 +393,9 @@ public final class RevocationService implements AutoCloseable {
 
     /** Whether one certificate (by issuer and serial) is revoked now. */
     public RevocationStatus status(X500Principal issuer, BigInteger serial) {
+        if (feedRevocations.isRevoked(issuer, serial)) {
+            return RevocationStatus.REVOKED;
+        }
         List<Entry> list = byIssuer.get(issuer);
         return list == null ? RevocationStatus.GOOD : status(list, serial);
     }
@@ -384,6 +428,10 @@ public final class RevocationService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (feed != null) {
+            feed.close();
+            feed = null;
+        }
         refresher.shutdownNow();
         fetchers.shutdownNow();
         watchdog.shutdownNow();

@@ -185,6 +185,66 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRevocationFeedIsReadWithItsKeyFromAFileOrTheEnvironmentNeverInline() throws Exception {
+        assertThat(load(VALID).revocation().feed()).as("no feed section: no feed").isEmpty();
+        Files.writeString(dir.resolve("feed.key"), "gw-key-0123456789\n");
+        FeedConfig feed = load(VALID + """
+                  feed:
+                    urls: ["http://127.0.0.1:18080/api/v1/revocations/feed", "https://ca2:8443/api/v1/revocations/feed"]
+                    api-key-file: feed.key
+                """).revocation().feed().orElseThrow();
+        assertThat(feed.urls()).hasSize(2);
+        assertThat(feed.apiKey()).isEqualTo(new Secret("gw-key-0123456789".toCharArray()));
+        assertThat(feed.apiKey().toString()).doesNotContain("gw-key");
+        assertThat(feed.apiKeyFile()).contains(dir.resolve("feed.key"));
+        assertThat(feed.idleTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(feed.reconnectBackoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(load(VALID + """
+                  feed:
+                    urls: "http://127.0.0.1:18080/api/v1/revocations/feed"
+                    api-key-file: feed.key
+                """).watchedFiles()).as("a rotated key file triggers a reload").contains(dir.resolve("feed.key"));
+        FeedConfig fromEnv = load(VALID + """
+                  feed:
+                    urls: ["http://127.0.0.1:18080/f"]
+                    api-key-env: HOME
+                    idle-timeout: 3s
+                    reconnect-backoff: 50ms
+                """).revocation().feed().orElseThrow();
+        assertThat(fromEnv.apiKeyEnv()).contains("HOME");
+        assertThat(fromEnv.idleTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(fromEnv.reconnectBackoff()).isEqualTo(Duration.ofMillis(50));
+
+        String feedHead = VALID + "  feed:\n";
+        assertError(feedHead + "    urls: [\"http://h/f\"]\n    api-key: secret-inline\n",
+                "revocation.feed.api-key-file: the feed needs an API key from api-key-file or api-key-env (never inline)");
+        assertError(feedHead + "    urls: [\"http://h/f\"]\n",
+                "revocation.feed.api-key-file: the feed needs an API key from api-key-file or api-key-env (never inline)");
+        assertError(feedHead + "    urls: [\"http://h/f\"]\n    api-key-file: feed.key\n    api-key-env: HOME\n",
+                "revocation.feed.api-key-file: give api-key-file or api-key-env, not both");
+        assertError(feedHead + "    urls: [\"http://h/f\"]\n    api-key-env: GMTLS_SURELY_UNSET_VARIABLE_31\n",
+                "revocation.feed.api-key-env: environment variable GMTLS_SURELY_UNSET_VARIABLE_31 is not set or empty");
+        assertError(feedHead + "    urls: [\"ftp://h/f\"]\n    api-key-file: feed.key\n",
+                "revocation.feed.urls[0]: 'ftp://h/f' is not an http:// or https:// URL with a host");
+        assertError(feedHead + "    urls: [\"http://u:p@h/f\"]\n    api-key-file: feed.key\n",
+                "revocation.feed.urls[0]: credentials in the URL are not allowed (use api-key-file or api-key-env)");
+        assertError(feedHead + "    urls: []\n    api-key-file: feed.key\n",
+                "revocation.feed.urls: at least one feed URL is required");
+        assertError(feedHead + "    urls: [\"http://h/f\"]\n    api-key-file: feed.key\n    reconnect-backoff: 10s\n",
+                "revocation.feed.reconnect-backoff: must be at most 5000 ms");
+        assertError(feedHead + "    urls: [\"http://h/f\"]\n    api-key-file: feed.key\n    idle-timeout: 10ms\n",
+                "revocation.feed.idle-timeout: must be at least 100ms, was 10ms");
+        assertError(feedHead + "    urls: [\"http://h/f\"]\n    api-key-file: feed.key\n    idle-timout: 1s\n",
+                "revocation.feed.idle-timout: unknown key (known here: urls, api-key-file, api-key-env, idle-timeout, "
+                        + "reconnect-backoff)");
+        Files.writeString(dir.resolve("bad.key"), "two words\n");
+        assertThatThrownBy(() -> load(feedHead + "    urls: [\"http://h/f\"]\n    api-key-file: bad.key\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": revocation.feed.api-key-file: the API key contains a character other than visible ASCII")
+                .hasMessageNotContaining("two words");
+    }
+
+    @Test
     void theAdminEndpointBindsToLoopbackUnlessAHostIsWrittenOut() throws Exception {
         AdminConfig defaulted = load(VALID + "admin: {}\n").admin().orElseThrow();
         assertThat(defaulted.bind().getAddress().isLoopbackAddress()).isTrue();

@@ -35,14 +35,16 @@ public interface CertificateStore {
     List<IssuedCertificate> search(CertificateQuery query);
 
     /**
-     * Marks a certificate revoked and tells the other nodes (NOTIFY on commit); empty when there is no
-     * such certificate, a 409 when it is already revoked.
+     * Marks a certificate revoked, appends a {@link RevocationEvent} (kind revoked) to the
+     * {@link RevocationEventLog} in the same transaction, and tells the other nodes (NOTIFY on
+     * commit); empty when there is no such certificate, a 409 when it is already revoked.
      */
     Optional<IssuedCertificate> revoke(String serial, RevocationReason reason, Instant at);
 
     /**
      * Releases a certificate from hold (RFC 5280 certificateHold): its revocation is removed and it is
-     * valid again; other nodes are told on commit. Empty when there is no such certificate, a 409 when
+     * valid again; a {@link RevocationEvent} (kind unrevoked) is appended in the same transaction;
+     * other nodes are told on commit. Empty when there is no such certificate, a 409 when
      * it is not revoked with reason certificateHold.
      */
     Optional<IssuedCertificate> release(String serial);

@@ -26,6 +26,18 @@ public enum RevocationReason {
         return code;
     }
 
+    /** The RFC 5280 name in camelCase ({@code keyCompromise}), as the revocation feed writes it. */
+    public String rfcName() {
+        if (this == AA_COMPROMISE) {
+            return "aACompromise";
+        }
+        StringBuilder name = new StringBuilder();
+        for (String part : name().toLowerCase(Locale.ROOT).split("_")) {
+            name.append(name.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return name.toString().replace("crl", "CRL");
+    }
+
     /** From a code. */
     public static RevocationReason ofCode(int code) {
         for (RevocationReason r : values()) {

@@ -154,6 +154,25 @@ class InMemoryCaCoreTest {
         assertThatThrownBy(() -> ca.authority.release(pair.signing().serial(), OPERATOR))
                 .isInstanceOfSatisfying(PkiException.class,
                         e -> assertThat(e.kind()).isEqualTo(PkiException.Kind.CONFLICT));
+
+        // The revocation feed's log: hold, release, revoke, in order; the refused release added nothing.
+        assertThat(ca.stores.revocationEvents.after(0, 10))
+                .extracting(RevocationEvent::kind, RevocationEvent::serial, RevocationEvent::reason)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(RevocationEvent.Kind.REVOKED, pair.signing().serial(),
+                                RevocationReason.CERTIFICATE_HOLD),
+                        org.assertj.core.groups.Tuple.tuple(RevocationEvent.Kind.UNREVOKED, pair.signing().serial(), null),
+                        org.assertj.core.groups.Tuple.tuple(RevocationEvent.Kind.REVOKED, pair.signing().serial(),
+                                RevocationReason.SUPERSEDED));
+        RevocationEvent last = ca.stores.revocationEvents.after(2, 10).get(0);
+        assertThat(last.issuer()).isEqualTo(ca.issuing.getSubjectX500Principal().getName());
+        assertThat(last.notAfter()).isEqualTo(pair.signing().notAfter());
+        RevocationEvent.Snapshot snapshot = ca.stores.revocationEvents.snapshot(ca.clock.instant());
+        assertThat(snapshot.head()).isEqualTo(last.seq());
+        assertThat(snapshot.revoked()).extracting(RevocationEvent.Revoked::serial).containsExactly(pair.signing().serial());
+        assertThat(RevocationReason.SUPERSEDED.rfcName()).isEqualTo("superseded");
+        assertThat(RevocationReason.KEY_COMPROMISE.rfcName()).isEqualTo("keyCompromise");
+        assertThat(RevocationReason.REMOVE_FROM_CRL.rfcName()).isEqualTo("removeFromCRL");
     }
 
     @Test

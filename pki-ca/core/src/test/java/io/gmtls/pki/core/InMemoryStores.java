@@ -34,6 +34,7 @@ public final class InMemoryStores {
     public final Crls crls = new Crls();
     public final Tokens enrollment = new Tokens();
     public final Authn authn = new Authn();
+    public final Events revocationEvents = new Events();
     public final Tx transactions = new Tx();
 
     public InMemoryStores(Clock clock) {
@@ -135,7 +136,7 @@ public final class InMemoryStores {
     }
 
     private record CertificateState(Map<String, StoredCertificate> bySerial, List<Revocation> revocations,
-            long nextId, long nextRevocationId) {
+            long nextId, long nextRevocationId, List<RevocationEvent> events) {
     }
 
     /** {@link CertificateStore}. */
@@ -145,6 +146,15 @@ public final class InMemoryStores {
         private List<Revocation> revocations = new ArrayList<>();
         private long nextId = 1;
         private long nextRevocationId = 1;
+        /** The revocation feed's log; seq is the list's order (one transaction at a time here). */
+        private List<RevocationEvent> events = new ArrayList<>();
+        /** Never rolled back, as a PostgreSQL sequence. */
+        private long nextSeq = 1;
+
+        private void appendEvent(RevocationEvent.Kind kind, IssuedCertificate c, RevocationReason reason, Instant at) {
+            events.add(new RevocationEvent(nextSeq++, kind, c.serial(), RevocationEvent.issuerOf(c.der()), reason, at,
+                    c.notAfter()));
+        }
 
         @Override
         public boolean insert(IssuedCertificate certificate, byte[] escrowedKey) {
@@ -190,6 +200,7 @@ public final class InMemoryStores {
                 revocations.add(new Revocation(nextRevocationId++, serial, row.certificate().caName(), reason, at));
                 IssuedCertificate revoked = row.certificate().revoked(at, reason);
                 bySerial.put(serial, new StoredCertificate(row.id(), revoked, row.escrowedKey()));
+                appendEvent(RevocationEvent.Kind.REVOKED, revoked, reason, at);
                 return Optional.of(revoked);
             });
         }
@@ -210,6 +221,7 @@ public final class InMemoryStores {
                         c.subject(), c.commonName(), c.vin(), c.modelCode(), CertificateStatus.VALID, c.notBefore(),
                         c.notAfter(), c.fingerprint(), c.der(), null, null);
                 bySerial.put(serial, new StoredCertificate(row.id(), valid, row.escrowedKey()));
+                appendEvent(RevocationEvent.Kind.UNREVOKED, valid, null, clock.instant());
                 return Optional.of(valid);
             });
         }
@@ -236,7 +248,7 @@ public final class InMemoryStores {
         @Override
         public Object snapshot() {
             return new CertificateState(new LinkedHashMap<>(bySerial), new ArrayList<>(revocations), nextId,
-                    nextRevocationId);
+                    nextRevocationId, new ArrayList<>(events));
         }
 
         @Override
@@ -246,6 +258,50 @@ public final class InMemoryStores {
             revocations = s.revocations();
             nextId = s.nextId();
             nextRevocationId = s.nextRevocationId();
+            events = s.events();
+        }
+    }
+
+    /** {@link RevocationEventLog} over the events {@link Certificates} appends. */
+    public final class Events implements RevocationEventLog {
+
+        @Override
+        public RevocationEvent.Bounds bounds() {
+            return locked(() -> {
+                List<RevocationEvent> events = certificates.events;
+                long head = events.isEmpty() ? 0 : events.get(events.size() - 1).seq();
+                return new RevocationEvent.Bounds(events.isEmpty() ? head + 1 : events.get(0).seq(), head);
+            });
+        }
+
+        @Override
+        public List<RevocationEvent> after(long after, int limit) {
+            return locked(() -> certificates.events.stream().filter(e -> e.seq() > after).limit(limit).toList());
+        }
+
+        @Override
+        public RevocationEvent.Snapshot snapshot(Instant now) {
+            return locked(() -> new RevocationEvent.Snapshot(bounds().head(), certificates.revocations.stream()
+                    .map(r -> certificates.bySerial.get(r.serial()).certificate())
+                    .filter(c -> c.notAfter().isAfter(now))
+                    .map(c -> new RevocationEvent.Revoked(c.serial(), RevocationEvent.issuerOf(c.der()),
+                            c.revocationReason(), c.revokedAt(), c.notAfter()))
+                    .toList()));
+        }
+
+        @Override
+        public int prune(Instant now, java.time.Duration retention) {
+            return locked(() -> {
+                List<RevocationEvent> events = certificates.events;
+                if (events.isEmpty()) {
+                    return 0;
+                }
+                long head = events.get(events.size() - 1).seq();
+                int before = events.size();
+                events.removeIf(e -> e.seq() < head && e.notAfter().isBefore(now)
+                        && e.time().isBefore(now.minus(retention)));
+                return before - events.size();
+            });
         }
     }
 

@@ -30,6 +30,7 @@ import io.gmtls.pki.store.JdbcCertificateStore;
 import io.gmtls.pki.store.JdbcCrlStore;
 import io.gmtls.pki.store.JdbcEnrollmentCredentialStore;
 import io.gmtls.pki.store.JdbcProfileRegistry;
+import io.gmtls.pki.store.JdbcRevocationEventLog;
 import io.gmtls.pki.store.JdbcVehicleRegistry;
 import io.gmtls.pki.store.PkiSchema;
 import io.gmtls.pki.store.SpringTransactions;
@@ -65,7 +66,8 @@ public class PkiCaCoreConfiguration {
     /** The store adapters over one DataSource, migrated to the current schema. */
     public record PkiStores(JdbcCertificateStore certificates, JdbcVehicleRegistry vehicles, JdbcAuditLog audit,
             JdbcCaRepository cas, JdbcCrlStore crls, JdbcEnrollmentCredentialStore enrollment,
-            JdbcProfileRegistry profiles, JdbcAuthnDirectory authn, Transactions transactions) {
+            JdbcProfileRegistry profiles, JdbcAuthnDirectory authn, Transactions transactions,
+            JdbcRevocationEventLog revocationEvents) {
     }
 
     @Bean
@@ -91,7 +93,8 @@ public class PkiCaCoreConfiguration {
         return new PkiStores(certificates, vehicles, new JdbcAuditLog(jdbc, template, pkiClock),
                 new JdbcCaRepository(jdbc), new JdbcCrlStore(jdbc), new JdbcEnrollmentCredentialStore(jdbc),
                 new JdbcProfileRegistry(jdbc), new JdbcAuthnDirectory(jdbc, vehicles),
-                new SpringTransactions(new DataSourceTransactionManager(dataSource)));
+                new SpringTransactions(new DataSourceTransactionManager(dataSource)),
+                new JdbcRevocationEventLog(jdbc, new DataSourceTransactionManager(dataSource)));
     }
 
     @Bean(destroyMethod = "close")

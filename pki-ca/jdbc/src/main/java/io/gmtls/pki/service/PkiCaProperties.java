@@ -16,10 +16,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param broker  the broker auth endpoint
  * @param apiKeys API keys of the admin and broker endpoints (SM3 hashes, never the keys)
  * @param profiles profile changes and additions over the defaults ({@link ProfileSettings})
+ * @param feed    the revocation feed ({@code GET /api/v1/revocations/feed})
  */
 @ConfigurationProperties("gmtls")
 public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @DefaultValue Broker broker,
-        List<ApiKey> apiKeys, java.util.Map<String, ProfileSettings> profiles) {
+        List<ApiKey> apiKeys, java.util.Map<String, ProfileSettings> profiles, @DefaultValue Feed feed) {
 
     public PkiCaProperties {
         apiKeys = apiKeys == null ? List.of() : List.copyOf(apiKeys);
@@ -180,6 +181,39 @@ public record PkiCaProperties(@DefaultValue Db db, @DefaultValue Ca ca, @Default
                 throw new PkiConfigException("gmtls.broker.without-certificate", "must be deny or ignore");
             }
             withoutCertificate = w;
+        }
+    }
+
+    /**
+     * @param keepalive         interval of the {@code : ping} comment on an idle stream
+     * @param maxStreamDuration the server ends a stream after this long (receivers reconnect with
+     *                          Last-Event-ID), so that load rebalances across CA nodes
+     * @param retention         events of expired certificates older than this are pruned; a resume
+     *                          point before the oldest retained event gets a resync
+     * @param pollInterval      how often the log is polled while the change listener is not known alive
+     * @param maxStreams        concurrent streams per node; more are refused with 503
+     */
+    public record Feed(@DefaultValue("5s") Duration keepalive, @DefaultValue("1h") Duration maxStreamDuration,
+            @DefaultValue("7d") Duration retention, @DefaultValue("1s") Duration pollInterval,
+            @DefaultValue("1000") int maxStreams) {
+
+        public Feed {
+            if (keepalive.compareTo(Duration.ofMillis(100)) < 0 || keepalive.compareTo(Duration.ofSeconds(60)) > 0) {
+                throw new PkiConfigException("gmtls.feed.keepalive", "must be between 100ms and 60s");
+            }
+            if (maxStreamDuration.compareTo(keepalive) <= 0 || maxStreamDuration.compareTo(Duration.ofDays(1)) > 0) {
+                throw new PkiConfigException("gmtls.feed.max-stream-duration",
+                        "must be longer than gmtls.feed.keepalive and at most 1d");
+            }
+            if (retention.compareTo(Duration.ofHours(1)) < 0) {
+                throw new PkiConfigException("gmtls.feed.retention", "must be at least 1h");
+            }
+            if (pollInterval.compareTo(Duration.ofMillis(50)) < 0 || pollInterval.compareTo(Duration.ofSeconds(10)) > 0) {
+                throw new PkiConfigException("gmtls.feed.poll-interval", "must be between 50ms and 10s");
+            }
+            if (maxStreams < 1 || maxStreams > 10_000) {
+                throw new PkiConfigException("gmtls.feed.max-streams", "must be between 1 and 10000");
+            }
         }
     }
 

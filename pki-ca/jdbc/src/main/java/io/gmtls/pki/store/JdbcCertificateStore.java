@@ -5,6 +5,7 @@ import io.gmtls.pki.core.CertificateStatus;
 import io.gmtls.pki.core.CertificateStore;
 import io.gmtls.pki.core.IssuedCertificate;
 import io.gmtls.pki.core.PkiException;
+import io.gmtls.pki.core.RevocationEvent;
 import io.gmtls.pki.core.RevocationReason;
 import io.gmtls.pki.core.profile.ProfileUsage;
 import java.sql.ResultSet;
@@ -142,9 +143,11 @@ public final class JdbcCertificateStore implements CertificateStore {
         jdbc.sql("INSERT INTO revocation (certificate_id, serial, ca_name, reason, revoked_at) VALUES (?, ?, ?, ?, ?)")
                 .params(row.get().id(), serial, row.get().caName(), reason.code(), Timestamp.from(at))
                 .update();
-        // Delivered to every listening node when this transaction commits.
+        Optional<IssuedCertificate> revoked = findBySerial(serial);
+        JdbcRevocationEventLog.append(jdbc, RevocationEvent.Kind.REVOKED, revoked.orElseThrow(), reason, at);
+        // Delivered to every listening node when this transaction commits (it also wakes the feed's streams).
         jdbc.sql("SELECT pg_notify(?, ?)").params(ChangeChannel.NAME, "revoked:" + serial).query().singleRow();
-        return findBySerial(serial);
+        return revoked;
     }
 
     private record Row(long id, String status, String caName) {
@@ -167,9 +170,12 @@ public final class JdbcCertificateStore implements CertificateStore {
         }
         jdbc.sql("DELETE FROM revocation WHERE certificate_id = ?").param(row.get().id()).update();
         jdbc.sql("UPDATE certificate SET status = 'VALID' WHERE id = ?").param(row.get().id()).update();
+        Optional<IssuedCertificate> released = findBySerial(serial);
+        JdbcRevocationEventLog.append(jdbc, RevocationEvent.Kind.UNREVOKED, released.orElseThrow(), null,
+                jdbc.sql("SELECT now()").query(Timestamp.class).single().toInstant());
         // Other nodes drop cached decisions about it when this transaction commits.
         jdbc.sql("SELECT pg_notify(?, ?)").params(ChangeChannel.NAME, "released:" + serial).query().singleRow();
-        return findBySerial(serial);
+        return released;
     }
 
     @Override

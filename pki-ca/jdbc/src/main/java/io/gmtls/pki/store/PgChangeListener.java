@@ -5,6 +5,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -13,9 +17,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens on {@link ChangeChannel#NAME} over a dedicated connection (not from the pool) and hands
- * every payload to a consumer; reconnects with backoff when the connection drops. While it is not
- * connected, {@link #connected()} is false and callers must not trust what they cached: a revocation
- * could be missed. After each (re)connect the {@code onConnected} callback runs (drop caches).
+ * every payload to a consumer; reconnects with backoff when the connection drops. After each
+ * (re)connect the {@code onConnected} callback runs (drop caches).
+ *
+ * <p>Liveness by round trip: a connection can stay open and silent (a half-dead TCP path, a proxy
+ * that stops forwarding) and miss notifications for as long as TCP takes to notice, 20 s and more.
+ * So every {@value #PING_MILLIS} ms a ping payload carrying this listener's token and its send time
+ * goes out through a pool connection, and must come back on the LISTEN connection.
+ * {@link #alive()} is true only while the newest ping that came back was sent within the last
+ * {@value #ALIVE_MILLIS} ms (a ping each 500 ms, each allowed 1 s); a connection that stays silent
+ * longer is dropped and reconnected. Callers must not trust what they cached while it is not alive:
+ * a revocation could be missed. When it becomes alive again the {@code onConnected} callback runs
+ * first. Ping payloads are never handed to the consumer.
  *
  * <p>{@link #close()} stops it in order: the thread sees the stop flag within one poll, closes its
  * connection itself and ends, and {@code close} waits for that. It is never interrupted and its
@@ -26,12 +39,29 @@ import org.slf4j.LoggerFactory;
 public final class PgChangeListener implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PgChangeListener.class);
-    private static final int POLL_MILLIS = 250;
+    private static final int POLL_MILLIS = 100;
+    /** How often a ping goes out. */
+    static final int PING_MILLIS = 500;
+    /** Alive while the newest echoed ping was sent this recently: one ping interval plus 1 s round trip. */
+    static final int ALIVE_MILLIS = 1_500;
+    private static final String PING_PREFIX = "ping:";
     /** Longest a stop waits for the thread: a connect in progress may take its whole timeout. */
     private static final long STOP_MILLIS = 5_000;
     private static final int CONNECT_TIMEOUT_SECONDS = 3;
 
     private final DatabaseEndpoint endpoint;
+    private final DataSource pingSource;
+    private final String token = Long.toHexString(new java.security.SecureRandom().nextLong());
+    private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pki-change-listener-ping");
+        t.setDaemon(true);
+        return t;
+    });
+    /** System.nanoTime() at which the newest ping that came back was sent; 0: none on this connection. */
+    private volatile long lastEchoSent;
+    /** Set after onConnected ran for the current run of echoes (cleared on reconnect and on silence). */
+    private volatile boolean trusted;
+    private volatile long connectedAt;
     private final Consumer<String> onChange;
     private final Runnable onConnected;
     private final Thread thread;
@@ -40,8 +70,16 @@ public final class PgChangeListener implements AutoCloseable {
     private volatile boolean connected;
     private volatile Connection connection;
 
-    public PgChangeListener(DatabaseEndpoint endpoint, Consumer<String> onChange, Runnable onConnected) {
+    /**
+     * @param endpoint    where to LISTEN (a dedicated connection)
+     * @param pingSource  the pool the liveness pings are sent through
+     * @param onChange    every payload but pings
+     * @param onConnected after each (re)connect and each return to alive: drop what was cached
+     */
+    public PgChangeListener(DatabaseEndpoint endpoint, DataSource pingSource, Consumer<String> onChange,
+            Runnable onConnected) {
         this.endpoint = endpoint;
+        this.pingSource = pingSource;
         this.onChange = onChange;
         this.onConnected = onConnected;
         this.thread = new Thread(this::run, "pki-change-listener");
@@ -50,11 +88,64 @@ public final class PgChangeListener implements AutoCloseable {
 
     public void start() {
         thread.start();
+        pinger.scheduleWithFixedDelay(this::ping, PING_MILLIS, PING_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** True while the LISTEN connection is up. */
+    /** True while the LISTEN connection is open (it may still be silent: see {@link #alive()}). */
     public boolean connected() {
         return connected;
+    }
+
+    /**
+     * True while the LISTEN connection is known to deliver: open, and a ping sent within the last
+     * {@value #ALIVE_MILLIS} ms came back on it (and the caches were dropped after the last silence).
+     */
+    public boolean alive() {
+        long sent = lastEchoSent;
+        return connected && trusted && sent != 0 && System.nanoTime() - sent <= ALIVE_MILLIS * 1_000_000L;
+    }
+
+    /** Sends one ping through the pool; a failure just leaves the listener not alive. */
+    private void ping() {
+        if (!connected || !running) {
+            return;
+        }
+        try (Connection c = pingSource.getConnection();
+                java.sql.PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            st.setString(1, ChangeChannel.NAME);
+            st.setString(2, PING_PREFIX + token + ":" + System.nanoTime());
+            st.execute();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("change listener ping not sent: {}", e.getMessage());
+        }
+    }
+
+    /** A payload of ours came back: the connection delivers. */
+    private void echoed(String payload) {
+        String rest = payload.substring(PING_PREFIX.length());
+        int colon = rest.indexOf(':');
+        if (colon < 0 || !rest.substring(0, colon).equals(token)) {
+            return; // another node's ping
+        }
+        long sent;
+        try {
+            sent = Long.parseLong(rest.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (alive()) {
+            if (sent - lastEchoSent > 0) {
+                lastEchoSent = sent;
+            }
+            return;
+        }
+        // Back from silence (or first echo on this connection): notifications may have been missed
+        // meanwhile, so the caches are dropped before anyone is told to trust them again.
+        trusted = false;
+        lastEchoSent = sent;
+        onConnected.run();
+        trusted = true;
+        log.debug("PKI change listener alive");
     }
 
     /** True from construction until {@link #close()}. */
@@ -87,19 +178,32 @@ public final class PgChangeListener implements AutoCloseable {
                     st.execute("LISTEN " + ChangeChannel.NAME);
                 }
                 PGConnection pg = c.unwrap(PGConnection.class);
+                trusted = false;
+                lastEchoSent = 0;
                 onConnected.run();
+                connectedAt = System.nanoTime();
                 connected = true;
+                pinger.execute(this::ping);
                 backoff = 100;
                 log.info("listening for PKI changes on {}", endpoint);
                 while (running) {
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications != null) {
                         for (PGNotification n : notifications) {
-                            onChange.accept(n.getParameter());
+                            String payload = n.getParameter();
+                            if (payload.startsWith(PING_PREFIX)) {
+                                echoed(payload);
+                            } else {
+                                onChange.accept(payload);
+                            }
                         }
                     }
                     if (c.isClosed()) {
                         throw new SQLException("listener connection closed");
+                    }
+                    long lastSign = lastEchoSent != 0 ? lastEchoSent : connectedAt;
+                    if (System.nanoTime() - lastSign > ALIVE_MILLIS * 1_000_000L) {
+                        throw new SQLException("no ping came back for " + ALIVE_MILLIS + " ms: connection silent");
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -109,6 +213,7 @@ public final class PgChangeListener implements AutoCloseable {
                 }
             } finally {
                 connected = false;
+                trusted = false;
                 connection = null;
             }
             if (running) {
@@ -156,6 +261,8 @@ public final class PgChangeListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        // Not interrupted (see the class comment): a ping in flight ends on its own.
+        pinger.shutdown();
         synchronized (pause) {
             pause.notifyAll();
         }

@@ -6,6 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.gmtls.testsupport.StallingTcpProxy;
 import io.gmtls.testsupport.TestDatabase;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,15 +51,20 @@ class PgChangeListenerIT {
             List<String> payloads = new CopyOnWriteArrayList<>();
             AtomicInteger connects = new AtomicInteger();
             PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(db.url(), null, "", false),
-                    payloads::add, connects::incrementAndGet);
+                    pool(db.url()), payloads::add, connects::incrementAndGet);
             listener.start();
-            awaitTrue("listener connected", listener::connected);
-            assertThat(connects.get()).isEqualTo(1);
+            awaitTrue("listener alive", listener::alive);
+            // Once on connect, once when the first ping came back.
+            assertThat(connects.get()).isEqualTo(2);
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
                 st.execute("NOTIFY " + ChangeChannel.NAME + ", 'revoked:0a1b'");
             }
             awaitTrue("notification delivered", () -> payloads.contains("revoked:0a1b"));
             assertThat(listenerBackends(db)).isEqualTo(1);
+            // Pings keep it alive and are never handed on.
+            Thread.sleep(3 * PgChangeListener.PING_MILLIS);
+            assertThat(listener.alive()).isTrue();
+            assertThat(payloads).containsExactly("revoked:0a1b");
 
             listener.close();
 
@@ -83,13 +89,69 @@ class PgChangeListenerIT {
         AtomicInteger connects = new AtomicInteger();
         PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(
                 "jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres", "postgres", "", false),
-                payload -> { }, connects::incrementAndGet);
+                pool("jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres?user=postgres"), payload -> { },
+                connects::incrementAndGet);
         listener.start();
         assertThat(listener.threadAlive()).isTrue();
         listener.close();
         assertThat(listener.threadAlive()).isFalse();
         assertThat(connects.get()).isZero();
         assertThat(warnings()).isEmpty();
+    }
+
+    /**
+     * A LISTEN connection that stops forwarding without closing (a proxy that goes silent) is found
+     * out by the ping round trip within about 1.5 s: reported not alive, dropped, and replaced by a new
+     * connection that is alive again; the consumer is told to drop its caches when it is.
+     */
+    @Test
+    void silentConnectionIsDetectedDroppedAndReplaced() throws Exception {
+        try (TestDatabase db = new TestDatabase("pkica_test_")) {
+            java.net.URI target = java.net.URI.create(db.url().substring("jdbc:".length()));
+            try (StallingTcpProxy proxy = new StallingTcpProxy(target.getHost(), target.getPort())) {
+                String viaProxy = "jdbc:postgresql://127.0.0.1:" + proxy.port() + target.getPath()
+                        + (target.getQuery() == null ? "" : "?" + target.getQuery());
+                List<String> payloads = new CopyOnWriteArrayList<>();
+                AtomicInteger drops = new AtomicInteger();
+                // LISTEN through the proxy, pings through the direct pool: only the LISTEN path goes silent.
+                PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(viaProxy, null, "", false),
+                        pool(db.url()), payloads::add, drops::incrementAndGet);
+                listener.start();
+                try {
+                    awaitTrue("listener alive", listener::alive);
+                    int dropsBefore = drops.get();
+
+                    proxy.stall();
+                    long stalledAt = System.nanoTime();
+                    awaitTrue("silence detected", () -> !listener.alive());
+                    long detectedMillis = (System.nanoTime() - stalledAt) / 1_000_000;
+                    // 1.5 s by design; headroom for a loaded CI machine.
+                    assertThat(detectedMillis).isLessThan(3_000);
+                    // A notification sent now is lost on the silent connection: nobody may trust a cache.
+                    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                        st.execute("NOTIFY " + ChangeChannel.NAME + ", 'revoked:0bad'");
+                    }
+
+                    awaitTrue("reconnected through a new proxied connection and alive", listener::alive);
+                    assertThat(proxy.connections()).isGreaterThanOrEqualTo(2);
+                    assertThat(drops.get()).as("caches dropped on the way back").isGreaterThan(dropsBefore);
+                    assertThat(warnings()).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("silent"));
+                    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                        st.execute("NOTIFY " + ChangeChannel.NAME + ", 'revoked:0c0d'");
+                    }
+                    awaitTrue("delivered on the new connection", () -> payloads.contains("revoked:0c0d"));
+                } finally {
+                    listener.close();
+                }
+            }
+        }
+    }
+
+    /** A DataSource for the pings (the service uses its connection pool). */
+    private static javax.sql.DataSource pool(String url) {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(url);
+        return ds;
     }
 
     private List<ILoggingEvent> warnings() {

@@ -50,13 +50,13 @@ public class BrokerAuthConfiguration {
         }
     }
 
-    /** Holds the listener so that the caches can ask whether it is connected. */
+    /** Holds the listener so that the caches can ask whether it is known alive (ping round trip). */
     static final class ListenerHolder {
         volatile PgChangeListener listener;
 
-        boolean connected() {
+        boolean alive() {
             PgChangeListener l = listener;
-            return l != null && l.connected();
+            return l != null && l.alive();
         }
     }
 
@@ -69,9 +69,9 @@ public class BrokerAuthConfiguration {
     Caches decisionCaches(PkiCaProperties properties, ListenerHolder holder) {
         var broker = properties.broker();
         long size = broker.cacheTtl().isZero() ? 0 : broker.cacheSize();
-        return new Caches(new DecisionCache<>(size, broker.cacheTtl(), holder::connected),
-                new DecisionCache<>(size, broker.cacheTtl(), holder::connected),
-                new DecisionCache<>(size, broker.cacheTtl(), holder::connected));
+        return new Caches(new DecisionCache<>(size, broker.cacheTtl(), holder::alive),
+                new DecisionCache<>(size, broker.cacheTtl(), holder::alive),
+                new DecisionCache<>(size, broker.cacheTtl(), holder::alive));
     }
 
     @Bean
@@ -87,8 +87,10 @@ public class BrokerAuthConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    PgChangeListener changeListener(DatabaseEndpoint endpoint, Caches caches, ListenerHolder holder) {
-        PgChangeListener listener = new PgChangeListener(endpoint, caches::changed, () -> caches.changed("reconnect"));
+    PgChangeListener changeListener(DatabaseEndpoint endpoint, javax.sql.DataSource dataSource, Caches caches,
+            ListenerHolder holder) {
+        PgChangeListener listener = new PgChangeListener(endpoint, dataSource, caches::changed,
+                () -> caches.changed("reconnect"));
         holder.listener = listener;
         listener.start();
         return listener;

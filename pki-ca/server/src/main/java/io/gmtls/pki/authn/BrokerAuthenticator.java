@@ -149,7 +149,7 @@ public final class BrokerAuthenticator {
         if (clientVehicle.get().blocked()) {
             return AuthnDecision.deny("VIN is blocked");
         }
-        return AuthnDecision.allow(vin, acl.rulesFor(vin), "vehicle certificate");
+        return AuthnDecision.allow(vin, acl.rulesFor(vin), "vehicle certificate", c.notAfter());
     }
 
     private AuthnDecision perModel(IssuedCertificate c, Key key, Optional<VehicleModel> model,
@@ -178,7 +178,7 @@ public final class BrokerAuthenticator {
         if (refusal != null) {
             return AuthnDecision.deny(refusal);
         }
-        return AuthnDecision.allow(vin, acl.rulesFor(vin), "per-model certificate");
+        return AuthnDecision.allow(vin, acl.rulesFor(vin), "per-model certificate", c.notAfter());
     }
 
     /** Authz: the client id must be a registered VIN and the topic inside its ACL. */

@@ -54,7 +54,7 @@ import picocli.CommandLine.Parameters;
  * </pre>
  * Spring options ({@code --gmtls.db.url=...}) work with every command.
  */
-@SpringBootApplication(scanBasePackages = {"io.gmtls.pki.web", "io.gmtls.pki.authn"})
+@SpringBootApplication(scanBasePackages = {"io.gmtls.pki.web", "io.gmtls.pki.authn", "io.gmtls.pki.feed"})
 @Import({DatabaseConfiguration.class, PkiCaCoreConfiguration.class})
 public class PkiCaApplication {
 

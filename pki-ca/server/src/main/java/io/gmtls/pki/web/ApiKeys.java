@@ -33,7 +33,7 @@ public final class ApiKeys {
                 role = ApiRole.valueOf(k.role().strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new PkiConfigException("gmtls.api-keys[" + k.name() + "].role",
-                        "must be admin, operator, auditor or broker");
+                        "must be admin, operator, auditor, broker or gateway");
             }
             if (byHash.put(k.sm3(), new Caller(k.name(), role)) != null) {
                 throw new PkiConfigException("gmtls.api-keys[" + k.name() + "].sm3", "the same key is configured twice");

@@ -9,5 +9,7 @@ public enum ApiRole {
     /** Read certificates and the audit log, verify the audit chain. */
     AUDITOR,
     /** Call the broker auth endpoints. */
-    BROKER
+    BROKER,
+    /** Read the revocation feed (TLS gateways), nothing else. */
+    GATEWAY
 }
