@@ -153,8 +153,8 @@ class RevocationFeedEndToEndIT {
     @Test
     void withTheFeedDownTheCrlStillClosesTheConnection(@TempDir Path own) throws Exception {
         // A stack of its own whose gateways fetch the CRL every second; gateway 1's feed is cut throughout.
-        try (RevocationStack crl = RevocationStack.start(own, 2, new RevocationStack.Options(false, "1s"))) {
-            //PREMERGE crl.feedRelay().cut();
+        try (RevocationStack crl = RevocationStack.start(own, 2, new RevocationStack.Options(true, "1s"))) {
+            crl.feedRelay().cut();
             RevocationFleet cars = new RevocationFleet(crl.pkiDir);
             Car car = cars.car(crl.pki.vehicles().get(0).vin(), TransportKind.TLCP);
             Held h = keep(cars.hold(car, crl.gatewayPort(1), car.vin() + "-g1"));
