@@ -80,6 +80,10 @@ final class GatewayFixture {
         /** When set, connections with this SNI go to the group "other" on {@link #routePort}. */
         String routeSni;
         int routePort;
+        /** Revocation feed URLs; empty = no feed. Its key is {@link #FEED_KEY}, written to {@code feed.key}. */
+        List<String> feedUrls = new ArrayList<>();
+        String feedIdleTimeout = "2s";
+        String feedBackoff = "50ms";
         /** The admin bearer token (written to {@code admin.token}); null = no admin.token-file. */
         String adminToken = ADMIN_TOKEN;
 
@@ -90,6 +94,9 @@ final class GatewayFixture {
             return this;
         }
     }
+
+    /** The revocation feed API key test configurations use. */
+    static final String FEED_KEY = "test-feed-key-9d2e";
 
     /** The admin token test configurations use unless told otherwise. */
     static final String ADMIN_TOKEN = "test-admin-token-5f1c";
@@ -126,6 +133,10 @@ final class GatewayFixture {
         if (s.adminToken != null) {
             Files.writeString(dir.resolve("admin.token"), s.adminToken + "\n", StandardCharsets.UTF_8);
             tokenFile = "admin.token";
+        }
+        if (!s.feedUrls.isEmpty()) {
+            Files.writeString(dir.resolve("feed.key"), FEED_KEY + "\n", StandardCharsets.UTF_8);
+            yaml.revocationFeed(new GatewayYaml.Feed(s.feedUrls, "feed.key", s.feedIdleTimeout, s.feedBackoff));
         }
         return yaml.revocation(s.crlRefresh, Crl.sm2Issuing(), Crl.ecdsaIssuing())
                 .admin(tokenFile)

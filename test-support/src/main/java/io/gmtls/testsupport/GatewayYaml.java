@@ -38,6 +38,7 @@ public final class GatewayYaml {
     private final List<Upstream> upstreams = new ArrayList<>();
     private String refreshInterval;
     private final List<Crl> crls = new ArrayList<>();
+    private Feed feed;
     private boolean admin;
     private String adminTokenFile;
     private Boolean watch;
@@ -67,6 +68,12 @@ public final class GatewayYaml {
     public GatewayYaml revocation(String refreshInterval, Crl... crls) {
         this.refreshInterval = refreshInterval;
         this.crls.addAll(List.of(crls));
+        return this;
+    }
+
+    /** The {@code revocation.feed} section: the CA's revocation feed. */
+    public GatewayYaml revocationFeed(Feed feed) {
+        this.feed = feed;
         return this;
     }
 
@@ -100,7 +107,7 @@ public final class GatewayYaml {
             y.append("upstreams:\n");
             upstreams.forEach(u -> u.render(y));
         }
-        if (refreshInterval != null || !crls.isEmpty()) {
+        if (refreshInterval != null || !crls.isEmpty() || feed != null) {
             y.append("revocation:\n");
             if (refreshInterval != null) {
                 y.append("  refresh-interval: ").append(refreshInterval).append('\n');
@@ -111,6 +118,17 @@ public final class GatewayYaml {
                     y.append("    - name: ").append(crl.name()).append('\n')
                             .append("      source: ").append(crl.source()).append('\n')
                             .append("      issuer: ").append(crl.issuer()).append('\n');
+                }
+            }
+            if (feed != null) {
+                y.append("  feed:\n    urls: [")
+                        .append(feed.urls().stream().map(u -> "\"" + u + "\"").collect(Collectors.joining(", ")))
+                        .append("]\n    api-key-file: ").append(feed.apiKeyFile()).append('\n');
+                if (feed.idleTimeout() != null) {
+                    y.append("    idle-timeout: ").append(feed.idleTimeout()).append('\n');
+                }
+                if (feed.reconnectBackoff() != null) {
+                    y.append("    reconnect-backoff: ").append(feed.reconnectBackoff()).append('\n');
                 }
             }
         }
@@ -145,6 +163,17 @@ public final class GatewayYaml {
         public static final KeyCert ECDSA = new KeyCert("pki/ecdsa/gateway-chain.pem", "pki/ecdsa/gateway.key");
         /** The gateway's SM2 TLS 1.3 (RFC 8998) certificate of the certs-dev PKI. */
         public static final KeyCert SM2_TLS13 = new KeyCert("pki/sm2/gateway-tls13-chain.pem", "pki/sm2/gateway-tls13.key");
+    }
+
+    /**
+     * The CA's revocation feed: its URLs, the file holding the gateway's API key (relative to the YAML),
+     * and the idle timeout and first reconnect backoff (null: the gateway's defaults).
+     */
+    public record Feed(List<String> urls, String apiKeyFile, String idleTimeout, String reconnectBackoff) {
+        public Feed {
+            urls = List.copyOf(urls);
+            Objects.requireNonNull(apiKeyFile);
+        }
     }
 
     /** A CRL the gateway loads: a file relative to the YAML or an http URL, and its issuer's certificate. */

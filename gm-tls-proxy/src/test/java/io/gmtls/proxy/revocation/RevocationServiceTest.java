@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,16 +121,14 @@ class RevocationServiceTest {
         Path file = dir.resolve("live.crl");
         Files.copy(dir.resolve("pki/sm2/issuing-ca.crl"), file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         configure(file);
-        AtomicInteger closedA = new AtomicInteger();
-        AtomicInteger closedB = new AtomicInteger();
         var a = pki.vehicles().get(0);
-        live.register(closedA::incrementAndGet, List.of(a.sign().certificate(), a.enc().certificate()));
-        live.register(closedB::incrementAndGet, List.of(pki.modelSign().certificate()));
+        FakeConnection connA = FakeConnection.register(live, a.sign().certificate(), a.enc().certificate());
+        FakeConnection connB = FakeConnection.register(live, pki.modelSign().certificate());
         BigInteger serial = a.enc().certificate().getSerialNumber();
         Crls.write(file, pki.sm2Issuing(), List.of(serial));
         service.refreshAll();
-        assertThat(closedA).hasValue(1);
-        assertThat(closedB).hasValue(0);
+        assertThat(connA.closed).hasValue(1);
+        assertThat(connB.closed).hasValue(0);
         assertThat(live.size()).isEqualTo(1);
         assertThat(service.status(a.enc().certificate().getIssuerX500Principal(), serial))
                 .isEqualTo(RevocationStatus.REVOKED);

@@ -35,7 +35,7 @@ public enum RevocationReason {
         for (String part : name().toLowerCase(Locale.ROOT).split("_")) {
             name.append(name.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
         }
-        return name.toString().replace("crl", "CRL");
+        return name.toString().replace("Crl", "CRL");
     }
 
     /** From a code. */

@@ -45,8 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The revocation feed (issue 13) on two CA nodes over one real PostgreSQL database, through real HTTP
  * streams: roles, bounded resume points, resync, resume after a disconnect, an event made on node A
- * arriving on a stream of node B within a second, keep-alives, pruning, metrics; and the broker authn
- * answer's {@code expire_at}.
+ * arriving on a stream of node B within a second, 200 concurrent streams on one node, keep-alives,
+ * pruning, metrics; and the broker authn answer's {@code expire_at}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,7 +58,7 @@ class RevocationFeedIT {
     private static final String GATEWAY = "gateway-" + Long.toHexString(new SecureRandom().nextLong());
     private static final String MODEL = "GMTFEED1";
     private static final List<String> VINS = List.of("LGMTFD00000000001", "LGMTFD00000000002", "LGMTFD00000000003",
-            "LGMTFD00000000004", "LGMTFD00000000005");
+            "LGMTFD00000000004", "LGMTFD00000000005", "LGMTFD00000000006");
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private TestDatabase db;
@@ -254,6 +254,38 @@ class RevocationFeedIT {
 
     @Test
     @Order(6)
+    void twoHundredStreamsOnOneNodeEachGetTheEvent() throws Exception {
+        long head = head();
+        HttpClient shared = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        List<SseClient> many = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            SseClient s = SseClient.open(shared, urlB + "/api/v1/revocations/feed", "X-API-Key", GATEWAY,
+                    "Last-Event-ID", Long.toString(head));
+            streams.add(s);
+            assertThat(s.status()).isEqualTo(200);
+            many.add(s);
+        }
+        assertThat(nodeB.getBean(RevocationFeed.class).openStreams()).isGreaterThanOrEqualTo(200);
+        // They hold no servlet thread while idle: the node still answers everything else (64 threads).
+        assertThat(call("GET", urlB + "/api/v1/admin/certificates?vin=" + VINS.get(4), OPERATOR, null).statusCode())
+                .isEqualTo(200);
+        String serial = serialOf(VINS.get(4));
+        revoke(urlA, serial, "affiliationChanged");
+        long returned = System.nanoTime();
+        long slowest = 0;
+        for (SseClient s : many) {
+            SseClient.Frame f = s.next(WAIT);
+            assertThat(f).isNotNull();
+            assertThat(json.readTree(f.data()).get("serial").asString()).isEqualTo(serial);
+            slowest = Math.max(slowest, f.arrivedNanos() - returned);
+            s.close();
+        }
+        assertThat(slowest / 1_000_000).as("ms until the slowest of 200 streams had it").isLessThan(2_000);
+    }
+
+    @Test
+    @Order(7)
     void aResumePointBeforeTheRetainedEventsOrBeyondTheHeadGetsAResync() throws Exception {
         PkiStores stores = nodeA.getBean(PkiStores.class);
         long head = head();
@@ -274,9 +306,9 @@ class RevocationFeedIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void brokerAllowCarriesExpireAtTheCertificatesNotAfter() throws Exception {
-        String vin = VINS.get(4);
+        String vin = VINS.get(5);
         String body = json.writeValueAsString(Map.of("clientid", vin, "username", "", "password", "",
                 "cert_common_name", vin, "cert_serial", serialOf(vin)));
         HttpResponse<String> r = call("POST", urlB + "/api/v1/broker/authn", BROKER, body);

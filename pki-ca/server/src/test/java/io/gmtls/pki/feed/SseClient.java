@@ -37,14 +37,18 @@ final class SseClient implements AutoCloseable {
 
     /** Opens {@code url} with the given headers (name, value pairs). */
     static SseClient open(String url, String... headers) throws IOException, InterruptedException {
+        // A client of its own: closing the stream closes its connection.
+        return open(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build(), url, headers);
+    }
+
+    /** Opens {@code url} on a given client (each open stream still has a connection of its own). */
+    static SseClient open(HttpClient client, String url, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
                 .timeout(Duration.ofSeconds(10)).GET();
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        // A client of its own: closing the stream closes its connection.
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
         return new SseClient(client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream()));
     }
 
