@@ -24,6 +24,7 @@ import io.gmtls.tboxsim.testing.TcpRelay;
 import io.gmtls.testsupport.CaNodeArgs;
 import io.gmtls.testsupport.GatewayYaml;
 import io.gmtls.testsupport.GatewayYaml.Crl;
+import io.gmtls.testsupport.GatewayYaml.Feed;
 import io.gmtls.testsupport.GatewayYaml.Listener;
 import io.gmtls.testsupport.GatewayYaml.Upstream;
 import io.gmtls.testsupport.Mosquitto;
@@ -125,17 +126,11 @@ final class RevocationStack implements AutoCloseable {
                 .admin(null)
                 .reload(false, null)
                 .drainTimeout("1s");
-        String text = yaml.render();
         if (options.feed()) {
-            text = text.replace("revocation:\n", "revocation:\n"
-                    + "  feed:\n"
-                    + "    urls: [\"" + feedBase + "/api/v1/revocations/feed\"]\n"
-                    + "    api-key-file: gateway-feed.key\n"
-                    + "    idle-timeout: 15s\n"
-                    + "    reconnect-backoff: 200ms\n");
+            yaml.revocationFeed(new Feed(List.of(feedBase + "/api/v1/revocations/feed"), "gateway-feed.key", "15s",
+                    "200ms"));
         }
-        Path file = dir.resolve("gateway-" + n + ".yaml");
-        Files.writeString(file, text, StandardCharsets.UTF_8);
+        Path file = yaml.writeTo(dir.resolve("gateway-" + n + ".yaml"));
         Gateway gateway = Gateway.start(file);
         started.push(() -> gateway.shutdown(Duration.ofSeconds(1)));
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
