@@ -95,12 +95,12 @@ ca_urls="http://127.0.0.1:${ca_ports[0]},http://127.0.0.1:${ca_ports[1]}"
 
 # ---- the gateways: start_gateways CRL_REFRESH FEED(0|1); gateway 1's feed goes through the client's
 # relay (relay_port → node 1), gateway 2's straight to node 2.
-gateway_ports=("$(free_port)" "$(free_port)")
-admin_ports=("$(free_port)" "$(free_port)")
-relay_port="$(free_port)"
 gateway_pids=()
 start_gateways() {
   local n feed_base
+  gateway_ports=("$(free_port)" "$(free_port)")
+  admin_ports=("$(free_port)" "$(free_port)")
+  relay_port="$(free_port)"
   for n in 1 2; do
     node_id="bench-$n" gateway_port="${gateway_ports[$((n - 1))]}" admin_port="${admin_ports[$((n - 1))]}"
     crl_base="http://127.0.0.1:${ca_ports[$((n - 1))]}" crl_refresh="$1" feed_yaml=""
