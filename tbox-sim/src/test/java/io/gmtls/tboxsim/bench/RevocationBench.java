@@ -107,25 +107,23 @@ public final class RevocationBench {
      */
     private String steady(String label, int first, int n) throws Exception {
         List<List<Held>> held = holdAll(first, n);
+        long[] sent = new long[n];
         long[] answered = new long[n];
         for (int i = 0; i < n; i++) {
-            long start = System.nanoTime();
+            sent[i] = System.nanoTime();
             answered[i] = fleet.revoke(cas.get(i % cas.size()), operatorKey, held.get(i).get(0).car().serial());
-            sleepRest(start);
+            sleepRest(sent[i]);
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        long[][] latency = new long[gateways.length][n];
-        for (int i = 0; i < n; i++) {
-            for (int g = 0; g < gateways.length; g++) {
-                long closedAt = held.get(i).get(g).awaitClosed(until(deadline));
-                latency[g][i] = closedAt < 0 ? Long.MAX_VALUE : closedAt - answered[i];
-            }
-        }
-        closeAll(held);
         StringBuilder rows = new StringBuilder();
         for (int g = 0; g < gateways.length; g++) {
-            rows.append(row(label, "gateway " + (g + 1), latency[g]));
+            long[] closedAt = new long[n];
+            for (int i = 0; i < n; i++) {
+                closedAt[i] = held.get(i).get(g).awaitClosed(until(deadline));
+            }
+            rows.append(row(label, "gateway " + (g + 1), since(answered, closedAt), since(sent, closedAt)));
         }
+        closeAll(held);
         return rows.toString();
     }
 
@@ -137,17 +135,17 @@ public final class RevocationBench {
     private String outage(String label, int first, int k, TcpRelay relay) throws Exception {
         List<List<Held>> held = holdAll(first, k);
         relay.cut();
+        long[] sent = new long[k];
         long[] answered = new long[k];
         for (int i = 0; i < k; i++) {
-            long start = System.nanoTime();
+            sent[i] = System.nanoTime();
             answered[i] = fleet.revoke(cas.get(i % cas.size()), operatorKey, held.get(i).get(0).car().serial());
-            sleepRest(start);
+            sleepRest(sent[i]);
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        long[] others = new long[k];
+        long[] othersClosed = new long[k];
         for (int i = 0; i < k; i++) {
-            long closedAt = held.get(i).get(1).awaitClosed(until(deadline));
-            others[i] = closedAt < 0 ? Long.MAX_VALUE : closedAt - answered[i];
+            othersClosed[i] = held.get(i).get(1).awaitClosed(until(deadline));
         }
         Thread.sleep(1000);
         long closedWhileCut = held.stream().filter(h -> h.get(0).isClosed()).count();
@@ -159,18 +157,20 @@ public final class RevocationBench {
             Thread.sleep(5);
         }
         long reconnected = relay.lastAccepted();
-        long[] catchUp = new long[k];
+        long[] caughtUp = new long[k];
+        long[] reconnect = new long[k];
         for (int i = 0; i < k; i++) {
-            long closedAt = held.get(i).get(0).awaitClosed(until(deadline));
-            catchUp[i] = closedAt < 0 ? Long.MAX_VALUE : closedAt - reconnected;
+            caughtUp[i] = held.get(i).get(0).awaitClosed(until(deadline));
+            reconnect[i] = reconnected;
         }
+        long[] catchUp = since(reconnect, caughtUp);
         closeAll(held);
         long last = Arrays.stream(catchUp).max().orElse(0);
         String note = String.format(Locale.ROOT, "feed cut for %d revocations (%d of them closed meanwhile); "
                 + "reconnected %d ms after the restore; all caught up %s after the reconnect",
                 k, closedWhileCut, (reconnected - restored) / 1_000_000, ms(last));
-        return row(label + ", outage", "gateway 2 (feed up)", others)
-                + row(label + ", outage", "gateway 1: reconnect → closed", catchUp)
+        return row(label + ", outage", "gateway 2 (feed up)", since(answered, othersClosed), since(sent, othersClosed))
+                + row(label + ", outage", "gateway 1: reconnect → closed", catchUp, since(sent, caughtUp))
                 + "<!-- " + note + " -->\n";
     }
 
@@ -215,13 +215,28 @@ public final class RevocationBench {
         }
     }
 
-    /** | scenario | gateway | n | p50 | p90 | p99 | max | not closed | (nearest-rank percentiles). */
-    static String row(String label, String gateway, long[] nanos) {
+    /** closedAt[i] − from[i] (nanoseconds); {@link Long#MAX_VALUE} where it never closed (closedAt −1). */
+    private static long[] since(long[] from, long[] closedAt) {
+        long[] d = new long[from.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = closedAt[i] < 0 ? Long.MAX_VALUE : closedAt[i] - from[i];
+        }
+        return d;
+    }
+
+    /**
+     * | scenario | gateway | n | p50 | p90 | p99 | max | p99 and max from the call's start | not closed |
+     * (nearest-rank percentiles).
+     */
+    static String row(String label, String gateway, long[] nanos, long[] fromStart) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
+        long[] start = fromStart.clone();
+        Arrays.sort(start);
         long open = Arrays.stream(sorted).filter(x -> x == Long.MAX_VALUE).count();
-        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %d |%n", label, gateway, sorted.length,
-                ms(rank(sorted, 50)), ms(rank(sorted, 90)), ms(rank(sorted, 99)), ms(sorted[sorted.length - 1]), open);
+        return String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s / %s | %d |%n", label, gateway,
+                sorted.length, ms(rank(sorted, 50)), ms(rank(sorted, 90)), ms(rank(sorted, 99)),
+                ms(sorted[sorted.length - 1]), ms(rank(start, 99)), ms(start[start.length - 1]), open);
     }
 
     private static long rank(long[] sorted, int percent) {
