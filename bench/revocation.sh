@@ -192,7 +192,7 @@ ${notes:-}
   is measured. Outage: the client cuts gateway 1's path to node 1 (its relay closes every connection
   and refuses new ones), revokes $OUTAGE more vehicles, restores the path; the gateway reconnects by its
   backoff (200 ms doubling to 5 s) with Last-Event-ID, and "reconnect → closed" is timed from the moment
-  it reconnected.
+  it reconnected (its "from the call's start" includes the time the path stayed cut).
 EOF
 )"
 result_header "Revocation to closed connection: 2 CA nodes, 2 gateways" "$body" >"$out"
