@@ -199,4 +199,163 @@ class GatewayRevocationFeedIT {
                 "\"url\":\"" + feed.url() + "\"").doesNotContain(GatewayFixture.FEED_KEY);
         assertThat(stream.apiKey).isEqualTo(GatewayFixture.FEED_KEY);
     }
+
+    @Test
+    void aRevocationEmittedWhileTheStreamIsDownIsAppliedOnReconnectThroughLastEventId() throws Exception {
+        int port = start(new GatewayFixture.Settings());
+        FakeFeedServer.Stream first = feed.awaitStream(Duration.ofSeconds(10));
+        first.send(FakeFeedServer.resync(10));
+        Vehicle victim = fixture.vehicle(1);
+        try (TestClient live = relaying(tlcp(port, victim), "before-outage")) {
+            awaitMetrics("gateway_revocation_feed_seq 10.0");
+            // The CA becomes unreachable and the stream drops; the revocation happens meanwhile.
+            feed.refuseWith = 503;
+            first.end();
+            awaitMetrics("gateway_revocation_feed_stream_errors_total{reason=\"http\"}");
+            assertThat(live.isOpen()).as("nothing revoked it yet").isTrue();
+            feed.refuseWith = 0;
+
+            FakeFeedServer.Stream second = feed.awaitStream(Duration.ofSeconds(10));
+            long reconnected = System.nanoTime();
+            assertThat(second.lastEventId).as("resumes after the last applied event").isEqualTo("10");
+            // What the CA sends a stream resuming after 10: the event emitted during the outage.
+            second.send(FakeFeedServer.revoked(11, victim.sign().certificate()));
+            assertThat(live.awaitClosed(ONE_SECOND)).as("caught up within 1 s of the reconnect").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - reconnected)).isLessThanOrEqualTo(ONE_SECOND);
+        }
+        try (TestClient again = tlcp(port, victim)) {
+            assertThat(refused(again)).isTrue();
+        }
+        assertThat(awaitMetrics("gateway_revocation_feed_seq 11.0")).contains("gateway_revocation_feed_seq 11.0")
+                .containsPattern("gateway_revocation_feed_reconnects_total [1-9]");
+    }
+
+    @Test
+    void unrevokedRemovesOnlyTheFeedsEntryAndAResyncReplacesTheWholeLearntSet() throws Exception {
+        int port = start(new GatewayFixture.Settings());
+        Vehicle a = fixture.vehicle(0);
+        Vehicle b = fixture.vehicle(1);
+        FakeFeedServer.Stream first = feed.awaitStream(Duration.ofSeconds(10));
+        first.send(FakeFeedServer.resync(10, a.sign().certificate()));
+        awaitMetrics("gateway_revocation_feed_seq 10.0");
+        // A reload that leaves the feed section as it is keeps the stream (and what it taught).
+        assertThat(gateway.reload()).isNull();
+        assertThat(feed.pollStream(Duration.ofMillis(500))).as("no new stream after the reload").isNull();
+        try (TestClient c = tlcp(port, a)) {
+            assertThat(refused(c)).as("revoked by the resync").isTrue();
+        }
+        first.send(FakeFeedServer.unrevoked(11, a.sign().certificate()));
+        awaitMetrics("gateway_revocation_feed_seq 11.0");
+        relaying(tlcp(port, a), "released").close();
+        // A certificate the CRL revokes stays revoked whatever the feed says about it.
+        first.send(FakeFeedServer.unrevoked(12, fixture.pki.revokedVehicle().sign().certificate()));
+        awaitMetrics("gateway_revocation_feed_seq 12.0");
+        try (TestClient c = tlcp(port, fixture.pki.revokedVehicle())) {
+            assertThat(refused(c)).as("still on the CRL").isTrue();
+        }
+        first.send(FakeFeedServer.revoked(13, a.sign().certificate()));
+        awaitMetrics("gateway_revocation_feed_seq 13.0");
+
+        try (TestClient liveB = relaying(tlcp(port, b), "b-live")) {
+            first.end();
+            FakeFeedServer.Stream second = feed.awaitStream(Duration.ofSeconds(10));
+            assertThat(second.lastEventId).isEqualTo("13");
+            // E.g. the CA's database was restored: its resync is the whole truth, older seq and all.
+            long sent = System.nanoTime();
+            second.send(FakeFeedServer.resync(5, b.sign().certificate()));
+            assertThat(liveB.awaitClosed(ONE_SECOND)).as("b's live connection closed by the resync").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThanOrEqualTo(ONE_SECOND);
+        }
+        awaitMetrics("gateway_revocation_feed_seq 5.0");
+        relaying(tlcp(port, a), "a-no-longer-in-the-set").close();
+        try (TestClient c = tlcp(port, b)) {
+            assertThat(refused(c)).isTrue();
+        }
+        assertThat(metrics()).contains("gateway_revocation_feed_events_total{kind=\"resync\"} 2.0",
+                "gateway_revocation_feed_events_total{kind=\"unrevoked\"} 2.0");
+    }
+
+    @Test
+    void brokenSilentAndRefusedStreamsAreDroppedCountedAndReopenedWithoutLosingTheFeed() throws Exception {
+        int port = start(new GatewayFixture.Settings());
+        FakeFeedServer.Stream first = feed.awaitStream(Duration.ofSeconds(10));
+        first.send(FakeFeedServer.resync(10));
+        awaitMetrics("gateway_revocation_feed_seq 10.0");
+
+        // An event line over the 8 KiB bound.
+        first.send(FakeFeedServer.frame(11, "revoked", "{\"pad\":\"" + "x".repeat(9000) + "\"}"));
+        FakeFeedServer.Stream second = feed.awaitStream(Duration.ofSeconds(10));
+        assertThat(second.lastEventId).isEqualTo("10");
+        // Data that is not JSON, then an event whose serial is not hex.
+        second.send("event: revoked\ndata: {not json\n\n");
+        FakeFeedServer.Stream third = feed.awaitStream(Duration.ofSeconds(10));
+        third.send(FakeFeedServer.frame(11, "revoked", "{\"seq\":11,\"serial\":\"zz\",\"issuer\":\"CN=x\","
+                + "\"time\":\"2026-01-01T00:00:00Z\"}"));
+        FakeFeedServer.Stream fourth = feed.awaitStream(Duration.ofSeconds(10));
+        // A stream that falls silent (no keep-alive) is dead after idle-timeout (2 s here).
+        fourth.silent = true;
+        FakeFeedServer.Stream fifth = feed.awaitStream(Duration.ofSeconds(10));
+        assertThat(fifth.lastEventId).isEqualTo("10");
+        // A refused key (401) is retried too.
+        feed.refuseWith = 401;
+        fifth.end();
+        awaitMetrics("gateway_revocation_feed_stream_errors_total{reason=\"http\"}");
+        feed.refuseWith = 0;
+        FakeFeedServer.Stream sixth = feed.awaitStream(Duration.ofSeconds(10));
+
+        Vehicle victim = fixture.vehicle(1);
+        try (TestClient live = relaying(tlcp(port, victim), "after-the-storm")) {
+            sixth.send(FakeFeedServer.revoked(11, victim.sign().certificate()));
+            assertThat(live.awaitClosed(ONE_SECOND)).isTrue();
+        }
+        String metrics = awaitMetrics("gateway_revocation_feed_seq 11.0");
+        assertThat(metrics).contains("gateway_revocation_feed_stream_errors_total{reason=\"oversized\"} 1.0",
+                "gateway_revocation_feed_stream_errors_total{reason=\"malformed\"} 2.0",
+                "gateway_revocation_feed_stream_errors_total{reason=\"idle\"} 1.0",
+                "gateway_revocation_feed_seq 11.0", "gateway_revocation_feed_connected 1.0")
+                .containsPattern("gateway_revocation_feed_reconnects_total [5-9]");
+    }
+
+    @Test
+    void withTheFeedDownTheCrlStillRevokesAndHealthSaysSo() throws Exception {
+        GatewayFixture.Settings settings = new GatewayFixture.Settings();
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            settings.feedUrls.add("http://127.0.0.1:" + closed.getLocalPort() + FakeFeedServer.PATH);
+        }
+        // start() adds the fake server as the second URL; it refuses until the end of the test.
+        upstream = PpEchoUpstream.start();
+        feed = FakeFeedServer.start(GatewayFixture.FEED_KEY);
+        feed.refuseWith = 503;
+        settings.upstreams(upstream.port());
+        settings.feedUrls.add(feed.url());
+        gateway = Gateway.start(fixture.write(settings));
+        int port = gateway.listenerAddress("mqtt").getPort();
+        Vehicle victim = fixture.vehicle(1);
+        Path crl = fixture.pkiDir.resolve("sm2/issuing-ca.crl");
+        List<BigInteger> usual = List.of(fixture.pki.revokedVehicle().sign().certificate().getSerialNumber(),
+                fixture.pki.revokedVehicle().enc().certificate().getSerialNumber());
+        try (TestClient live = relaying(tlcp(port, victim), "crl-only")) {
+            awaitMetrics("gateway_revocation_feed_stream_errors_total{reason=\"io\"}",
+                    "gateway_revocation_feed_stream_errors_total{reason=\"http\"}");
+            HttpResponse<String> health = get("/health");
+            assertThat(health.statusCode()).as("the CRLs are the fallback: still UP").isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"", "\"revocation_feed\":{\"connected\":false",
+                    "\"state\":\"disconnected, CRLs only\"", "\"last_error\":");
+            assertThat(metrics()).contains("gateway_revocation_feed_connected 0.0");
+
+            Crls.write(crl, fixture.pki.sm2Issuing(), List.of(usual.get(0), usual.get(1),
+                    victim.sign().certificate().getSerialNumber()));
+            gateway.refreshCrls();
+            assertThat(live.awaitClosed(Duration.ofSeconds(5))).as("closed by the CRL").isTrue();
+            try (TestClient again = tlcp(port, victim)) {
+                assertThat(refused(again)).isTrue();
+            }
+        } finally {
+            Crls.write(crl, fixture.pki.sm2Issuing(), usual);
+        }
+        // Both URLs are tried in turn: once the second answers, the feed is up.
+        feed.refuseWith = 0;
+        assertThat(feed.awaitStream(Duration.ofSeconds(15)).lastEventId).isNull();
+        assertThat(awaitMetrics("gateway_revocation_feed_connected 1.0")).contains("gateway_revocation_feed_connected 1.0");
+    }
 }

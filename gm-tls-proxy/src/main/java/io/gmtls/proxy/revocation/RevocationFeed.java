@@ -62,6 +62,8 @@ public final class RevocationFeed implements AutoCloseable {
     private static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
     /** Bound of opening the connection (the idle timeout bounds every later wait). */
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** During an outage, how often a failed attempt is logged. */
+    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofMinutes(1);
     private static final Pattern SERIAL = Pattern.compile("[0-9a-fA-F]{1,64}");
 
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -89,6 +91,11 @@ public final class RevocationFeed implements AutoCloseable {
     private volatile String lastError;
     private volatile double lagSeconds = Double.NaN;
     private Instant nextPrune;
+    /** Failed attempts since the last stream that delivered something (feed thread only). */
+    private int failuresInARow;
+    /** Whether the current (or last) stream applied a frame (feed thread only). */
+    private boolean appliedOnThisStream;
+    private Instant lastFailureLog;
 
     RevocationFeed(FeedConfig config, FeedRevocations revocations, LiveConnections live, GatewayMetrics metrics,
             Clock clock) {
@@ -147,12 +154,17 @@ public final class RevocationFeed implements AutoCloseable {
                 LOG.info("revocation feed {}: stream ended by the server; reconnecting", url);
                 if (delivered) {
                     backoff = config.reconnectBackoff();
+                    failuresInARow = 0;
                     continue;
                 }
             } catch (FeedProtocolException e) {
                 failure(e.reason(), e.getMessage());
             } catch (SocketTimeoutException e) {
-                failure("idle", "no data for " + config.idleTimeout().toMillis() + " ms (or connect timeout)");
+                if (connected) {
+                    failure("idle", "no data (not even a keep-alive) for " + config.idleTimeout().toMillis() + " ms");
+                } else {
+                    failure("io", "timed out connecting or waiting for the answer");
+                }
             } catch (IOException | RuntimeException e) {
                 if (closed) {
                     break;
@@ -169,6 +181,10 @@ public final class RevocationFeed implements AutoCloseable {
             if (closed) {
                 break;
             }
+            if (appliedOnThisStream) {
+                // The stream worked for a while: this failure starts a new backoff sequence.
+                backoff = config.reconnectBackoff();
+            }
             index = (index + 1) % config.urls().size();
             if (!sleep(backoff)) {
                 break;
@@ -184,7 +200,14 @@ public final class RevocationFeed implements AutoCloseable {
         }
         metrics.feedStreamError(reason);
         lastError = reason + ": " + message;
-        LOG.warn("revocation feed {}: stream dropped ({}); CRLs stay in force, reconnecting", url, lastError);
+        failuresInARow++;
+        Instant now = clock.instant();
+        // During a long outage one line a minute, not one per attempt (every 5 s).
+        if (failuresInARow == 1 || lastFailureLog == null || !now.isBefore(lastFailureLog.plus(FAILURE_LOG_INTERVAL))) {
+            lastFailureLog = now;
+            LOG.warn("revocation feed {}: stream dropped ({}){}; CRLs stay in force, reconnecting", url, lastError,
+                    failuresInARow == 1 ? "" : ", " + failuresInARow + " failures in a row");
+        }
     }
 
     private boolean sleep(Duration d) {
@@ -202,6 +225,7 @@ public final class RevocationFeed implements AutoCloseable {
      * @return whether the stream delivered at least one frame or keep-alive
      */
     private boolean stream(URI target) throws IOException {
+        appliedOnThisStream = false;
         URLConnection opened = target.toURL().openConnection();
         if (!(opened instanceof HttpURLConnection c)) {
             throw new IOException("not an HTTP URL");
@@ -237,6 +261,7 @@ public final class RevocationFeed implements AutoCloseable {
         }
         connected = true;
         lastError = null;
+        failuresInARow = 0;
         LOG.info("revocation feed {}: connected, resuming after seq {}", url, seq);
         try (InputStream body = c.getInputStream()) {
             SseReader reader = new SseReader(body, MAX_LINE_BYTES, MAX_RESYNC_BYTES);
@@ -245,6 +270,7 @@ public final class RevocationFeed implements AutoCloseable {
             while ((frame = reader.next()) != null) {
                 apply(frame);
                 delivered = true;
+                appliedOnThisStream = true;
                 pruneWhenDue();
             }
             return delivered || reader.comments() > 0;
@@ -377,7 +403,12 @@ public final class RevocationFeed implements AutoCloseable {
         try {
             return Instant.parse(value.stringValue());
         } catch (DateTimeParseException e) {
-            throw new FeedProtocolException("malformed", "event " + field + " is not an ISO-8601 instant");
+            try {
+                // 2026-12-07T02:40:00.123+08:00: what a serializer configured for offsets writes.
+                return java.time.OffsetDateTime.parse(value.stringValue()).toInstant();
+            } catch (DateTimeParseException again) {
+                throw new FeedProtocolException("malformed", "event " + field + " is not an ISO-8601 instant");
+            }
         }
     }
 

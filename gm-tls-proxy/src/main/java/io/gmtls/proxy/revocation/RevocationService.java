@@ -50,6 +50,10 @@ import io.micrometer.core.instrument.Tags;
  * The last good CRL is used until its nextUpdate; after that its issuer's clients are refused
  * ({@link RevocationConfig.ExpiredCrl#FAIL_CLOSED}) or it is still used, as configured.
  *
+ * <p>With {@code revocation.feed}, a {@link RevocationFeed} pushes revocations from the CA as they happen;
+ * what it taught ({@link FeedRevocations}) is consulted beside the CRLs: a certificate is revoked when
+ * either says so.
+ *
  * <p>{@link #status} answers from memory (hash lookups) so handshakes can ask on the event loop.
  * Thread-safe; {@link #configure} replaces the sources on reload, keeping the CRLs already loaded for
  * unchanged sources.

@@ -8,7 +8,6 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -23,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Liveness by round trip: a connection can stay open and silent (a half-dead TCP path, a proxy
  * that stops forwarding) and miss notifications for as long as TCP takes to notice, 20 s and more.
  * So every {@value #PING_MILLIS} ms a ping payload carrying this listener's token and its send time
- * goes out through a pool connection, and must come back on the LISTEN connection.
+ * goes out through a second connection of its own (application name {@code pki-ca-listener-ping}; not
+ * from the pool, so that a busy pool neither delays the pings nor counts them), and must come back on
+ * the LISTEN connection.
  * {@link #alive()} is true only while the newest ping that came back was sent within the last
  * {@value #ALIVE_MILLIS} ms (a ping each 500 ms, each allowed 1 s); a connection that stays silent
  * longer is dropped and reconnected. Callers must not trust what they cached while it is not alive:
@@ -45,12 +46,14 @@ public final class PgChangeListener implements AutoCloseable {
     /** Alive while the newest echoed ping was sent this recently: one ping interval plus 1 s round trip. */
     static final int ALIVE_MILLIS = 1_500;
     private static final String PING_PREFIX = "ping:";
+    private static final int PING_SOCKET_TIMEOUT_SECONDS = 2;
     /** Longest a stop waits for the thread: a connect in progress may take its whole timeout. */
     private static final long STOP_MILLIS = 5_000;
     private static final int CONNECT_TIMEOUT_SECONDS = 3;
 
     private final DatabaseEndpoint endpoint;
-    private final DataSource pingSource;
+    /** Owned by the pinger thread. */
+    private Connection pingConnection;
     private final String token = Long.toHexString(new java.security.SecureRandom().nextLong());
     private final ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pki-change-listener-ping");
@@ -71,15 +74,12 @@ public final class PgChangeListener implements AutoCloseable {
     private volatile Connection connection;
 
     /**
-     * @param endpoint    where to LISTEN (a dedicated connection)
-     * @param pingSource  the pool the liveness pings are sent through
+     * @param endpoint    where to LISTEN (a dedicated connection, and one more for the pings)
      * @param onChange    every payload but pings
      * @param onConnected after each (re)connect and each return to alive: drop what was cached
      */
-    public PgChangeListener(DatabaseEndpoint endpoint, DataSource pingSource, Consumer<String> onChange,
-            Runnable onConnected) {
+    public PgChangeListener(DatabaseEndpoint endpoint, Consumer<String> onChange, Runnable onConnected) {
         this.endpoint = endpoint;
-        this.pingSource = pingSource;
         this.onChange = onChange;
         this.onConnected = onConnected;
         this.thread = new Thread(this::run, "pki-change-listener");
@@ -105,18 +105,38 @@ public final class PgChangeListener implements AutoCloseable {
         return connected && trusted && sent != 0 && System.nanoTime() - sent <= ALIVE_MILLIS * 1_000_000L;
     }
 
-    /** Sends one ping through the pool; a failure just leaves the listener not alive. */
+    /**
+     * Sends one ping on the ping connection (opened on first use, reopened after a failure); a failure
+     * just leaves the listener not alive. A socket timeout bounds a ping on a silent path.
+     */
     private void ping() {
         if (!connected || !running) {
             return;
         }
-        try (Connection c = pingSource.getConnection();
-                java.sql.PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            st.setString(1, ChangeChannel.NAME);
-            st.setString(2, PING_PREFIX + token + ":" + System.nanoTime());
-            st.execute();
+        try {
+            if (pingConnection == null) {
+                pingConnection = open("pki-ca-listener-ping", PING_SOCKET_TIMEOUT_SECONDS);
+            }
+            try (java.sql.PreparedStatement st = pingConnection.prepareStatement("SELECT pg_notify(?, ?)")) {
+                st.setString(1, ChangeChannel.NAME);
+                st.setString(2, PING_PREFIX + token + ":" + System.nanoTime());
+                st.execute();
+            }
         } catch (SQLException | RuntimeException e) {
             log.debug("change listener ping not sent: {}", e.getMessage());
+            closePingConnection();
+        }
+    }
+
+    private void closePingConnection() {
+        Connection c = pingConnection;
+        pingConnection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException e) {
+                // reopened on the next ping
+            }
         }
     }
 
@@ -172,7 +192,7 @@ public final class PgChangeListener implements AutoCloseable {
     private void listen() {
         long backoff = 100;
         while (running) {
-            try (Connection c = open()) {
+            try (Connection c = open("pki-ca-listener", 0)) {
                 connection = c;
                 try (Statement st = c.createStatement()) {
                     st.execute("LISTEN " + ChangeChannel.NAME);
@@ -224,7 +244,7 @@ public final class PgChangeListener implements AutoCloseable {
         log.debug("PKI change listener stopped");
     }
 
-    private Connection open() throws SQLException {
+    private Connection open(String applicationName, int socketTimeoutSeconds) throws SQLException {
         Properties props = new Properties();
         if (endpoint.user() != null) {
             props.setProperty("user", endpoint.user());
@@ -234,7 +254,10 @@ public final class PgChangeListener implements AutoCloseable {
         }
         props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("ApplicationName", "pki-ca-listener");
+        props.setProperty("ApplicationName", applicationName);
+        if (socketTimeoutSeconds > 0) {
+            props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+        }
         return DriverManager.getConnection(endpoint.url(), props);
     }
 
@@ -261,8 +284,19 @@ public final class PgChangeListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        // Not interrupted (see the class comment): a ping in flight ends on its own.
+        // Not interrupted (see the class comment): a ping in flight ends on its own (socket timeout),
+        // then the pinger thread closes its connection itself.
+        try {
+            pinger.execute(this::closePingConnection);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // already stopped
+        }
         pinger.shutdown();
+        try {
+            pinger.awaitTermination(PING_SOCKET_TIMEOUT_SECONDS + 1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         synchronized (pause) {
             pause.notifyAll();
         }

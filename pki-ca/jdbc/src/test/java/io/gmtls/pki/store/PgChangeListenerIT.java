@@ -51,11 +51,11 @@ class PgChangeListenerIT {
             List<String> payloads = new CopyOnWriteArrayList<>();
             AtomicInteger connects = new AtomicInteger();
             PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(db.url(), null, "", false),
-                    pool(db.url()), payloads::add, connects::incrementAndGet);
+                    payloads::add, connects::incrementAndGet);
             listener.start();
             awaitTrue("listener alive", listener::alive);
             // Once on connect, once when the first ping came back.
-            assertThat(connects.get()).isEqualTo(2);
+            assertThat(connects.get()).isGreaterThanOrEqualTo(2);
             try (Connection c = db.connect(); Statement st = c.createStatement()) {
                 st.execute("NOTIFY " + ChangeChannel.NAME + ", 'revoked:0a1b'");
             }
@@ -72,7 +72,7 @@ class PgChangeListenerIT {
             assertThat(listener.connected()).isFalse();
             assertThat(listener.running()).isFalse();
             // Its connection was closed (by its own thread): the server lets the backend go.
-            awaitTrue("listener backend gone", () -> listenerBackends(db) == 0);
+            awaitTrue("listener backends gone", () -> listenerBackends(db) == 0 && pingBackends(db) == 0);
             assertThat(warnings()).isEmpty();
             listener.close(); // idempotent
         }
@@ -89,8 +89,7 @@ class PgChangeListenerIT {
         AtomicInteger connects = new AtomicInteger();
         PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(
                 "jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres", "postgres", "", false),
-                pool("jdbc:postgresql://127.0.0.1:" + closedPort + "/postgres?user=postgres"), payload -> { },
-                connects::incrementAndGet);
+                payload -> { }, connects::incrementAndGet);
         listener.start();
         assertThat(listener.threadAlive()).isTrue();
         listener.close();
@@ -113,9 +112,9 @@ class PgChangeListenerIT {
                         + (target.getQuery() == null ? "" : "?" + target.getQuery());
                 List<String> payloads = new CopyOnWriteArrayList<>();
                 AtomicInteger drops = new AtomicInteger();
-                // LISTEN through the proxy, pings through the direct pool: only the LISTEN path goes silent.
+                // LISTEN and pings through the proxy, as a half-dead path between a node and its database.
                 PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(viaProxy, null, "", false),
-                        pool(db.url()), payloads::add, drops::incrementAndGet);
+                        payloads::add, drops::incrementAndGet);
                 listener.start();
                 try {
                     awaitTrue("listener alive", listener::alive);
@@ -147,21 +146,23 @@ class PgChangeListenerIT {
         }
     }
 
-    /** A DataSource for the pings (the service uses its connection pool). */
-    private static javax.sql.DataSource pool(String url) {
-        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-        ds.setUrl(url);
-        return ds;
-    }
 
     private List<ILoggingEvent> warnings() {
         return logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).toList();
     }
 
     private static long listenerBackends(TestDatabase db) {
+        return backends(db, "pki-ca-listener");
+    }
+
+    private static long pingBackends(TestDatabase db) {
+        return backends(db, "pki-ca-listener-ping");
+    }
+
+    private static long backends(TestDatabase db, String applicationName) {
         try (Connection c = db.connect(); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        + " AND application_name = 'pki-ca-listener'")) {
+                        + " AND application_name = '" + applicationName + "'")) {
             rs.next();
             return rs.getLong(1);
         } catch (java.sql.SQLException e) {

@@ -87,10 +87,8 @@ public class BrokerAuthConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    PgChangeListener changeListener(DatabaseEndpoint endpoint, javax.sql.DataSource dataSource, Caches caches,
-            ListenerHolder holder) {
-        PgChangeListener listener = new PgChangeListener(endpoint, dataSource, caches::changed,
-                () -> caches.changed("reconnect"));
+    PgChangeListener changeListener(DatabaseEndpoint endpoint, Caches caches, ListenerHolder holder) {
+        PgChangeListener listener = new PgChangeListener(endpoint, caches::changed, () -> caches.changed("reconnect"));
         holder.listener = listener;
         listener.start();
         return listener;

@@ -14,8 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +34,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * ends streams at their maximum duration. Idle streams hold no servlet thread (async SseEmitter).
  *
  * <p>One reader for all streams: a wake-up costs one query however many gateways listen, and a stream
- * cannot see an event twice or out of order because only this thread moves its cursor.
+ * cannot see an event twice or out of order because only this thread moves its cursor. The price: a
+ * write blocks this thread while a receiver's socket buffer is full. Frames are small and receivers
+ * are gateways reading as fast as they can, so that is short; a receiver that stops reading is cut off
+ * by the container's write timeout, after which its stream is dropped.
  */
 public final class RevocationFeed implements AutoCloseable {
 
@@ -48,7 +50,7 @@ public final class RevocationFeed implements AutoCloseable {
     private final Clock clock;
     private final PkiCaProperties.Feed settings;
     private final BooleanSupplier listenerAlive;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
         Thread t = new Thread(r, "revocation-feed");
         t.setDaemon(true);
         return t;
@@ -67,6 +69,8 @@ public final class RevocationFeed implements AutoCloseable {
         final SseEmitter emitter;
         long cursor;
         final AtomicBoolean closed = new AtomicBoolean();
+        /** Ends it at its maximum duration; cancelled when it ends earlier. */
+        volatile java.util.concurrent.Future<?> deadline;
 
         Stream(SseEmitter emitter) {
             this.emitter = emitter;
@@ -79,6 +83,8 @@ public final class RevocationFeed implements AutoCloseable {
         this.clock = clock;
         this.settings = settings;
         this.listenerAlive = listenerAlive;
+        // A stream that ends early takes its max-duration task out of the queue with it.
+        executor.setRemoveOnCancelPolicy(true);
         Gauge.builder("pki.revocation.feed.streams", open, AtomicInteger::get)
                 .description("open revocation feed streams on this node").register(meters);
         Gauge.builder("pki.revocation.feed.head", head, AtomicLong::get)
@@ -129,7 +135,8 @@ public final class RevocationFeed implements AutoCloseable {
         emitter.onTimeout(() -> closed(stream));
         emitter.onError(e -> closed(stream));
         executor.execute(() -> register(stream, resume));
-        executor.schedule(() -> end(stream), settings.maxStreamDuration().toMillis(), TimeUnit.MILLISECONDS);
+        stream.deadline = executor.schedule(() -> end(stream), settings.maxStreamDuration().toMillis(),
+                TimeUnit.MILLISECONDS);
         return emitter;
     }
 
@@ -137,6 +144,10 @@ public final class RevocationFeed implements AutoCloseable {
     private void closed(Stream stream) {
         if (stream.closed.compareAndSet(false, true)) {
             open.decrementAndGet();
+            java.util.concurrent.Future<?> deadline = stream.deadline;
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
         }
     }
 
@@ -175,8 +186,9 @@ public final class RevocationFeed implements AutoCloseable {
         pump();
     }
 
+    /** The fallback poll: only with streams to serve, and only while NOTIFY cannot be trusted (or a read failed). */
     private void tick() {
-        if (retry || !listenerAlive.getAsBoolean()) {
+        if (!streams.isEmpty() && (retry || !listenerAlive.getAsBoolean())) {
             pump();
         }
     }
@@ -185,7 +197,13 @@ public final class RevocationFeed implements AutoCloseable {
     private void pump() {
         streams.removeIf(s -> s.closed.get());
         if (streams.isEmpty()) {
-            retry = false;
+            // Nobody to write to: only the head gauge follows the log.
+            try {
+                head.accumulateAndGet(events.bounds().head(), Math::max);
+                retry = false;
+            } catch (RuntimeException e) {
+                retry = true;
+            }
             return;
         }
         try {

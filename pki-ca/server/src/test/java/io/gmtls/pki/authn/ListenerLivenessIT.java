@@ -44,7 +44,7 @@ class ListenerLivenessIT {
                         new DecisionCache<>(100, Duration.ofMinutes(1), holder::alive),
                         new DecisionCache<>(100, Duration.ofMinutes(1), holder::alive),
                         new DecisionCache<>(100, Duration.ofMinutes(1), holder::alive));
-                PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(viaProxy, null, "", false), pool,
+                PgChangeListener listener = new PgChangeListener(new DatabaseEndpoint(viaProxy, null, "", false),
                         caches::changed, () -> caches.changed("reconnect"));
                 holder.listener = listener;
                 listener.start();

@@ -229,6 +229,15 @@ class RevocationFeedIT {
     @Test
     @Order(5)
     void aRevocationOnNodeAArrivesOnAStreamOfNodeBWithinASecond() throws Exception {
+        // Both nodes' change listeners are known alive (ping round trip through the service's pool):
+        // node B's streams are woken by NOTIFY, not by the 1 s fallback poll.
+        for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!node.getBean(io.gmtls.pki.store.PgChangeListener.class).alive()) {
+                assertThat(System.nanoTime()).as("change listener alive").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
         SseClient onB = stream(urlB, GATEWAY, "Last-Event-ID", Long.toString(head()));
         // Idle: keep-alives (300 ms here) and nothing else.
         SseClient.Frame ping = onB.nextAny(Duration.ofSeconds(3));
@@ -259,12 +268,21 @@ class RevocationFeedIT {
         HttpClient shared = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         List<SseClient> many = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            SseClient s = SseClient.open(shared, urlB + "/api/v1/revocations/feed", "X-API-Key", GATEWAY,
-                    "Last-Event-ID", Long.toString(head));
-            streams.add(s);
-            assertThat(s.status()).isEqualTo(200);
-            many.add(s);
+        java.util.concurrent.ExecutorService openers = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<java.util.concurrent.Future<SseClient>> opening = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                opening.add(openers.submit(() -> SseClient.open(shared, urlB + "/api/v1/revocations/feed",
+                        "X-API-Key", GATEWAY, "Last-Event-ID", Long.toString(head))));
+            }
+            for (java.util.concurrent.Future<SseClient> f : opening) {
+                SseClient s = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                streams.add(s);
+                assertThat(s.status()).isEqualTo(200);
+                many.add(s);
+            }
+        } finally {
+            openers.shutdownNow();
         }
         assertThat(nodeB.getBean(RevocationFeed.class).openStreams()).isGreaterThanOrEqualTo(200);
         // They hold no servlet thread while idle: the node still answers everything else (64 threads).
