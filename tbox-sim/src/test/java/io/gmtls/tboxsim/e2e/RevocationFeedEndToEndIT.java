@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +60,7 @@ class RevocationFeedEndToEndIT {
         }
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void closeConnections() {
         held.forEach(Held::close);
     }
