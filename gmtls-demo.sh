@@ -27,9 +27,17 @@
 #          GMTLS_DEMO_ENROLL_UPSTREAM_PORT (18090), GMTLS_DEMO_GATEWAY_ADMIN_PORT (18081),
 #          GMTLS_DEMO_GATE_PORT (11884), GMTLS_DEMO_GATE_METRICS_PORT (19464),
 #          GMTLS_DEMO_BROKER_PORT (11883), GMTLS_DEMO_PG_PORT (15432, embedded PostgreSQL)
+#
+# ./gmtls-demo.sh revoke VIN (in another terminal, the stack running): revokes the vehicle's certificates
+# through pki-ca's admin API and shows its live session closed by the gateway (demo/revoke.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")" && pwd)"
+if [ "${1:-}" = "revoke" ]; then
+  shift
+  exec "$root/demo/revoke.sh" "$@"
+fi
+[ $# -eq 0 ] || { echo "usage: $0            (start the stack)" >&2; echo "       $0 revoke VIN (on the running stack)" >&2; exit 2; }
 . "$root/demo/lib.sh"
 templates="$root/demo/templates"
 demo="${GMTLS_DEMO_DIR:-$root/.gmtls-demo}"
@@ -90,15 +98,20 @@ else
 fi
 mkdir -p "$secrets"
 chmod 700 "$secrets"
-for s in ca-key-passphrase operator-api-key broker-api-key; do
+for s in ca-key-passphrase operator-api-key broker-api-key gateway-feed-api-key; do
   [ -s "$secrets/$s" ] || (umask 077 && random_hex 24 >"$secrets/$s")
 done
 operator_key="$(cat "$secrets/operator-api-key")"
 if [ ! -s "$secrets/api-key-hashes" ]; then
   { sm3_hex "$operator_key"; sm3_hex "$(cat "$secrets/broker-api-key")"; } >"$secrets/api-key-hashes"
 fi
+# The gateway's key for the revocation feed (role gateway); a demo folder made before it gets it now.
+if [ "$(wc -l <"$secrets/api-key-hashes")" -lt 3 ]; then
+  sm3_hex "$(cat "$secrets/gateway-feed-api-key")" >>"$secrets/api-key-hashes"
+fi
 operator_sm3="$(sed -n 1p "$secrets/api-key-hashes")"
 broker_sm3="$(sed -n 2p "$secrets/api-key-hashes")"
+gateway_sm3="$(sed -n 3p "$secrets/api-key-hashes")"
 
 # ---- 4. the database: the configured one, else the local one, else embedded (chosen once, kept)
 choose_database
@@ -167,6 +180,7 @@ broker_hostport="${GMTLS_DEMO_BROKER:-127.0.0.1:$broker_port}"
 try_subscribe="$sim subscribe -t plain --host ${broker_hostport%:*} --port ${broker_hostport##*:} --topic 'vehicle/+/telemetry'"
 try_enroll="$sim enroll --pki $pki --host localhost --port $enroll_port --vin-prefix LGMENR -n 5 --out $demo/enrolled"
 try_enrolled="$sim connect --pki $pki --credentials $demo/enrolled --host localhost --port $mqtt_port --messages 3"
+try_revoke="$root/gmtls-demo.sh revoke LGMDEV00000000003"
 try_tls13="$sim connect --pki $pki --host localhost --port $mqtt_port -t tls13 -n 3 --messages 5 --publish-rate 2"
 render "$templates/endpoints.json.tmpl" json >"$demo/endpoints.json"
 pki_rel="$(rel "$pki")" secrets_rel="$(rel "$secrets")" logs_rel="$(rel "$logs")" demo_rel="$(rel "$demo")"

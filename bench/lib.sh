@@ -68,11 +68,12 @@ require_jars() { # JAR...: made by mvn -B -q -DskipTests package
 }
 
 # ---- ports and processes
-# free_port: a TCP port nothing listens on (a random one above the usual service ports).
+# free_port: a TCP port nothing listens on (a random one above the usual service ports and below
+# Linux's ephemeral range, 32768 and up, so that no outgoing connection takes it before it is bound).
 free_port() {
   local port
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000))
     port_open 127.0.0.1 "$port" || { echo "$port"; return 0; }
   done
   die "no free port found"

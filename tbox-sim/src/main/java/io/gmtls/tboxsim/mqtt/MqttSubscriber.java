@@ -86,12 +86,15 @@ public final class MqttSubscriber implements AutoCloseable {
 
     private final EventLoops loops;
     private final Channel channel;
+    private final boolean resumed;
     private final AtomicLong received;
     private final CompletableFuture<String> closed;
 
-    private MqttSubscriber(EventLoops loops, Channel channel, AtomicLong received, CompletableFuture<String> closed) {
+    private MqttSubscriber(EventLoops loops, Channel channel, boolean resumed, AtomicLong received,
+            CompletableFuture<String> closed) {
         this.loops = loops;
         this.channel = channel;
+        this.resumed = resumed;
         this.received = received;
         this.closed = closed;
     }
@@ -136,7 +139,12 @@ public final class MqttSubscriber implements AutoCloseable {
             throw new IOException(e instanceof TimeoutException ? "subscribe timed out" : e.getCause().getMessage(),
                     e.getCause());
         }
-        return new MqttSubscriber(loops, channel, received, closed);
+        return new MqttSubscriber(loops, channel, transport.secure() && transport.resumed(channel), received, closed);
+    }
+
+    /** Whether the connection's TLS / TLCP handshake resumed an earlier session of its transport. */
+    public boolean resumed() {
+        return resumed;
     }
 
     /** Messages received so far. */
