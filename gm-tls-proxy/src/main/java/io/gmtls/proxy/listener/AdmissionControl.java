@@ -18,6 +18,11 @@ import io.netty.util.AttributeKey;
  * (engine buffers, handshake state: ~190 KiB) than an established one, for up to the handshake timeout,
  * and costs it without any credential: a flood of stalled handshakes must not use up the budget that
  * established vehicles live in.
+ *
+ * <p>Full handshakes have a budget per second of their own ({@code full-handshakes-per-second}): in a
+ * reconnect storm, a connection whose ClientHello offers a resumable session costs a fraction of a
+ * full handshake and is always let in, while new full handshakes beyond the budget are closed before
+ * any cryptography ({@link ProtocolSniffer}).
  */
 final class AdmissionControl {
 
@@ -30,6 +35,7 @@ final class AdmissionControl {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> handshakingPerSource = new ConcurrentHashMap<>();
     private volatile LimitsConfig limits;
     private volatile TokenBucket bucket;
+    private volatile TokenBucket fullHandshakes;
 
     AdmissionControl(LimitsConfig limits) {
         update(limits);
@@ -41,6 +47,26 @@ final class AdmissionControl {
         if (old == null || old.acceptRate() != newLimits.acceptRate() || old.acceptBurst() != newLimits.acceptBurst()) {
             this.bucket = new TokenBucket(newLimits.acceptRate(), newLimits.acceptBurst(), System.nanoTime());
         }
+        if (old == null || old.fullHandshakesPerSecond() != newLimits.fullHandshakesPerSecond()) {
+            // One second's worth may come at once: a budget is a rate, not a spacing.
+            int rate = newLimits.fullHandshakesPerSecond();
+            this.fullHandshakes = new TokenBucket(rate, Math.max(1, rate), System.nanoTime());
+        }
+    }
+
+    /** True when full handshakes have a budget (the ClientHello is then read before the engine starts). */
+    boolean fullHandshakeBudget() {
+        return limits.fullHandshakesPerSecond() > 0;
+    }
+
+    /** Takes one full handshake from the budget; false when this second's budget is spent. */
+    boolean tryFullHandshake() {
+        return fullHandshakes.tryTake(System.nanoTime());
+    }
+
+    /** Charges a full handshake that was admitted as a resumption offer (see {@link TokenBucket#charge}). */
+    void chargeFullHandshake() {
+        fullHandshakes.charge(System.nanoTime());
     }
 
     /** Live connections admitted on this listener. */

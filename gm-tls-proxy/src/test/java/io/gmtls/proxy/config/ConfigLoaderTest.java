@@ -335,7 +335,8 @@ class ConfigLoaderTest {
         ListenerConfig twin = new ListenerConfig(listener.name(), listener.bind(), false, "brokers", List.of(),
                 ListenerConfig.ClientAuthMode.NONE, listener.tlcp(), Optional.empty(), false, listener.limits());
         GatewayConfig twice = new GatewayConfig(file, "gw", GatewayConfig.Transport.NIO, 0, List.of(listener, twin),
-                config.upstreams(), config.revocation(), Optional.empty(), config.reload(), Duration.ZERO, Optional.empty());
+                config.upstreams(), config.revocation(), Optional.empty(), config.reload(), Duration.ZERO, Optional.empty(),
+                io.gmtls.proxy.config.WarmUpConfig.OFF);
         assertThatThrownBy(twice::validate).isInstanceOf(ConfigException.class)
                 .hasMessage(file + ": listeners[1].name: listener name 'mqtt' is used twice");
         assertThat(load(VALID.replace("      trust: trust.pem\n", "").replace("client-auth: optional", "client-auth: none"))
@@ -344,7 +345,7 @@ class ConfigLoaderTest {
 
     @Test
     void recordsCheckTheirOwnRanges() {
-        assertThatThrownBy(() -> new LimitsConfig(0, 1, 0, 1, Duration.ofSeconds(1), Duration.ZERO, 1, 1))
+        assertThatThrownBy(() -> new LimitsConfig(0, 1, 0, 1, Duration.ofSeconds(1), Duration.ZERO, 1, 1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("max-connections must be between 1 and 10000000, was 0");
         assertThatThrownBy(() -> new ReloadConfig(true, Duration.ofMillis(1)))
