@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import io.gmtls.proxy.config.LimitsConfig;
 import io.netty.channel.Channel;
@@ -37,7 +38,15 @@ final class AdmissionControl {
     private volatile TokenBucket bucket;
     private volatile TokenBucket fullHandshakes;
 
+    private final LongSupplier nanoClock;
+
     AdmissionControl(LimitsConfig limits) {
+        this(limits, System::nanoTime);
+    }
+
+    /** @param nanoClock {@link System#nanoTime} but in tests */
+    AdmissionControl(LimitsConfig limits, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         update(limits);
     }
 
@@ -45,12 +54,12 @@ final class AdmissionControl {
         LimitsConfig old = this.limits;
         this.limits = newLimits;
         if (old == null || old.acceptRate() != newLimits.acceptRate() || old.acceptBurst() != newLimits.acceptBurst()) {
-            this.bucket = new TokenBucket(newLimits.acceptRate(), newLimits.acceptBurst(), System.nanoTime());
+            this.bucket = new TokenBucket(newLimits.acceptRate(), newLimits.acceptBurst(), nanoClock.getAsLong());
         }
         if (old == null || old.fullHandshakesPerSecond() != newLimits.fullHandshakesPerSecond()) {
             // One second's worth may come at once: a budget is a rate, not a spacing.
             int rate = newLimits.fullHandshakesPerSecond();
-            this.fullHandshakes = new TokenBucket(rate, Math.max(1, rate), System.nanoTime());
+            this.fullHandshakes = new TokenBucket(rate, Math.max(1, rate), nanoClock.getAsLong());
         }
     }
 
@@ -61,12 +70,12 @@ final class AdmissionControl {
 
     /** Takes one full handshake from the budget; false when this second's budget is spent. */
     boolean tryFullHandshake() {
-        return fullHandshakes.tryTake(System.nanoTime());
+        return fullHandshakes.tryTake(nanoClock.getAsLong());
     }
 
     /** Charges a full handshake that was admitted as a resumption offer (see {@link TokenBucket#charge}). */
     void chargeFullHandshake() {
-        fullHandshakes.charge(System.nanoTime());
+        fullHandshakes.charge(nanoClock.getAsLong());
     }
 
     /** Live connections admitted on this listener. */
@@ -89,7 +98,7 @@ final class AdmissionControl {
      */
     String tryAdmit(Channel channel, boolean handshake) {
         LimitsConfig l = limits;
-        if (!bucket.tryTake(System.nanoTime())) {
+        if (!bucket.tryTake(nanoClock.getAsLong())) {
             return "accept_rate";
         }
         InetAddress source = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
