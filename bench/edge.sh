@@ -43,23 +43,40 @@ RAW=$WORK/raw.txt
 : > "$RAW"
 raw() { echo "$*" | tee -a "$RAW" >&2; }
 
-upstream_port=$(free_port)
-java -Xmx256m -cp "$CP" io.gmtls.proxy.bench.BenchUpstream "$upstream_port" > "$WORK/upstream.log" 2>&1 &
-PIDS+=($!)
-wait_port "$upstream_port" 100 || die "the benchmark upstream did not start"
+# Ports are picked at random among free ones; another job on the machine may take one first: retried.
+for attempt in 1 2 3; do
+  upstream_port=$(free_port)
+  java -Xmx256m -cp "$CP" io.gmtls.proxy.bench.BenchUpstream "$upstream_port" > "$WORK/upstream.log" 2>&1 &
+  up_pid=$!
+  if wait_port "$upstream_port" 300 && sleep 1 && kill -0 "$up_pid" 2>/dev/null; then PIDS+=($up_pid); break; fi
+  kill "$up_pid" 2>/dev/null || true
+  [ "$attempt" = 3 ] && die "the benchmark upstream did not start (see $WORK/upstream.log)"
+done
 
 # start_gateway NAME WARM_UP FULL_BUDGET UPSTREAM_PORT PPV2 -> GW_PID, GW_PORT, GW_ADMIN, GW_START_MS
 start_gateway() {
-  local name=$1 warm_up=$2 full_budget=$3 upstream_port=$4 ppv2=$5 listen_port admin_port t
-  listen_port=$(free_port); admin_port=$(free_port)
-  render bench/templates/edge-gateway.yaml.tmpl > "$WORK/$name.yaml"
-  t=$(date +%s%N)
-  java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseSerialGC -jar "$WORK/gm-tls-proxy.jar" --config "$WORK/$name.yaml" \
-      > "$WORK/$name.out" 2> "$WORK/$name.err" &
-  GW_PID=$!; PIDS+=($GW_PID); GW_PORT=$listen_port; GW_ADMIN=$admin_port
-  for _ in $(seq 1 1200); do http_ok "$admin_port" /health && break; sleep 0.1; done
-  http_ok "$admin_port" /health || die "gateway $name did not become healthy (see $WORK/$name.err)"
-  GW_START_MS=$(( ($(date +%s%N) - t) / 1000000 ))
+  local name=$1 warm_up=$2 full_budget=$3 upstream_port=$4 ppv2=$5 listen_port admin_port t attempt
+  for attempt in 1 2 3; do
+    listen_port=$(free_port); admin_port=$(free_port)
+    render bench/templates/edge-gateway.yaml.tmpl > "$WORK/$name.yaml"
+    t=$(date +%s%N)
+    java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseSerialGC -jar "$WORK/gm-tls-proxy.jar" --config "$WORK/$name.yaml" \
+        > "$WORK/$name.out" 2> "$WORK/$name.err" &
+    GW_PID=$!; GW_PORT=$listen_port; GW_ADMIN=$admin_port
+    # Up to 5 minutes: the warm-up's time budget, the first health check, a loaded machine.
+    for _ in $(seq 1 3000); do
+      http_ok "$admin_port" /health && break
+      kill -0 "$GW_PID" 2>/dev/null || break     # exited: a port taken meanwhile, try others
+      sleep 0.1
+    done
+    if http_ok "$admin_port" /health; then
+      PIDS+=($GW_PID)
+      GW_START_MS=$(( ($(date +%s%N) - t) / 1000000 ))
+      return 0
+    fi
+    kill "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true
+  done
+  die "gateway $name did not become healthy (see $WORK/$name.err)"
 }
 stop_gateway() { kill "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true; }
 
@@ -145,8 +162,9 @@ done
 log "storm: $STORM_N vehicles"
 broker_port=$(free_port)
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\n' "$broker_port" > "$WORK/mosquitto.conf"
-/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & PIDS+=($!)
-wait_port "$broker_port" 100 || die "Mosquitto did not start"
+/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & mq=$!
+wait_port "$broker_port" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mosquitto did not start (port taken?)"
+PIDS+=($mq)
 start_gateway storm "{handshakes: 2000, max-time: 30s}" "$STORM_BUDGET" "$broker_port" false
 ramp=$(( STORM_BUDGET * 8 / 10 ))                  # the first connections stay within the budget
 wave_at=$(( STORM_N / ramp + 15 ))

@@ -38,8 +38,9 @@ import io.netty.util.ReferenceCountUtil;
  * <pre>
  * EngineAloneBench --pki DIR --seconds S [--kinds tlcp-ecc,tlcp-ecdhe,tlcp-resumed,tls13-sm,tls13-ecdsa]
  * </pre>
- * One line per kind: {@code kind=… handshakes=… server_cpu_ms_per_handshake=…} (after a warm-up of S
- * seconds per kind, not counted).
+ * One line per kind: {@code kind=… handshakes=… server_cpu_ms_per_handshake=…}, after a warm-up (not
+ * counted) of S seconds and 300 handshakes; each phase at least S seconds and (warm-up 300, measure 200)
+ * handshakes, at most 10 × S seconds.
  */
 public final class EngineAloneBench {
 
@@ -59,9 +60,9 @@ public final class EngineAloneBench {
         EngineAloneBench bench = new EngineAloneBench();
         for (String kind : kinds) {
             Pair pair = bench.pair(pki, kind);
-            bench.run(pair, seconds);
+            bench.run(pair, seconds, 300);
             bench.serverCpuNanos = 0;
-            long n = bench.run(pair, seconds);
+            long n = bench.run(pair, seconds, 200);
             System.out.printf("kind=%s handshakes=%d server_cpu_ms_per_handshake=%.3f%n", kind, n,
                     bench.serverCpuNanos / 1e6 / Math.max(1, n));
         }
@@ -73,10 +74,13 @@ public final class EngineAloneBench {
         SSLEngine[] make() throws Exception;
     }
 
-    private long run(Pair pair, double seconds) throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
+    /** At least {@code seconds} and {@code min} handshakes (a slow machine), but no more than 10 × seconds. */
+    private long run(Pair pair, double seconds, long min) throws Exception {
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long cap = start + (long) (seconds * 10e9);
         long n = 0;
-        while (System.nanoTime() - end < 0) {
+        while ((System.nanoTime() - end < 0 || n < min) && System.nanoTime() - cap < 0) {
             SSLEngine[] e = pair.make();
             try {
                 handshake(e[0], e[1]);
