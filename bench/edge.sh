@@ -11,7 +11,7 @@
 #
 # Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes before the warm figures, 3000),
 #      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (300
-#      full handshakes/s during the storm), ENGINE_SECONDS (3 per kind).
+#      full handshakes/s during the storm), ENGINE_SECONDS (3 per kind), WARM_UP (the gateway's default).
 # Writes bench/results/edge.md; raw output in bench/work/edge/ (git-ignored). Everything on 127.0.0.1.
 set -euo pipefail
 log_tag=edge
@@ -25,6 +25,7 @@ CONCURRENCY=${CONCURRENCY:-4}
 STORM_N=${STORM_N:-2000}
 STORM_BUDGET=${STORM_BUDGET:-300}
 ENGINE_SECONDS=${ENGINE_SECONDS:-3}
+WARM_UP=${WARM_UP:-"{handshakes: 2000, max-time: 20s}"}   # the gateway's default
 CLK_TCK=$(getconf CLK_TCK)
 T0=$(date +%s)
 
@@ -94,7 +95,8 @@ openssl_hs() { # COUNT -> "handshakes=N errors=E gateway_cpu_ms_per_handshake=X"
   c0=$(cpu_ticks "$GW_PID")
   for l in $(seq 1 "$CONCURRENCY"); do
     ( n=0; for _ in $(seq 1 "$per"); do
-        openssl s_client -connect "127.0.0.1:$GW_PORT" -tls1_3 -quiet -verify_return_error \
+        # -brief, not -quiet (which implies -ign_eof and would wait for the server to close)
+        timeout 60 openssl s_client -connect "127.0.0.1:$GW_PORT" -servername localhost -tls1_3 -brief -verify_return_error \
           -CAfile "$WORK/pki/ecdsa/trust.pem" -cert "$WORK/pki/ecdsa/vehicles/$vin.crt" \
           -key "$WORK/pki/ecdsa/vehicles/$vin.key" </dev/null >/dev/null 2>&1 && n=$((n + 1))
       done; echo "$n" > "$WORK/openssl-$l.count" ) &
@@ -120,7 +122,7 @@ engine() { field server_cpu_ms_per_handshake "$(grep "kind=$1 " "$WORK/engine.tx
 
 # ---- warm figures: one gateway (default warm-up), PREWARM earlier handshakes, then MEASURE per row
 log "warm gateway"
-start_gateway warm "{handshakes: 2000, max-time: 30s}" 0 "$upstream_port" true
+start_gateway warm "$WARM_UP" 0 "$upstream_port" true
 raw "warm gateway started in ${GW_START_MS} ms: $(grep -o 'warm-up: .* ms' "$WORK/warm.err" | head -n 1)"
 per=$(( PREWARM / 3 ))
 hs tlcp-ecc "$per" >/dev/null; hs tlcp-ecdhe "$per" >/dev/null; hs tls13-sm "$per" >/dev/null
@@ -145,7 +147,7 @@ for mode in off on; do
   for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
     log "cold ($mode) $row"
     if [[ $mode == off ]]; then start_gateway "cold-$mode-$row" off 0 "$upstream_port" true
-    else start_gateway "cold-$mode-$row" "{handshakes: 2000, max-time: 30s}" 0 "$upstream_port" true; fi
+    else start_gateway "cold-$mode-$row" "$WARM_UP" 0 "$upstream_port" true; fi
     case $row in
       tlcp-resumed) line=$(hs tlcp-ecc "$COLD" --resume true) ;;
       *) line=$(hs "$row" "$COLD") ;;
@@ -165,7 +167,7 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_conn
 /usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & mq=$!
 wait_port "$broker_port" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mosquitto did not start (port taken?)"
 PIDS+=($mq)
-start_gateway storm "{handshakes: 2000, max-time: 30s}" "$STORM_BUDGET" "$broker_port" false
+start_gateway storm "$WARM_UP" "$STORM_BUDGET" "$broker_port" false
 ramp=$(( STORM_BUDGET * 8 / 10 ))                  # the first connections stay within the budget
 wave_at=$(( STORM_N / ramp + 15 ))
 duration=$(( wave_at + 25 ))
@@ -175,27 +177,29 @@ java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$GW_PORT
     > "$WORK/storm.out" 2> "$WORK/storm.err" &
 sim=$!; PIDS+=($sim)
 resumed_total() { metric_sum "$(http_body "$GW_ADMIN" /metrics)" gateway_handshakes_total kind=resumed; }
-sleep $(( wave_at - 2 ))
-# New vehicles arriving during the wave: full handshakes, 16 in flight, for 8 s.
-load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --seconds 8 --concurrency 16 --warmup-seconds 0 \
-    > "$WORK/storm-new.txt" &
+# New vehicles arriving around the wave: full handshakes, 16 in flight, for 20 s from 5 s before it
+# (after the initial ramp, which stays within the budget).
+( sleep $(( wave_at - 5 )); load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --seconds 20 \
+    --concurrency 16 --warmup-seconds 0 > "$WORK/storm-new.txt" ) &
 newcomers=$!
+# The gateway's resumed-handshake count every 0.2 s while tbox-sim runs: the wave as the gateway saw it.
 : > "$WORK/storm-samples.txt"
-base=$(resumed_total); t_end=$(( $(date +%s) + 22 ))
-while [ "$(date +%s)" -lt "$t_end" ]; do
+base=$(resumed_total)
+while kill -0 "$sim" 2>/dev/null; do
   echo "$(date +%s%N) $(resumed_total)" >> "$WORK/storm-samples.txt"; sleep 0.2
 done
 wait "$newcomers" || true
 wait "$sim" || true
 storm_metrics=$(http_body "$GW_ADMIN" /metrics)
 stop_gateway
-storm_flat=$(json_flat "$WORK/storm.json")
+storm_flat=""
+[ -s "$WORK/storm.json" ] && storm_flat=$(json_flat "$WORK/storm.json")
 # Wave: from the first resumed handshake after the base to the sample where the count stopped growing.
 read -r wave_ms wave_resumed <<<"$(awk -v base="$base" '
   { t = $1 / 1e6; v = $2 - base; if (v > 0 && start == "") start = prev_t; if (v > last) { end = t; last = v } prev_t = t }
   END { if (start == "") print "n/a 0"; else printf "%.0f %d\n", end - start, last }' "$WORK/storm-samples.txt")"
 refused=$(metric_sum "$storm_metrics" gateway_handshakes_refused_total reason=full_handshake_budget)
-new_line=$(cat "$WORK/storm-new.txt")
+new_line=$(cat "$WORK/storm-new.txt" 2>/dev/null || true)
 raw "storm: $(tr '\n' ' ' < "$WORK/storm.out" | head -c 600)"
 raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (budget) ${refused}; newcomers: ${new_line}"
 
@@ -251,7 +255,7 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "tbox-sim \`connect -t tlcp --suite ECC_SM4_GCM_SM3 -n $STORM_N --ramp $ramp --publish-rate 0\`, one reconnect wave of"
   echo "every vehicle at ${wave_at} s (\`--reconnect-fraction 1.0\`, each resuming its TLCP session), through a gateway with"
   echo "\`full-handshakes-per-second: $STORM_BUDGET\` to Mosquitto. During the wave, new vehicles (LoadClient, 16 full"
-  echo "handshakes in flight for 8 s) compete for the budget."
+  echo "handshakes in flight for 20 s from 5 s before the wave) compete for the budget."
   echo
   echo "| measure | value |"
   echo "|---|---|"
