@@ -169,8 +169,8 @@ wait_port "$broker_port" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mos
 PIDS+=($mq)
 start_gateway storm "$WARM_UP" "$STORM_BUDGET" "$broker_port" false
 ramp=$(( STORM_BUDGET * 8 / 10 ))                  # the first connections stay within the budget
-wave_at=$(( STORM_N / ramp + 15 ))
-duration=$(( wave_at + 25 ))
+wave_at=$(( STORM_N / ramp + 20 ))
+duration=$(( 2 * wave_at - 2 ))                     # one wave only: the next would be at 2 × wave_at
 java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$GW_PORT" -t tlcp --suite ECC_SM4_GCM_SM3 \
     -n "$STORM_N" --ramp "$ramp" --publish-rate 0 --duration "${duration}s" --reconnect-interval "${wave_at}s" \
     --reconnect-fraction 1.0 --handshake-timeout 60s --connect-timeout 30s --json "$WORK/storm.json" -q \
