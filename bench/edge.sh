@@ -8,6 +8,7 @@
 # resumption while new vehicles keep arriving beyond the full-handshake budget.
 #
 #   bench/edge.sh            (SKIP_BUILD=1 to use the jars and test classes as they are)
+#   REPORT_ONLY=1 bench/edge.sh   writes the report again from bench/work/edge (e.g. of an interrupted run)
 #
 # Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes before the warm figures, 3000),
 #      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (300
@@ -17,7 +18,7 @@ set -euo pipefail
 log_tag=edge
 . "$(dirname "$0")/lib.sh"             # changes to the repository root
 WORK=bench/work/edge
-rm -rf "$WORK"; mkdir -p "$WORK"
+[ -n "${REPORT_ONLY:-}" ] || { rm -rf "$WORK"; mkdir -p "$WORK"; }
 MEASURE=${MEASURE:-1000}
 PREWARM=${PREWARM:-3000}
 COLD=${COLD:-200}
@@ -28,6 +29,9 @@ ENGINE_SECONDS=${ENGINE_SECONDS:-3}
 WARM_UP=${WARM_UP:-"{handshakes: 2000, max-time: 20s}"}   # the gateway's default
 CLK_TCK=$(getconf CLK_TCK)
 T0=$(date +%s)
+RAW=$WORK/raw.txt
+field() { sed -n "s/.*$1=\\([^ ]*\\).*/\\1/p" <<<"$2" | head -n 1; }  # NAME LINE
+if [ -z "${REPORT_ONLY:-}" ]; then
 
 build package gm-tls-proxy,tbox-sim,certs-dev
 require_jars "$jar_certs" "$jar_gateway" "$jar_sim"
@@ -40,7 +44,6 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-RAW=$WORK/raw.txt
 : > "$RAW"
 raw() { echo "$*" | tee -a "$RAW" >&2; }
 
@@ -86,7 +89,6 @@ load() { java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.LoadClient "$@" 2>>"$WORK/
 hs() { local proto=$1 count=$2; shift 2
   load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto "$proto" --count "$count" --concurrency "$CONCURRENCY" \
       --gateway-pid "$GW_PID" --clk-tck "$CLK_TCK" --warmup-seconds 0 "$@"; }
-field() { sed -n "s/.*$1=\\([^ ]*\\).*/\\1/p" <<<"$2" | head -n 1; }  # NAME LINE
 
 # TLS 1.3 ECDSA with the system OpenSSL: COUNT handshakes in CONCURRENCY loops of s_client processes.
 openssl_hs() { # COUNT -> "handshakes=N errors=E gateway_cpu_ms_per_handshake=X"
@@ -118,7 +120,6 @@ log "engines alone"
 java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.EngineAloneBench --pki "$WORK/pki" --seconds "$ENGINE_SECONDS" \
     > "$WORK/engine.txt" 2>>"$WORK/load-errors.log"
 cat "$WORK/engine.txt" >> "$RAW"
-engine() { field server_cpu_ms_per_handshake "$(grep "kind=$1 " "$WORK/engine.txt")"; }
 
 # ---- warm figures: one gateway (default warm-up), PREWARM earlier handshakes, then MEASURE per row
 log "warm gateway"
@@ -202,13 +203,35 @@ refused=$(metric_sum "$storm_metrics" gateway_handshakes_refused_total reason=fu
 new_line=$(cat "$WORK/storm-new.txt" 2>/dev/null || true)
 raw "storm: $(tr '\n' ' ' < "$WORK/storm.out" | head -c 600)"
 raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (budget) ${refused}; newcomers: ${new_line}"
+printf 'ramp=%s\nwave_at=%s\nrefused=%s\nwave_ms=%s\nwave_resumed=%s\n' "$ramp" "$wave_at" "$refused" "$wave_ms" \
+    "$wave_resumed" > "$WORK/storm.env"
+echo "$(( $(date +%s) - T0 ))" > "$WORK/elapsed"
+fi   # measurements
 
 # ---- the report
-cores() { awk -v ms="$1" 'BEGIN { if (ms == "" || ms == "n/a") print "n/a"; else printf "%.1f", 16700 * ms / 1000 }'; }
-met() { awk -v v="$1" -v t="$2" 'BEGIN { if (v == "" || v == "n/a") print "n/a"; else print (v <= t ? "**met**" : "not met") }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
-cpu() { field gateway_cpu_ms_per_handshake "$1"; }
-elapsed=$(( $(date +%s) - T0 ))
+# Numbers or n/a: a row an interrupted run did not reach shows n/a.
+cores() { awk -v ms="$1" 'BEGIN { if (ms !~ /^[0-9.]+$/) print "n/a"; else printf "%.1f", 16700 * ms / 1000 }'; }
+met() { awk -v v="$1" -v t="$2" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else print (v <= t ? "**met**" : "not met") }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) print "n/a"; else printf "%.2f", a - b }'; }
+cpu() { local v; v=$(field gateway_cpu_ms_per_handshake "$1"); echo "${v:-n/a}"; }
+# What the run recorded (raw.txt), so that an interrupted run can be reported: REPORT_ONLY=1.
+engine() { local v; v=$(field server_cpu_ms_per_handshake "$(grep "^kind=$1 " "$RAW" || true)"); echo "${v:-n/a}"; }
+warm_line() { grep "^warm $1: " "$RAW" | head -n 1 || true; }
+cold_line() { grep "^cold warm-up=$1 $2 " "$RAW" | head -n 1 || true; }
+started_ms() { sed -n 's/.*(started in \([0-9]*\) ms).*/\1/p' <<<"$(cold_line "$1" "$2")"; }
+declare -A WARM COLD_OFF COLD_ON START_OFF START_ON
+for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
+  WARM[$row]=$(warm_line "$row"); COLD_OFF[$row]=$(cold_line off "$row"); COLD_ON[$row]=$(cold_line on "$row")
+  START_OFF[$row]=$(started_ms off "$row"); START_ON[$row]=$(started_ms on "$row")
+done
+WARM[tls13-ecdsa]=$(warm_line tls13-ecdsa-openssl)
+ramp=n/a; wave_at=n/a; refused=n/a; wave_ms=n/a; wave_resumed=n/a
+[ -f "$WORK/storm.env" ] && . "$WORK/storm.env"
+storm_flat=""
+[ -s "$WORK/storm.json" ] && storm_flat=$(json_flat "$WORK/storm.json")
+new_line=$(cat "$WORK/storm-new.txt" 2>/dev/null || true)
+elapsed=$(cat "$WORK/elapsed" 2>/dev/null || echo "$(( $(date +%s) - T0 )) (interrupted run)")
 declare -A TARGET=([tlcp-ecc]=0.9 [tlcp-ecdhe]=1.1 [tlcp-resumed]=0.15 [tls13-sm]=1.2)
 declare -A TODAY=([tlcp-ecc]="2.5–2.8" [tlcp-ecdhe]="1.9–2.7" [tlcp-resumed]="1.30" [tls13-sm]="8.1")
 declare -A TONGSUO=([tlcp-ecc]="2.8–3.0 / 1.80" [tlcp-ecdhe]="3.4–3.6 / 2.17" [tlcp-resumed]="0.20 / 0.22" [tls13-sm]="– / 1.66")
@@ -236,19 +259,19 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
     w=$(cpu "${WARM[$row]}"); co=$(cpu "${COLD_OFF[$row]}"); cw=$(cpu "${COLD_ON[$row]}"); e=$(engine "${ENGINE_KIND[$row]}")
-    d=$(awk -v a="$w" -v b="$e" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%.2f", a - b }')
+    d=$(minus "$w" "$e")
     echo "| ${LABEL[$row]} | **$w** | $co | $cw ($(ratio "$cw" "$w")×) | $e | $d | $(cores "$w") | ≤ ${TARGET[$row]} | $(met "$w" "${TARGET[$row]}") | ${TODAY[$row]} | ${TONGSUO[$row]} |"
   done
   w=$(cpu "${WARM[tls13-ecdsa]}"); e=$(engine tls13-ecdsa)
-  echo "| TLS 1.3 ECDSA P-256 (BoringSSL), full, mTLS — system \`openssl s_client\` | **$w** | – | – | $e | $(awk -v a="$w" -v b="$e" 'BEGIN { printf "%.2f", a - b }') | $(cores "$w") | – | – | 1.85 (gateway.md) | – |"
+  echo "| TLS 1.3 ECDSA P-256 (BoringSSL), full, mTLS — system \`openssl s_client\` | **$w** | – | – | $e | $(minus "$w" "$e") | $(cores "$w") | – | – | 1.85 (gateway.md) | – |"
   ecc_w=$(cpu "${WARM[tlcp-ecc]}"); ecc_off=$(cpu "${COLD_OFF[tlcp-ecc]}"); ecc_on=$(cpu "${COLD_ON[tlcp-ecc]}")
-  echo "| **cold process: first $COLD ECC handshakes** | – | $ecc_off ($(ratio "$ecc_off" "$ecc_w")× warm) | **$ecc_on ($(ratio "$ecc_on" "$ecc_w")× warm)** | – | – | – | ≤ 1.5 × warm | $(awk -v r="$(ratio "$ecc_on" "$ecc_w")" 'BEGIN { if (r == "n/a") print "n/a"; else print (r <= 1.5 ? "**met**" : "not met") }') | 11.5 | 2.85 (Tongsuo default) |"
+  echo "| **cold process: first $COLD ECC handshakes** | – | $ecc_off ($(ratio "$ecc_off" "$ecc_w")× warm) | **$ecc_on ($(ratio "$ecc_on" "$ecc_w")× warm)** | – | – | – | ≤ 1.5 × warm | $(met "$(ratio "$ecc_on" "$ecc_w")" 1.5) | 11.5 | 2.85 (Tongsuo default) |"
   echo
   echo "Cores for 16,700 handshakes/s = 16,700 × warm CPU per handshake (full: the ECC or ECDHE row; resumed:"
   echo "the resumed row). Errors (all rows): $(cat "$RAW" | grep -o 'errors=[0-9]*' | awk -F= '{ s += $2 } END { print s + 0 }')."
   echo "Start-up with the warm-up (time to /health, per cold row): $(for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do printf '%s %s ms; ' "$r" "${START_ON[$r]}"; done)"
   echo "without: $(for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do printf '%s %s ms; ' "$r" "${START_OFF[$r]}"; done)"
-  echo "The warm gateway's log: $(grep -o 'warm-up: [0-9]* handshakes in [0-9]* ms' "$WORK/warm.err" | head -n 1)."
+  echo "The warm gateway's log: $(grep -o 'warm-up: [0-9]* handshakes in [0-9]* ms' "$WORK/warm.err" 2>/dev/null | head -n 1)."
   echo
   echo "## Storm: $STORM_N vehicles reconnect at once"
   echo
