@@ -49,8 +49,12 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-part engine && part warm && part cold && part storm && : > "$RAW"
 touch "$RAW"
+# A part run again replaces what an earlier run of it recorded.
+part engine && sed -i '/^kind=/d' "$RAW"
+part warm && sed -i '/^warm /d' "$RAW"
+part cold && sed -i '/^cold /d' "$RAW"
+part storm && sed -i '/^storm/d' "$RAW"
 raw() { echo "$*" | tee -a "$RAW" >&2; }
 
 # Ports are picked at random among free ones; another job on the machine may take one first: retried.
@@ -223,7 +227,10 @@ raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (
 printf 'ramp=%s\nwave_at=%s\nrefused=%s\nwave_ms=%s\nwave_resumed=%s\nfull_total=%s\nstorm_budget=%s\nstorm_n=%s\n' \
     "$ramp" "$wave_at" "$refused" "$wave_ms" "$wave_resumed" "$full_total" "$STORM_BUDGET" "$STORM_N" > "$WORK/storm.env"
 fi
-echo "$(( $(date +%s) - T0 ))" > "$WORK/elapsed"
+# Seconds of measurement, summed over the invocations of PARTS runs.
+before=0
+[ "$PARTS" = "engine warm cold storm" ] || before=$(cat "$WORK/elapsed" 2>/dev/null || echo 0)
+echo "$(( $(date +%s) - T0 + before ))" > "$WORK/elapsed"
 fi   # measurements
 
 # ---- the report
