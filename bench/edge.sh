@@ -295,7 +295,10 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "| **cold process: first $COLD ECC handshakes** | – | $ecc_off ($(ratio "$ecc_off" "$ecc_w")× warm) | **$ecc_on ($(ratio "$ecc_on" "$ecc_w")× warm)** | – | – | – | ≤ 1.5 × warm | $(met "$(ratio "$ecc_on" "$ecc_w")" 1.5) | 11.5 | 2.85 (Tongsuo default) |"
   echo
   echo "Cores for 16,700 handshakes/s = 16,700 × warm CPU per handshake (full: the ECC or ECDHE row; resumed:"
-  echo "the resumed row). Errors (all rows): $(cat "$RAW" | grep -o 'errors=[0-9]*' | awk -F= '{ s += $2 } END { print s + 0 }')."
+  echo "the resumed row). Errors (all rows): $(grep -E '^(warm|cold) ' "$RAW" | grep -o 'errors=[0-9]*' | awk -F= '{ s += $2 } END { print s + 0 }')."
+  echo "CPU time per handshake depends less on other load than rates do, but not nothing: cache and core"
+  echo "sharing inflate it, and a starved process compiles its hot code late. Compare figures within one run on"
+  echo "an otherwise idle machine (load averages in the header; gateway CPU use per row in the raw lines)."
   echo "Start-up with the warm-up (time to /health, per cold row): $(for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do printf '%s %s ms; ' "$r" "${START_ON[$r]}"; done)"
   echo "without: $(for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do printf '%s %s ms; ' "$r" "${START_OFF[$r]}"; done)"
   echo "The warm gateway's log: $(grep -o 'warm-up: [0-9]* handshakes in [0-9]* ms' "$WORK/warm.err" 2>/dev/null | head -n 1)."
