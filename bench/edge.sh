@@ -103,7 +103,7 @@ hs() { local proto=$1 count=$2; shift 2
 # TLS 1.3 ECDSA with the system OpenSSL: COUNT handshakes in CONCURRENCY loops of s_client processes.
 openssl_hs() { # COUNT -> "handshakes=N errors=E gateway_cpu_ms_per_handshake=X"
   local count=$1 per=$(( $1 / CONCURRENCY )) vin c0 c1 ok
-  vin=$(ls "$WORK/pki/ecdsa/vehicles" | sed -n 's/\.crt$//p' | head -n 1)
+  for vin in "$WORK"/pki/ecdsa/vehicles/*.crt; do vin=$(basename "$vin" .crt); break; done   # no pipe: pipefail
   c0=$(cpu_ticks "$GW_PID")
   for l in $(seq 1 "$CONCURRENCY"); do
     ( n=0; for _ in $(seq 1 "$per"); do
