@@ -31,7 +31,8 @@ wait_port "$broker_port" || die "Mosquitto did not start"
 gateway_port="$(free_port)"
 render bench/templates/connect-scale-gateway.yaml.tmpl >"$work/gateway.yaml"
 java -Xmx1g -jar "$work/gm-tls-proxy.jar" -c "$work/gateway.yaml" >"$work/gateway.log" 2>&1 & bench_pids+=($!)
-wait_port "$gateway_port" || die "the gateway did not start (see $work/gateway.log)"
+# The listener opens after the gateway's start-up warm-up (up to 20 s by default).
+wait_port "$gateway_port" 600 || die "the gateway did not start (see $work/gateway.log)"
 
 # Heap after a full GC is read with jcmd once the ramp is over and the vehicles are connected.
 settle=$(( N / RAMP + 10 ))

@@ -45,7 +45,8 @@ gateway_config() {
   render bench/templates/gateway-bench.yaml.tmpl >"$file"
 }
 
-wait_http() { for _ in $(seq 1 1200); do http_ok "$1" "$2" && return 0; sleep 0.1; done; echo "no answer from 127.0.0.1:$1$2" >&2; return 1; }  # PORT PATH
+wait_http() { for _ in $(seq 1 1200); do  # /health answers after the start-up warm-up (up to 20 s)
+  http_ok "$1" "$2" && return 0; sleep 0.1; done; echo "no answer from 127.0.0.1:$1$2" >&2; return 1; }  # PORT PATH
 scrape() { http_body "$1" /metrics; }  # PORT
 
 start_upstreams() { # ports...

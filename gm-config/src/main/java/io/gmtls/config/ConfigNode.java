@@ -87,6 +87,14 @@ public final class ConfigNode {
         }
     }
 
+    /**
+     * True when the key is present with a mapping as its value (and counts it as read): for keys that
+     * take either a scalar ({@code warm-up: off}) or a mapping.
+     */
+    public boolean isMapping(String name) {
+        return raw(name) instanceof Map<?, ?>;
+    }
+
     /** True when the key is present with a value (and counts it as read). */
     public boolean has(String name) {
         return raw(name) != null;

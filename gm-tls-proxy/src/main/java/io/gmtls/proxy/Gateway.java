@@ -36,6 +36,7 @@ import io.gmtls.proxy.revocation.RevocationService;
 import io.gmtls.proxy.upstream.HealthChecker;
 import io.gmtls.proxy.upstream.Upstream;
 import io.gmtls.proxy.upstream.UpstreamGroup;
+import io.gmtls.proxy.warmup.WarmUp;
 import io.micrometer.core.instrument.Tags;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
@@ -115,6 +116,10 @@ public final class Gateway implements AutoCloseable {
         }
         Generation next = prepare(config);
         apply(next);
+        // Before any port opens (the admin port too, so /health is not ready): a restart in a rolling
+        // deploy is when a reconnect wave hits, and a cold JVM pays several times the warm handshake cost.
+        WarmUp.Result warm = WarmUp.run(config);
+        metrics.warmUp(warm.handshakes(), warm.millis());
         for (ListenerServer server : listeners.values()) {
             var bind = server.bind(boss, workers, transport).await();
             if (!bind.isSuccess()) {

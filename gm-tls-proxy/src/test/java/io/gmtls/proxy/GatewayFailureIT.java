@@ -323,7 +323,7 @@ class GatewayFailureIT {
         }
         String metrics = metrics();
         assertThat(metrics).contains("gateway_connections_open{listener=\"mqtt\"}",
-                "gateway_handshakes_total{listener=\"mqtt\",protocol=\"TLCPv1.1\",result=\"success\",suite=\"ECC-SM2-SM4-GCM-SM3\"}",
+                "gateway_handshakes_total{kind=\"full\",listener=\"mqtt\",protocol=\"TLCPv1.1\",result=\"success\",suite=\"ECC-SM2-SM4-GCM-SM3\"}",
                 "gateway_handshake_duration_seconds_bucket", "gateway_bytes_total{direction=\"in\",listener=\"mqtt\"}",
                 "gateway_upstream_up{group=\"brokers\"", "gateway_crl_age_seconds{crl=\"sm2-issuing\"}");
         HttpResponse<String> health = get("/health");

@@ -84,6 +84,10 @@ final class GatewayFixture {
         List<String> feedUrls = new ArrayList<>();
         String feedIdleTimeout = "2s";
         String feedBackoff = "50ms";
+        /** limits.full-handshakes-per-second; null = the default (no budget). */
+        Integer fullHandshakesPerSecond;
+        /** The warm-up setting as YAML ({@code off}, or e.g. {@code "{handshakes: 20, max-time: 60s}"}). */
+        String warmUp = "off";
         /** The admin bearer token (written to {@code admin.token}); null = no admin.token-file. */
         String adminToken = ADMIN_TOKEN;
 
@@ -122,7 +126,11 @@ final class GatewayFixture {
         if (s.maxHandshakesPerSource != null) {
             listener.limit("max-handshakes-per-source", s.maxHandshakesPerSource);
         }
+        if (s.fullHandshakesPerSecond != null) {
+            listener.limit("full-handshakes-per-second", s.fullHandshakesPerSecond);
+        }
         GatewayYaml yaml = GatewayYaml.node("gwtest")
+                .warmUp(s.warmUp)
                 .listener(listener)
                 .upstream(Upstream.of("brokers", s.upstreamPorts).balance(s.balance).connectTimeout(s.connectTimeout)
                         .healthCheck(s.healthInterval, "500ms", s.rise, s.fall).proxyProtocol(s.ppv2, true));

@@ -44,6 +44,7 @@ public final class GatewayYaml {
     private Boolean watch;
     private String pollInterval;
     private String drainTimeout;
+    private String warmUp = "off";
 
     private GatewayYaml(String nodeId) {
         this.nodeId = Objects.requireNonNull(nodeId);
@@ -93,6 +94,16 @@ public final class GatewayYaml {
 
     public GatewayYaml drainTimeout(String drainTimeout) {
         this.drainTimeout = drainTimeout;
+        return this;
+    }
+
+    /**
+     * The {@code warm-up} value as YAML ({@code off}, the default here: a test gateway should start at
+     * once; or a flow mapping such as {@code "{handshakes: 200, max-time: 10s}"}); null leaves the key
+     * out (the gateway's default warm-up).
+     */
+    public GatewayYaml warmUp(String value) {
+        this.warmUp = value;
         return this;
     }
 
@@ -146,6 +157,9 @@ public final class GatewayYaml {
         }
         if (drainTimeout != null) {
             y.append("shutdown:\n  drain-timeout: ").append(drainTimeout).append('\n');
+        }
+        if (warmUp != null) {
+            y.append("warm-up: ").append(warmUp).append('\n');
         }
         return y.toString();
     }

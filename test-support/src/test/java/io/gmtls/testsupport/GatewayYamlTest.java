@@ -98,6 +98,7 @@ class GatewayYamlTest {
                 upstreams:
                   brokers:
                     servers: ["127.0.0.1:1", "127.0.0.1:2"]
+                warm-up: off
                 """);
     }
 

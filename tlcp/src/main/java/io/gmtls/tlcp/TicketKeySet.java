@@ -166,6 +166,15 @@ public final class TicketKeySet {
     return keys.get(0);
   }
 
+  /**
+   * Whether {@code ticket} names one of these keys (its first 16 bytes): a cheap check, no
+   * decryption — a ticket that passes may still fail to open, and its holder then gets a full
+   * handshake. For admission decisions taken before any cryptography.
+   */
+  public boolean namesKey(byte[] ticket) {
+    return ticket != null && ticket.length > NAME && find(ticket, 0) != null;
+  }
+
   /** The key with that name and whether it is the current one, or null. */
   Key find(byte[] name, int offset) {
     for (Key k : keys) {

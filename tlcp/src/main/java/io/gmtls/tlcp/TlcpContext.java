@@ -148,6 +148,25 @@ public final class TlcpContext {
     return sessionCache;
   }
 
+  /**
+   * Whether a ClientHello with this session ID or session ticket offers a session this server
+   * may resume, judged without cryptography: the ID names a fresh session in the server cache, or
+   * the ticket names one of the ticket keys. A true answer is a claim, not a promise — the
+   * handshake still checks the cipher suite, the ticket's integrity and the peer's revocation
+   * status, and falls back to a full handshake. For storm-aware admission, which lets resumptions
+   * in before full handshakes.
+   *
+   * @param sessionId the ClientHello's session ID (may be empty or null)
+   * @param ticket    the session_ticket extension's content (may be empty or null)
+   */
+  public boolean offersResumableSession(byte[] sessionId, byte[] ticket) {
+    if (sessionId != null && sessionId.length > 0 && sessionCache.peekServer(sessionId) != null) {
+      return true;
+    }
+    TicketKeySet keys = ticketKeys;
+    return keys != null && keys.namesKey(ticket);
+  }
+
   /** The suites, in preference order. */
   public List<TlcpCipherSuite> cipherSuites() {
     return suites;

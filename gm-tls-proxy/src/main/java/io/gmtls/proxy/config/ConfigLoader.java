@@ -118,12 +118,13 @@ public final class ConfigLoader {
             drain = node.duration("drain-timeout", drain, Duration.ZERO);
             node.checkNoUnknownKeys();
         }
+        WarmUpConfig warmUp = warmUp(root);
         root.checkNoUnknownKeys();
         Duration drainTimeout = drain;
         ReloadConfig reloadConfig = reload;
         Optional<AdminConfig> adminConfig = admin;
         GatewayConfig config = root.build("node-id", () -> new GatewayConfig(file, nodeId, transport, ioThreads,
-                listeners, upstreams, revocation, adminConfig, reloadConfig, drainTimeout, passphrase));
+                listeners, upstreams, revocation, adminConfig, reloadConfig, drainTimeout, passphrase, warmUp));
         config.validate();
         return config;
     }
@@ -246,6 +247,21 @@ public final class ConfigLoader {
         return new TlsConfig(certificates, trust, suites);
     }
 
+    /** {@code warm-up: off} (YAML reads off as false), or a mapping {@code {handshakes: N, max-time: D}}. */
+    private static WarmUpConfig warmUp(ConfigNode root) throws ConfigException {
+        if (!root.has("warm-up")) {
+            return WarmUpConfig.DEFAULT;
+        }
+        if (!root.isMapping("warm-up")) {
+            return root.bool("warm-up", true) ? WarmUpConfig.DEFAULT : WarmUpConfig.OFF;
+        }
+        ConfigNode node = root.child("warm-up");
+        int handshakes = node.integer("handshakes", WarmUpConfig.DEFAULT.handshakes(), 0, 1_000_000);
+        Duration maxTime = node.duration("max-time", WarmUpConfig.DEFAULT.maxTime(), Duration.ZERO);
+        node.checkNoUnknownKeys();
+        return node.build("handshakes", () -> new WarmUpConfig(handshakes > 0 && !maxTime.isZero(), handshakes, maxTime));
+    }
+
     private static LimitsConfig limits(ConfigNode listener) throws ConfigException {
         ConfigNode node = listener.childOrEmpty("limits");
         int max = node.integer("max-connections", 10_000, 1, 10_000_000);
@@ -263,8 +279,10 @@ public final class ConfigLoader {
             throw node.error("max-handshakes-per-source", "must not exceed max-handshakes (" + handshakes + "), was "
                     + handshakesPerSource);
         }
+        int fullPerSecond = node.integer("full-handshakes-per-second", 0, 0, 10_000_000);
         node.checkNoUnknownKeys();
-        return new LimitsConfig(max, perSource, rate, burst, handshake, idle, handshakes, handshakesPerSource);
+        return new LimitsConfig(max, perSource, rate, burst, handshake, idle, handshakes, handshakesPerSource,
+                fullPerSecond);
     }
 
     private static UpstreamGroupConfig upstreamGroup(String name, ConfigNode node) throws ConfigException {

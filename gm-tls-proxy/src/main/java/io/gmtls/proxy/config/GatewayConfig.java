@@ -25,6 +25,7 @@ import io.gmtls.config.Ranges;
  * @param reload        hot reload settings
  * @param drainTimeout  how long a graceful shutdown waits for live connections
  * @param keyPassphrase passphrase of encrypted private keys (read from a file), if any
+ * @param warmUp        the handshakes the gateway runs on itself before its listeners open
  */
 public record GatewayConfig(
         Path file,
@@ -37,7 +38,8 @@ public record GatewayConfig(
         Optional<AdminConfig> admin,
         ReloadConfig reload,
         Duration drainTimeout,
-        Optional<Secret> keyPassphrase) {
+        Optional<Secret> keyPassphrase,
+        WarmUpConfig warmUp) {
 
     /** Netty transport. */
     public enum Transport {

@@ -18,6 +18,9 @@ import io.gmtls.config.Ranges;
  *                                established ones); at most {@code maxConnections}
  * @param maxHandshakesPerSource  connections in their handshake from one client IP address; at most
  *                                {@code maxHandshakes}
+ * @param fullHandshakesPerSecond full (not resumed) TLS/TLCP handshakes admitted per second, judged
+ *                                from the ClientHello before any cryptography; 0 = unlimited.
+ *                                Connections offering a resumable session do not count against it.
  */
 public record LimitsConfig(
         int maxConnections,
@@ -27,7 +30,8 @@ public record LimitsConfig(
         Duration handshakeTimeout,
         Duration idleTimeout,
         int maxHandshakes,
-        int maxHandshakesPerSource) {
+        int maxHandshakesPerSource,
+        int fullHandshakesPerSecond) {
 
     /** Default of {@code maxHandshakes}: about 190 MiB of handshake state at ~190 KiB each. */
     public static final int DEFAULT_MAX_HANDSHAKES = 1000;
@@ -40,6 +44,7 @@ public record LimitsConfig(
         Ranges.check("accept-burst", acceptBurst, 1, 10_000_000);
         Ranges.check("handshake-timeout", handshakeTimeout, Duration.ofMillis(10), Durations.MAX);
         Ranges.check("idle-timeout", idleTimeout, Duration.ZERO, Durations.MAX);
+        Ranges.check("full-handshakes-per-second", fullHandshakesPerSecond, 0, 10_000_000);
         if (maxHandshakes < 1 || maxHandshakes > maxConnections) {
             throw new IllegalArgumentException("max-handshakes must be 1..max-connections");
         }

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import io.gmtls.proxy.config.LimitsConfig;
 import io.netty.channel.Channel;
@@ -18,6 +19,11 @@ import io.netty.util.AttributeKey;
  * (engine buffers, handshake state: ~190 KiB) than an established one, for up to the handshake timeout,
  * and costs it without any credential: a flood of stalled handshakes must not use up the budget that
  * established vehicles live in.
+ *
+ * <p>Full handshakes have a budget per second of their own ({@code full-handshakes-per-second}): in a
+ * reconnect storm, a connection whose ClientHello offers a resumable session costs a fraction of a
+ * full handshake and is always let in, while new full handshakes beyond the budget are closed before
+ * any cryptography ({@link ProtocolSniffer}).
  */
 final class AdmissionControl {
 
@@ -30,8 +36,17 @@ final class AdmissionControl {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> handshakingPerSource = new ConcurrentHashMap<>();
     private volatile LimitsConfig limits;
     private volatile TokenBucket bucket;
+    private volatile TokenBucket fullHandshakes;
+
+    private final LongSupplier nanoClock;
 
     AdmissionControl(LimitsConfig limits) {
+        this(limits, System::nanoTime);
+    }
+
+    /** @param nanoClock {@link System#nanoTime} but in tests */
+    AdmissionControl(LimitsConfig limits, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         update(limits);
     }
 
@@ -39,8 +54,28 @@ final class AdmissionControl {
         LimitsConfig old = this.limits;
         this.limits = newLimits;
         if (old == null || old.acceptRate() != newLimits.acceptRate() || old.acceptBurst() != newLimits.acceptBurst()) {
-            this.bucket = new TokenBucket(newLimits.acceptRate(), newLimits.acceptBurst(), System.nanoTime());
+            this.bucket = new TokenBucket(newLimits.acceptRate(), newLimits.acceptBurst(), nanoClock.getAsLong());
         }
+        if (old == null || old.fullHandshakesPerSecond() != newLimits.fullHandshakesPerSecond()) {
+            // One second's worth may come at once: a budget is a rate, not a spacing.
+            int rate = newLimits.fullHandshakesPerSecond();
+            this.fullHandshakes = new TokenBucket(rate, Math.max(1, rate), nanoClock.getAsLong());
+        }
+    }
+
+    /** True when full handshakes have a budget (the ClientHello is then read before the engine starts). */
+    boolean fullHandshakeBudget() {
+        return limits.fullHandshakesPerSecond() > 0;
+    }
+
+    /** Takes one full handshake from the budget; false when this second's budget is spent. */
+    boolean tryFullHandshake() {
+        return fullHandshakes.tryTake(nanoClock.getAsLong());
+    }
+
+    /** Charges a full handshake that was admitted as a resumption offer (see {@link TokenBucket#charge}). */
+    void chargeFullHandshake() {
+        fullHandshakes.charge(nanoClock.getAsLong());
     }
 
     /** Live connections admitted on this listener. */
@@ -63,7 +98,7 @@ final class AdmissionControl {
      */
     String tryAdmit(Channel channel, boolean handshake) {
         LimitsConfig l = limits;
-        if (!bucket.tryTake(System.nanoTime())) {
+        if (!bucket.tryTake(nanoClock.getAsLong())) {
             return "accept_rate";
         }
         InetAddress source = channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;

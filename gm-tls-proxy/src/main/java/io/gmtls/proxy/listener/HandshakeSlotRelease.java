@@ -2,6 +2,8 @@ package io.gmtls.proxy.listener;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.gmtls.tlcp.TlcpSession;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 
 /**
@@ -19,8 +21,14 @@ final class HandshakeSlotRelease extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof SslHandshakeCompletionEvent) {
+        if (evt instanceof SslHandshakeCompletionEvent done) {
             admission.handshakeEnded(ctx.channel());
+            if (done.isSuccess() && Boolean.TRUE.equals(ctx.channel().attr(ProtocolSniffer.RESUMPTION_OFFERED).get())) {
+                SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+                if (ssl != null && ssl.engine().getSession() instanceof TlcpSession session && !session.resumed()) {
+                    admission.chargeFullHandshake();
+                }
+            }
             // Removed before passing the event on (a removed context still forwards): nothing of it
             // stays with the established connection.
             ctx.pipeline().remove(this);

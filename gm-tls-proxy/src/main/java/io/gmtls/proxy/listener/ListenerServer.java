@@ -156,7 +156,18 @@ public final class ListenerServer {
                 p.addLast("idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
             }
             if (!config.plaintext()) {
-                p.addLast("sniffer", new ProtocolSniffer(g.tlcp(), g.tls(), reason -> refused(reason, ch)));
+                p.addLast("sniffer", new ProtocolSniffer(g.tlcp(), g.tls(), new ProtocolSniffer.Refusals() {
+                    @Override
+                    public void refused(String reason) {
+                        ListenerServer.this.refused(reason, ch);
+                    }
+
+                    @Override
+                    public void handshakeRefused(String family, String reason) {
+                        meters.handshakeRefused(family, reason);
+                        ListenerServer.this.refused(reason, ch);
+                    }
+                }, admission));
                 p.addLast("handshake-slot", new HandshakeSlotRelease(admission));
             }
             RelayPipeline.install(p, g.relay(), ids.next());

@@ -83,11 +83,19 @@ public final class Terminations {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ConfigException(config.file(), "listeners[" + index + "].tlcp", e.getMessage(), e);
         }
-        return allocator -> {
-            SslHandler handler = new TlcpSslHandler(context.newServerEngine());
-            // The relay's handshake timeout covers the whole handshake and names the reason.
-            handler.setHandshakeTimeoutMillis(0);
-            return handler;
+        return new TlcpTermination() {
+            @Override
+            public SslHandler newHandler(io.netty.buffer.ByteBufAllocator allocator) {
+                SslHandler handler = new TlcpSslHandler(context.newServerEngine());
+                // The relay's handshake timeout covers the whole handshake and names the reason.
+                handler.setHandshakeTimeoutMillis(0);
+                return handler;
+            }
+
+            @Override
+            public boolean offersResumableSession(byte[] sessionId, byte[] ticket) {
+                return context.offersResumableSession(sessionId, ticket);
+            }
         };
     }
 

@@ -12,4 +12,13 @@ public interface TlcpTermination {
      * a pipeline; if adding it fails, release it with {@code ReferenceCountUtil.safeRelease(handler.engine())}.
      */
     SslHandler newHandler(ByteBufAllocator allocator);
+
+    /**
+     * Whether a ClientHello with this session ID and ticket offers a session the termination may
+     * resume, judged without cryptography (see {@code TlcpContext.offersResumableSession}). None by
+     * default.
+     */
+    default boolean offersResumableSession(byte[] sessionId, byte[] ticket) {
+        return false;
+    }
 }

@@ -23,15 +23,32 @@ final class TokenBucket {
         if (ratePerNano == 0) {
             return true;
         }
-        long elapsed = nowNanos - last;
-        if (elapsed > 0) {
-            tokens = Math.min(burst, tokens + elapsed * ratePerNano);
-            last = nowNanos;
-        }
+        refill(nowNanos);
         if (tokens >= 1) {
             tokens -= 1;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Takes one token even when there is none, down to {@code -burst}: for work found out only after
+     * it was admitted (a resumption offer that ended in a full handshake), which then delays what
+     * comes next instead of going uncounted.
+     */
+    synchronized void charge(long nowNanos) {
+        if (ratePerNano == 0) {
+            return;
+        }
+        refill(nowNanos);
+        tokens = Math.max(-burst, tokens - 1);
+    }
+
+    private void refill(long nowNanos) {
+        long elapsed = nowNanos - last;
+        if (elapsed > 0) {
+            tokens = Math.min(burst, tokens + elapsed * ratePerNano);
+            last = nowNanos;
+        }
     }
 }

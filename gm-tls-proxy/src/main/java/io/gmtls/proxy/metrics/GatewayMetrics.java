@@ -18,7 +18,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 /**
  * The gateway's meters, exposed in Prometheus text format at {@code GET /metrics}. Names (Prometheus
  * form): {@code gateway_connections_open}, {@code gateway_connections_total},
- * {@code gateway_connections_refused_total{reason}}, {@code gateway_handshakes_total{protocol,suite,result}},
+ * {@code gateway_connections_refused_total{reason}}, {@code gateway_handshakes_total{protocol,suite,kind,result}},
+ * {@code gateway_handshakes_refused_total{protocol,reason}},
  * {@code gateway_handshake_duration_seconds} (histogram), {@code gateway_bytes_total{direction}},
  * {@code gateway_upstream_up}, {@code gateway_upstream_connections}, {@code gateway_upstream_connect_failures_total},
  * {@code gateway_alerts_sent_total{alert}}, {@code gateway_crl_age_seconds}, {@code gateway_crl_refresh_failures_total},
@@ -61,10 +62,16 @@ public final class GatewayMetrics {
         return new ListenerMeters(listener, open);
     }
 
-    /** Counts a handshake outcome and, when it ended, its duration. */
-    public void handshake(String listener, String protocol, String suite, String result, long nanos) {
-        Counter.builder("gateway.handshakes").description("TLS/TLCP handshakes by outcome")
-                .tags("listener", listener, "protocol", protocol, "suite", suite, "result", result)
+    /**
+     * Counts a handshake outcome and, when it ended, its duration.
+     *
+     * @param kind {@code full} or {@code resumed} for a handshake that succeeded, {@code refused} for one
+     *             shed before it started (see {@link ListenerMeters#handshakeRefused}), {@code none} for
+     *             one that failed or timed out
+     */
+    public void handshake(String listener, String protocol, String suite, String kind, String result, long nanos) {
+        Counter.builder("gateway.handshakes").description("TLS/TLCP handshakes by kind (full, resumed, refused) and outcome")
+                .tags("listener", listener, "protocol", protocol, "suite", suite, "kind", kind, "result", result)
                 .register(registry).increment();
         if (nanos > 0) {
             Timer.builder("gateway.handshake.duration").description("Time from accept to handshake end")
@@ -73,6 +80,15 @@ public final class GatewayMetrics {
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                     .register(registry).record(nanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** Records the start-up warm-up: handshakes run and the time it took. */
+    public void warmUp(int handshakes, long millis) {
+        Gauge.builder("gateway.warmup.handshakes", () -> handshakes)
+                .description("Handshakes the gateway ran on itself at start, before its listeners opened")
+                .register(registry);
+        Gauge.builder("gateway.warmup.duration", () -> millis / 1000.0).baseUnit("seconds")
+                .description("Time the start-up warm-up took").register(registry);
     }
 
     /** Counts a TLS/TLCP alert the gateway sent (a refused handshake). */
@@ -205,6 +221,19 @@ public final class GatewayMetrics {
         public void refused(String reason) {
             Counter.builder("gateway.connections.refused").description("Connections refused or closed early, by reason")
                     .tags("listener", listener, "reason", reason).register(registry).increment();
+        }
+
+        /**
+         * Counts a handshake refused before it started (the full-handshake budget): in
+         * {@code gateway.handshakes{kind=refused}} and {@code gateway.handshakes.refused{reason}}.
+         *
+         * @param family TLCP or TLS
+         */
+        public void handshakeRefused(String family, String reason) {
+            handshake(listener, family, "none", "refused", "refused", 0);
+            Counter.builder("gateway.handshakes.refused")
+                    .description("Handshakes refused before any cryptography, by reason")
+                    .tags("listener", listener, "protocol", family, "reason", reason).register(registry).increment();
         }
 
         /** Client → upstream bytes. */

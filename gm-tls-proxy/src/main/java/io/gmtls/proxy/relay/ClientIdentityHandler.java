@@ -5,6 +5,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 import io.gmtls.proxy.revocation.LiveConnections;
 import io.gmtls.tlcp.RevocationStatus;
+import io.gmtls.tlcp.TlcpSession;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -60,7 +61,7 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         state.handshake(facts.protocol(), facts.suite(), facts.serverName());
-        rc.metrics().handshake(rc.listener().name(), facts.protocol(), facts.suite(), "success",
+        rc.metrics().handshake(rc.listener().name(), facts.protocol(), facts.suite(), kind(ssl), "success",
                 System.nanoTime() - state.startNanos());
         PeerIdentity client = facts.identity();
         if (client != null) {
@@ -84,7 +85,7 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
         if (state.closeReason() == null) {
             String alert = HandshakeFacts.alertOf(cause);
             String family = state.family() == null ? "unknown" : state.family();
-            rc.metrics().handshake(rc.listener().name(), family, "none", "failure",
+            rc.metrics().handshake(rc.listener().name(), family, "none", "none", "failure",
                     System.nanoTime() - state.startNanos());
             if (alert != null) {
                 rc.metrics().alertSent(family, alert);
@@ -92,6 +93,15 @@ final class ClientIdentityHandler extends ChannelInboundHandlerAdapter implement
             state.closeReason("handshake_failed: " + (cause == null ? "unknown" : cause.getMessage()));
         }
         channel.close();
+    }
+
+    /**
+     * {@code resumed} or {@code full}. TLCP sessions say which; TLS 1.3 engines (BoringSSL through Netty,
+     * BouncyCastle for RFC 8998, which keeps no sessions) don't tell through their public API, so TLS
+     * handshakes count as full.
+     */
+    private static String kind(SslHandler ssl) {
+        return ssl.engine().getSession() instanceof TlcpSession session && session.resumed() ? "resumed" : "full";
     }
 
     @Override

@@ -35,7 +35,7 @@ final class HandshakeDeadline extends ChannelInboundHandlerAdapter {
         timer = null;
         if (state.protocol() == null && state.front().isActive()) {
             rc.meters().refused("handshake_timeout");
-            rc.metrics().handshake(rc.listener().name(), "unknown", "none", "timeout", 0);
+            rc.metrics().handshake(rc.listener().name(), "unknown", "none", "none", "timeout", 0);
             rc.warnings().warn("handshake_timeout:" + rc.listener().name(), "listener " + rc.listener().name()
                     + ": closing connections whose handshake takes longer than "
                     + rc.listener().limits().handshakeTimeout().toMillis() + " ms (e.g. "

@@ -51,6 +51,8 @@ import io.netty.util.concurrent.Promise;
  *
  * <pre>
  * LoadClient handshake  --port P --pki DIR --proto tlcp-ecc|tlcp-ecdhe|tls13-ecdsa|tls13-sm --seconds S --concurrency C
+ *                       [--count N (instead of --seconds)] [--warmup-seconds 3 (0: measure from the first)]
+ *                       [--resume id|ticket (TLCP: one client session cache, every connection after the first resumes)]
  *                       [--gateway-pid PID --clk-tck 100]
  * LoadClient throughput --port P --pki DIR --proto tlcp-ecc|tls13-ecdsa|plain --connections C --megabytes M
  * LoadClient hold       --port P --pki DIR --proto tlcp-ecc|plain --connections N [--source 127.0.0.2] [--concurrency C]
@@ -71,6 +73,10 @@ public final class LoadClient {
     private final EventLoopGroup group;
     private final Class<? extends Channel> channelClass;
     private Supplier<ChannelHandler> ssl;
+    /** TLCP resumption: null (full handshakes), "id" (session ID) or "ticket". */
+    private final String resume;
+    /** Connections whose TLCP session was resumed. */
+    private final AtomicLong resumed = new AtomicLong();
 
     private LoadClient(Map<String, String> options) throws Exception {
         this.options = options;
@@ -81,6 +87,10 @@ public final class LoadClient {
         this.group = new MultiThreadIoEventLoopGroup(threads,
                 Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         this.channelClass = Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.resume = options.get("resume");
+        if (resume != null && !resume.equals("id") && !resume.equals("ticket")) {
+            throw new IllegalArgumentException("--resume id|ticket");
+        }
         this.ssl = sslFactory();
     }
 
@@ -107,7 +117,6 @@ public final class LoadClient {
 
     private Supplier<ChannelHandler> sslFactory() throws Exception {
         Path vehicles = pki.resolve("sm2/vehicles");
-        String resume = options.get("resume");
         String vin;
         try (Stream<Path> files = Files.list(vehicles)) {
             vin = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith("-sign.crt")).sorted()
@@ -252,12 +261,17 @@ public final class LoadClient {
         int concurrency = Integer.parseInt(options.getOrDefault("concurrency", "16"));
         String pid = options.get("gateway-pid");
         long clkTck = Long.parseLong(options.getOrDefault("clk-tck", "100"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup-seconds", "3"));
+        long count = Long.parseLong(options.getOrDefault("count", "0"));
         // Warm-up: JIT and pools, not counted.
-        runHandshakes(3, concurrency);
+        if (warmup > 0) {
+            runHandshakes(warmup, 0, concurrency);
+        }
+        resumed.set(0);
         long cpu0 = pid == null ? 0 : cpuTicks(pid);
         long loops0 = pid == null ? 0 : eventLoopTicks(pid);
         long t0 = System.nanoTime();
-        long[] r = runHandshakes(seconds, concurrency);
+        long[] r = runHandshakes(count > 0 ? 3600 : seconds, count, concurrency);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu1 = pid == null ? 0 : cpuTicks(pid);
         long loops1 = pid == null ? 0 : eventLoopTicks(pid);
@@ -266,18 +280,20 @@ public final class LoadClient {
                 + " event_loop_cpu_ms_per_handshake=%.2f",
                 (cpu1 - cpu0) * 1000.0 / clkTck / Math.max(1, r[0]), (cpu1 - cpu0) * 100.0 / clkTck / elapsed,
                 (loops1 - loops0) * 1000.0 / clkTck / Math.max(1, r[0]));
-        System.out.printf("proto=%s%s handshakes=%d errors=%d seconds=%.1f rate_per_s=%.1f%s%n", proto,
-                options.containsKey("resume") ? " resume=" + options.get("resume") : "", r[0], r[1], elapsed, rate, cpu);
+        System.out.printf("proto=%s%s handshakes=%d errors=%d resumed=%d seconds=%.1f rate_per_s=%.1f%s%n", proto,
+                resume != null ? " resume=" + resume : "", r[0], r[1], resumed.get(), elapsed, rate, cpu);
     }
 
-    private long[] runHandshakes(int seconds, int concurrency) throws InterruptedException {
+    /** Handshakes for {@code seconds}, or until {@code count} (when &gt; 0) were started. */
+    private long[] runHandshakes(int seconds, long count, int concurrency) throws InterruptedException {
         AtomicLong done = new AtomicLong();
         AtomicLong errors = new AtomicLong();
+        AtomicLong started = new AtomicLong();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         CountDownLatch finished = new CountDownLatch(concurrency);
         ConcurrentLinkedQueue<String> firstErrors = new ConcurrentLinkedQueue<>();
         for (int i = 0; i < concurrency; i++) {
-            loop(deadline, done, errors, finished, firstErrors);
+            loop(deadline, count, started, done, errors, finished, firstErrors);
         }
         finished.await();
         if (!firstErrors.isEmpty()) {
@@ -286,23 +302,28 @@ public final class LoadClient {
         return new long[] {done.get(), errors.get()};
     }
 
-    private void loop(long deadline, AtomicLong done, AtomicLong errors, CountDownLatch finished,
-            ConcurrentLinkedQueue<String> firstErrors) {
-        if (System.nanoTime() - deadline >= 0) {
+    private void loop(long deadline, long count, AtomicLong started, AtomicLong done, AtomicLong errors,
+            CountDownLatch finished, ConcurrentLinkedQueue<String> firstErrors) {
+        if (System.nanoTime() - deadline >= 0 || (count > 0 && started.incrementAndGet() > count)) {
             finished.countDown();
             return;
         }
         open(null).addListener(f -> {
             if (f.isSuccess()) {
                 done.incrementAndGet();
-                ((Channel) f.getNow()).close();
+                Channel ch = (Channel) f.getNow();
+                SslHandler handler = ch.pipeline().get(SslHandler.class);
+                if (handler != null && handler.engine().getSession() instanceof io.gmtls.tlcp.TlcpSession t && t.resumed()) {
+                    resumed.incrementAndGet();
+                }
+                ch.close();
             } else {
                 errors.incrementAndGet();
                 if (firstErrors.size() < 3) {
                     firstErrors.add(String.valueOf(f.cause()));
                 }
             }
-            loop(deadline, done, errors, finished, firstErrors);
+            loop(deadline, count, started, done, errors, finished, firstErrors);
         });
     }
 

@@ -373,7 +373,30 @@ class ConfigLoaderTest {
                 "node-id: is also written as nodeId: keep one (node-id)");
         assertError(VALID_CAMEL_CASE.replace("ioThreads: 2", "ioThreads: 2\nioThreds: 3"),
                 "ioThreds: unknown key (known here: node-id, transport, io-threads, key-passphrase-file, upstreams, "
-                        + "listeners, revocation, admin, reload, shutdown)");
+                        + "listeners, revocation, admin, reload, shutdown, warm-up)");
+    }
+
+    @Test
+    void warmUpIsOnByDefaultOffWithOffAndAMappingSetsItsCountAndTime() throws Exception {
+        assertThat(load(VALID).warmUp()).isEqualTo(WarmUpConfig.DEFAULT);
+        assertThat(load(VALID + "warm-up: off\n").warmUp()).isEqualTo(WarmUpConfig.OFF);
+        assertThat(load(VALID + "warm-up: {handshakes: 300, max-time: 5s}\n").warmUp())
+                .isEqualTo(new WarmUpConfig(true, 300, Duration.ofSeconds(5)));
+        assertThat(load(VALID + "warm-up: {max-time: 0s}\n").warmUp().enabled()).as("no time, no warm-up").isFalse();
+        assertError(VALID + "warm-up: {handshakes: -1}\n", "warm-up.handshakes: must be between 0 and 1000000, was -1");
+        assertError(VALID + "warm-up: {handshake: 10}\n",
+                "warm-up.handshake: unknown key (known here: handshakes, max-time)");
+        assertThatThrownBy(() -> load(VALID + "warm-up: sometimes\n")).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ": warm-up: expected true or false");
+    }
+
+    @Test
+    void theFullHandshakeBudgetIsOffByDefaultAndRangeChecked() throws Exception {
+        assertThat(load(VALID).listeners().get(0).limits().fullHandshakesPerSecond()).isZero();
+        assertThat(load(VALID.replace("max-connections: 100", "max-connections: 100\n      full-handshakes-per-second: 250"))
+                .listeners().get(0).limits().fullHandshakesPerSecond()).isEqualTo(250);
+        assertError(VALID.replace("max-connections: 100", "max-connections: 100\n      full-handshakes-per-second: -5"),
+                "listeners[0].limits.full-handshakes-per-second: must be between 0 and 10000000, was -5");
     }
 
     @Test
@@ -395,7 +418,8 @@ class ConfigLoaderTest {
         ListenerConfig twin = new ListenerConfig(listener.name(), listener.bind(), false, "brokers", List.of(),
                 ListenerConfig.ClientAuthMode.NONE, listener.tlcp(), Optional.empty(), false, listener.limits());
         GatewayConfig twice = new GatewayConfig(file, "gw", GatewayConfig.Transport.NIO, 0, List.of(listener, twin),
-                config.upstreams(), config.revocation(), Optional.empty(), config.reload(), Duration.ZERO, Optional.empty());
+                config.upstreams(), config.revocation(), Optional.empty(), config.reload(), Duration.ZERO, Optional.empty(),
+                io.gmtls.proxy.config.WarmUpConfig.OFF);
         assertThatThrownBy(twice::validate).isInstanceOf(ConfigException.class)
                 .hasMessage(file + ": listeners[1].name: listener name 'mqtt' is used twice");
         assertThat(load(VALID.replace("      trust: trust.pem\n", "").replace("client-auth: optional", "client-auth: none"))
@@ -404,7 +428,7 @@ class ConfigLoaderTest {
 
     @Test
     void recordsCheckTheirOwnRanges() {
-        assertThatThrownBy(() -> new LimitsConfig(0, 1, 0, 1, Duration.ofSeconds(1), Duration.ZERO, 1, 1))
+        assertThatThrownBy(() -> new LimitsConfig(0, 1, 0, 1, Duration.ofSeconds(1), Duration.ZERO, 1, 1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("max-connections must be between 1 and 10000000, was 0");
         assertThatThrownBy(() -> new ReloadConfig(true, Duration.ofMillis(1)))

@@ -28,4 +28,17 @@ class TokenBucketTest {
             assertThat(bucket.tryTake(0)).isTrue();
         }
     }
+
+    @Test
+    void aChargeTakesATokenThatIsNotThereDownToMinusTheBurst() {
+        TokenBucket bucket = new TokenBucket(1, 2, 0);
+        bucket.charge(0);
+        bucket.charge(0);
+        bucket.charge(0);
+        bucket.charge(0);
+        bucket.charge(0);
+        assertThat(bucket.tryTake(0)).isFalse();
+        assertThat(bucket.tryTake(2_900_000_000L)).as("2.9 s refill from -2: 0.9 tokens").isFalse();
+        assertThat(bucket.tryTake(3_000_000_000L)).as("3 s: one token again").isTrue();
+    }
 }

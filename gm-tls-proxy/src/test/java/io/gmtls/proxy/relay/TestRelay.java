@@ -48,7 +48,7 @@ final class TestRelay {
      * @param connector opens the upstream channels ({@link #embedded} in tests of both sides)
      */
     TestRelay(boolean plaintext, List<InetSocketAddress> upstreams, boolean ppv2, UpstreamConnector connector) {
-        LimitsConfig limits = new LimitsConfig(100, 100, 0, 1, HANDSHAKE_TIMEOUT, Duration.ofMinutes(5), 100, 100);
+        LimitsConfig limits = new LimitsConfig(100, 100, 0, 1, HANDSHAKE_TIMEOUT, Duration.ofMinutes(5), 100, 100, 0);
         ListenerConfig listener = new ListenerConfig("test", new InetSocketAddress("127.0.0.1", 0), false, "g",
                 List.of(), ListenerConfig.ClientAuthMode.OPTIONAL, Optional.empty(), Optional.empty(), plaintext, limits);
         UpstreamGroupConfig group = new UpstreamGroupConfig("g", UpstreamGroupConfig.Balance.ROUND_ROBIN, upstreams,

@@ -1,0 +1,332 @@
+#!/usr/bin/env bash
+# The edge at reconnect-storm speed (issue 16): the gateway's server-process CPU per handshake for each
+# row of the issue's table — TLCP ECC and ECDHE full with client certificates, TLCP resumed by session
+# ID, TLS 1.3 TLS_SM4_GCM_SM3 full, plus TLS 1.3 ECDSA with the system OpenSSL as client — warm (after
+# ~3,000 earlier handshakes) and cold (the first 200 handshakes of a fresh process, without and with
+# the start-up warm-up), next to the engines alone in the same run; then the storm scenario: tbox-sim
+# connects N vehicles through the gateway to a private Mosquitto, all of them reconnect at once with
+# resumption while new vehicles keep arriving beyond the full-handshake budget.
+#
+#   bench/edge.sh            (SKIP_BUILD=1 to use the jars and test classes as they are)
+#   REPORT_ONLY=1 bench/edge.sh   writes the report again from bench/work/edge (e.g. of an interrupted run)
+#   PARTS="storm" bench/edge.sh   runs only these parts (engine warm cold storm), keeping the others' records
+#
+# Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes before the warm figures, 3000),
+#      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (300
+#      full handshakes/s during the storm), ENGINE_SECONDS (3 per kind), WARM_UP (the gateway's default).
+# Writes bench/results/edge.md; raw output in bench/work/edge/ (git-ignored). Everything on 127.0.0.1.
+set -euo pipefail
+log_tag=edge
+. "$(dirname "$0")/lib.sh"             # changes to the repository root
+WORK=bench/work/edge
+PARTS=${PARTS:-"engine warm cold storm"}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+if [ -z "${REPORT_ONLY:-}" ] && [ "$PARTS" = "engine warm cold storm" ]; then rm -rf "$WORK"; fi
+mkdir -p "$WORK"
+MEASURE=${MEASURE:-1000}
+PREWARM=${PREWARM:-3000}
+COLD=${COLD:-200}
+CONCURRENCY=${CONCURRENCY:-4}
+STORM_N=${STORM_N:-2000}
+STORM_BUDGET=${STORM_BUDGET:-300}
+ENGINE_SECONDS=${ENGINE_SECONDS:-3}
+WARM_UP=${WARM_UP:-"{handshakes: 2000, max-time: 20s}"}   # the gateway's default
+CLK_TCK=$(getconf CLK_TCK)
+T0=$(date +%s)
+RAW=$WORK/raw.txt
+field() { sed -n "s/.*$1=\\([^ ]*\\).*/\\1/p" <<<"$2" | head -n 1; }  # NAME LINE
+if [ -z "${REPORT_ONLY:-}" ]; then
+
+build package gm-tls-proxy,tbox-sim,certs-dev
+require_jars "$jar_certs" "$jar_gateway" "$jar_sim"
+# Private copies: a rebuild during the run must not pull classes from under the JVMs.
+cp "$jar_gateway" "$WORK/gm-tls-proxy.jar"; cp "$jar_sim" "$WORK/tbox-sim.jar"
+cp -r gm-tls-proxy/target/test-classes "$WORK/test-classes"
+CP=$WORK/test-classes:$WORK/gm-tls-proxy.jar
+[ -f "$WORK/pki/sm2/trust.pem" ] && [ "$(ls "$WORK/pki/sm2/vehicles" | grep -c -- '-sign.crt$')" -ge "$STORM_N" ] ||
+  java -jar "$jar_certs" --out "$WORK/pki" --vehicles "$STORM_N" --force -q >/dev/null
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+touch "$RAW"
+# A part run again replaces what an earlier run of it recorded.
+part engine && sed -i '/^kind=/d' "$RAW"
+part warm && sed -i '/^warm /d' "$RAW"
+part cold && sed -i '/^cold /d' "$RAW"
+part storm && sed -i '/^storm/d' "$RAW"
+raw() { echo "$*" | tee -a "$RAW" >&2; }
+
+# Ports are picked at random among free ones; another job on the machine may take one first: retried.
+for attempt in 1 2 3; do
+  upstream_port=$(free_port)
+  java -Xmx256m -cp "$CP" io.gmtls.proxy.bench.BenchUpstream "$upstream_port" > "$WORK/upstream.log" 2>&1 &
+  up_pid=$!
+  if wait_port "$upstream_port" 300 && sleep 1 && kill -0 "$up_pid" 2>/dev/null; then PIDS+=($up_pid); break; fi
+  kill "$up_pid" 2>/dev/null || true
+  [ "$attempt" = 3 ] && die "the benchmark upstream did not start (see $WORK/upstream.log)"
+done
+
+# start_gateway NAME WARM_UP FULL_BUDGET UPSTREAM_PORT PPV2 -> GW_PID, GW_PORT, GW_ADMIN, GW_START_MS
+start_gateway() {
+  local name=$1 warm_up=$2 full_budget=$3 upstream_port=$4 ppv2=$5 listen_port admin_port t attempt
+  for attempt in 1 2 3; do
+    listen_port=$(free_port); admin_port=$(free_port)
+    render bench/templates/edge-gateway.yaml.tmpl > "$WORK/$name.yaml"
+    t=$(date +%s%N)
+    java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseSerialGC -jar "$WORK/gm-tls-proxy.jar" --config "$WORK/$name.yaml" \
+        > "$WORK/$name.out" 2> "$WORK/$name.err" &
+    GW_PID=$!; GW_PORT=$listen_port; GW_ADMIN=$admin_port
+    # Up to 5 minutes: the warm-up's time budget, the first health check, a loaded machine.
+    for _ in $(seq 1 3000); do
+      http_ok "$admin_port" /health && break
+      kill -0 "$GW_PID" 2>/dev/null || break     # exited: a port taken meanwhile, try others
+      sleep 0.1
+    done
+    if http_ok "$admin_port" /health; then
+      PIDS+=($GW_PID)
+      GW_START_MS=$(( ($(date +%s%N) - t) / 1000000 ))
+      return 0
+    fi
+    kill "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true
+  done
+  die "gateway $name did not become healthy (see $WORK/$name.err)"
+}
+stop_gateway() { kill "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true; }
+
+load() { java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.LoadClient "$@" 2>>"$WORK/load-errors.log"; }
+# hs PROTO COUNT [more LoadClient options]: handshakes through the current gateway, the LoadClient line
+hs() { local proto=$1 count=$2; shift 2
+  load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto "$proto" --count "$count" --concurrency "$CONCURRENCY" \
+      --gateway-pid "$GW_PID" --clk-tck "$CLK_TCK" --warmup-seconds 0 "$@"; }
+
+# TLS 1.3 ECDSA with the system OpenSSL: COUNT handshakes in CONCURRENCY loops of s_client processes.
+openssl_hs() { # COUNT -> "handshakes=N errors=E gateway_cpu_ms_per_handshake=X"
+  local count=$1 per=$(( $1 / CONCURRENCY )) vin c0 c1 ok
+  for vin in "$WORK"/pki/ecdsa/vehicles/*.crt; do vin=$(basename "$vin" .crt); break; done   # no pipe: pipefail
+  c0=$(cpu_ticks "$GW_PID")
+  for l in $(seq 1 "$CONCURRENCY"); do
+    ( n=0; for _ in $(seq 1 "$per"); do
+        # -brief, not -quiet (which implies -ign_eof and would wait for the server to close)
+        timeout 60 openssl s_client -connect "127.0.0.1:$GW_PORT" -servername localhost -tls1_3 -brief -verify_return_error \
+          -CAfile "$WORK/pki/ecdsa/trust.pem" -cert "$WORK/pki/ecdsa/vehicles/$vin.crt" \
+          -key "$WORK/pki/ecdsa/vehicles/$vin.key" </dev/null >/dev/null 2>&1 && n=$((n + 1))
+      done; echo "$n" > "$WORK/openssl-$l.count" ) &
+  done
+  wait_children
+  c1=$(cpu_ticks "$GW_PID")
+  ok=$(cat "$WORK"/openssl-*.count | awk '{ s += $1 } END { print s + 0 }')
+  awk -v ok="$ok" -v n="$((per * CONCURRENCY))" -v d="$((c1 - c0))" -v hz="$CLK_TCK" 'BEGIN {
+    printf "handshakes=%d errors=%d gateway_cpu_ms_per_handshake=%.2f\n", ok, n - ok, ok ? d * 1000 / hz / ok : 0 }'
+}
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+wait_children() { for j in $(jobs -p); do [[ " ${PIDS[*]} " == *" $j "* ]] || wait "$j" || true; done; }
+
+say "machine: $(machine_info)"
+say "load average at start: $(load_average)"
+
+# ---- engines alone (in memory, one thread, server engine CPU)
+if part engine; then
+log "engines alone"
+java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.EngineAloneBench --pki "$WORK/pki" --seconds "$ENGINE_SECONDS" \
+    > "$WORK/engine.txt" 2>>"$WORK/load-errors.log"
+cat "$WORK/engine.txt" >> "$RAW"
+fi
+
+# ---- warm figures: one gateway (default warm-up), PREWARM earlier handshakes, then MEASURE per row
+if part warm; then
+log "warm gateway"
+start_gateway warm "$WARM_UP" 0 "$upstream_port" true
+raw "warm gateway started in ${GW_START_MS} ms: $(grep -o 'warm-up: .* ms' "$WORK/warm.err" | head -n 1)"
+per=$(( PREWARM / 3 ))
+hs tlcp-ecc "$per" >/dev/null; hs tlcp-ecdhe "$per" >/dev/null; hs tls13-sm "$per" >/dev/null
+declare -A WARM
+for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
+  log "warm $row"
+  case $row in
+    tlcp-resumed) line=$(hs tlcp-ecc "$MEASURE" --resume id) ;;
+    *) line=$(hs "$row" "$MEASURE") ;;
+  esac
+  raw "warm $row: $line"; WARM[$row]=$line
+done
+log "warm tls13-ecdsa (openssl s_client)"
+openssl_hs 200 >/dev/null
+line=$(openssl_hs "$MEASURE"); raw "warm tls13-ecdsa-openssl: $line"; WARM[tls13-ecdsa]=$line
+stop_gateway
+fi
+
+# ---- cold figures: a fresh process per row, its first COLD handshakes; without and with the warm-up
+declare -A COLD_OFF COLD_ON START_OFF START_ON
+part cold && for mode in off on; do
+  for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
+    log "cold ($mode) $row"
+    if [[ $mode == off ]]; then start_gateway "cold-$mode-$row" off 0 "$upstream_port" true
+    else start_gateway "cold-$mode-$row" "$WARM_UP" 0 "$upstream_port" true; fi
+    case $row in
+      tlcp-resumed) line=$(hs tlcp-ecc "$COLD" --resume id) ;;
+      *) line=$(hs "$row" "$COLD") ;;
+    esac
+    raw "cold warm-up=$mode $row (started in ${GW_START_MS} ms): $line"
+    if [[ $mode == off ]]; then COLD_OFF[$row]=$line; START_OFF[$row]=$GW_START_MS
+    else COLD_ON[$row]=$line; START_ON[$row]=$GW_START_MS; fi
+    stop_gateway
+  done
+done
+
+# ---- the storm: N vehicles over TLCP to Mosquitto, then all reconnect at once (resuming), while new
+# vehicles arrive with full handshakes beyond the budget
+if part storm; then
+log "storm: $STORM_N vehicles"
+broker_port=$(free_port)
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\n' "$broker_port" > "$WORK/mosquitto.conf"
+/usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & mq=$!
+wait_port "$broker_port" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mosquitto did not start (port taken?)"
+PIDS+=($mq)
+start_gateway storm "$WARM_UP" "$STORM_BUDGET" "$broker_port" false
+ramp=$(( STORM_BUDGET * 8 / 10 > 0 ? STORM_BUDGET * 8 / 10 : 1 ))   # the first connections stay within the budget
+# The wave comes once every vehicle is connected: at the ramp, or at the full-handshake rate this machine
+# managed in the warm run if that is slower (a loaded machine), with half as much again and 20 s to spare.
+rate=$(field rate_per_s "$(grep '^warm tlcp-ecc: ' "$RAW" || true)")
+wave_at=$(awk -v n="$STORM_N" -v ramp="$ramp" -v rate="${rate:-0}" 'BEGIN {
+  r = (rate > 0 && rate < ramp) ? rate : ramp; printf "%d", n / r * 1.5 + 20 }')
+duration=$(( 2 * wave_at - 2 ))                     # one wave only: the next would be at 2 × wave_at
+java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$GW_PORT" -t tlcp --suite ECC_SM4_GCM_SM3 \
+    -n "$STORM_N" --ramp "$ramp" --publish-rate 0 --duration "${duration}s" --reconnect-interval "${wave_at}s" \
+    --reconnect-fraction 1.0 --handshake-timeout 60s --connect-timeout 30s --json "$WORK/storm.json" -q \
+    > "$WORK/sim.out" 2> "$WORK/sim.err" &
+sim=$!; PIDS+=($sim)
+resumed_total() { metric_sum "$(http_body "$GW_ADMIN" /metrics)" gateway_handshakes_total kind=resumed; }
+# New vehicles arriving around the wave: full handshakes, 16 in flight, for 20 s from 5 s before it
+# (after the initial ramp, which stays within the budget).
+( sleep $(( wave_at - 5 )); load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --seconds 20 \
+    --concurrency 16 --warmup-seconds 0 > "$WORK/storm-new.txt" ) &
+newcomers=$!
+# The gateway's resumed-handshake count every 0.2 s while tbox-sim runs: the wave as the gateway saw it.
+: > "$WORK/storm-samples.txt"
+base=$(resumed_total)
+while kill -0 "$sim" 2>/dev/null; do
+  echo "$(date +%s%N) $(resumed_total)" >> "$WORK/storm-samples.txt"; sleep 0.2
+done
+wait "$newcomers" || true
+wait "$sim" || true
+storm_metrics=$(http_body "$GW_ADMIN" /metrics)
+stop_gateway
+storm_flat=""
+[ -s "$WORK/storm.json" ] && storm_flat=$(json_flat "$WORK/storm.json")
+# Wave: from the first resumed handshake after the base to the sample where the count stopped growing.
+read -r wave_ms wave_resumed <<<"$(awk -v base="$base" '
+  { t = $1 / 1e6; v = $2 - base; if (v > 0 && start == "") start = prev_t; if (v > last) { end = t; last = v } prev_t = t }
+  END { if (start == "") print "n/a 0"; else printf "%.0f %d\n", end - start, last }' "$WORK/storm-samples.txt")"
+refused=$(metric_sum "$storm_metrics" gateway_handshakes_refused_total reason=full_handshake_budget)
+# The newcomers' own count of errors includes the echo a broker does not give: the gateway's count of
+# full handshakes, less the vehicles' initial ones, is what they got.
+full_total=$(metric_sum "$storm_metrics" gateway_handshakes_total kind=full)
+new_line=$(cat "$WORK/storm-new.txt" 2>/dev/null || true)
+raw "storm: $(tr '\n' ' ' < "$WORK/sim.out" | head -c 600)"
+raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (budget) ${refused}; newcomers: ${new_line}"
+printf 'ramp=%s\nwave_at=%s\nrefused=%s\nwave_ms=%s\nwave_resumed=%s\nfull_total=%s\nstorm_budget=%s\nstorm_n=%s\n' \
+    "$ramp" "$wave_at" "$refused" "$wave_ms" "$wave_resumed" "$full_total" "$STORM_BUDGET" "$STORM_N" > "$WORK/storm.env"
+fi
+# Seconds of measurement, summed over the invocations of PARTS runs.
+before=0
+[ "$PARTS" = "engine warm cold storm" ] || before=$(cat "$WORK/elapsed" 2>/dev/null || echo 0)
+echo "$(( $(date +%s) - T0 + before ))" > "$WORK/elapsed"
+fi   # measurements
+
+# ---- the report
+# Numbers or n/a: a row an interrupted run did not reach shows n/a.
+cores() { awk -v ms="$1" 'BEGIN { if (ms !~ /^[0-9.]+$/) print "n/a"; else printf "%.1f", 16700 * ms / 1000 }'; }
+met() { awk -v v="$1" -v t="$2" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else print (v <= t ? "**met**" : "not met") }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) print "n/a"; else printf "%.2f", a - b }'; }
+cpu() { local v; v=$(field gateway_cpu_ms_per_handshake "$1"); echo "${v:-n/a}"; }
+# What the run recorded (raw.txt), so that an interrupted run can be reported: REPORT_ONLY=1.
+engine() { local v; v=$(field server_cpu_ms_per_handshake "$(grep "^kind=$1 " "$RAW" || true)"); echo "${v:-n/a}"; }
+warm_line() { grep "^warm $1: " "$RAW" | head -n 1 || true; }
+cold_line() { grep "^cold warm-up=$1 $2 " "$RAW" | head -n 1 || true; }
+started_ms() { sed -n 's/.*(started in \([0-9]*\) ms).*/\1/p' <<<"$(cold_line "$1" "$2")"; }
+declare -A WARM COLD_OFF COLD_ON START_OFF START_ON
+for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
+  WARM[$row]=$(warm_line "$row"); COLD_OFF[$row]=$(cold_line off "$row"); COLD_ON[$row]=$(cold_line on "$row")
+  START_OFF[$row]=$(started_ms off "$row"); START_ON[$row]=$(started_ms on "$row")
+done
+WARM[tls13-ecdsa]=$(warm_line tls13-ecdsa-openssl)
+ramp=n/a; wave_at=n/a; refused=n/a; wave_ms=n/a; wave_resumed=n/a; full_total=n/a
+storm_budget=$STORM_BUDGET; storm_n=$STORM_N
+[ -f "$WORK/storm.env" ] && . "$WORK/storm.env"
+STORM_BUDGET=$storm_budget; STORM_N=$storm_n
+storm_flat=""
+[ -s "$WORK/storm.json" ] && storm_flat=$(json_flat "$WORK/storm.json")
+new_line=$(cat "$WORK/storm-new.txt" 2>/dev/null || true)
+elapsed=$(cat "$WORK/elapsed" 2>/dev/null || echo "$(( $(date +%s) - T0 )) (interrupted run)")
+declare -A TARGET=([tlcp-ecc]=0.9 [tlcp-ecdhe]=1.1 [tlcp-resumed]=0.15 [tls13-sm]=1.2)
+declare -A TODAY=([tlcp-ecc]="2.5–2.8" [tlcp-ecdhe]="1.9–2.7" [tlcp-resumed]="1.30" [tls13-sm]="8.1")
+declare -A TONGSUO=([tlcp-ecc]="2.8–3.0 / 1.80" [tlcp-ecdhe]="3.4–3.6 / 2.17" [tlcp-resumed]="0.20 / 0.22" [tls13-sm]="– / 1.66")
+declare -A LABEL=([tlcp-ecc]="TLCP ECC_SM4_GCM_SM3, full, mTLS" [tlcp-ecdhe]="TLCP ECDHE_SM4_GCM_SM3, full, mTLS"
+  [tlcp-resumed]="TLCP resumed (session ID)" [tls13-sm]="TLS 1.3 TLS_SM4_GCM_SM3, full, mTLS")
+declare -A ENGINE_KIND=([tlcp-ecc]=tlcp-ecc [tlcp-ecdhe]=tlcp-ecdhe [tlcp-resumed]=tlcp-resumed [tls13-sm]=tls13-sm)
+{
+  result_header "The edge at reconnect-storm speed (issue 16)" "Gateway = \`java -jar gm-tls-proxy.jar\` (512 MiB heap, SerialGC,
+epoll), one TLCP + TLS 1.3 listener, client certificate required and checked against the CRLs, upstream
+connect with a PPv2 header (BenchUpstream, echo) for the handshake rows, Mosquitto (no PPv2) for the
+storm. **Gateway CPU per handshake** = utime + stime of the gateway process (\`/proc/<pid>/stat\`) over
+the measured handshakes, divided by their number; client = LoadClient (Netty, TLCP and TLS 1.3 SM, one
+thread, $CONCURRENCY connections in flight, its own process) or the system \`openssl s_client\`
+($CONCURRENCY loops of processes) for TLS 1.3 ECDSA. Each connection: handshake, one byte echoed end to
+end, close. **Warm**: one gateway, after its start-up warm-up and $PREWARM earlier handshakes, $MEASURE
+handshakes per row. **Cold**: a fresh gateway process per row, its first $COLD handshakes, started
+with \`warm-up: off\` and with the default warm-up. **Engine alone**: the same certificates, client and
+server engine in memory on one thread, server engine thread CPU per handshake
+(\`EngineAloneBench\`, ${ENGINE_SECONDS} s per kind after ${ENGINE_SECONDS} s of warm-up), same run.
+Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${elapsed} s."
+  echo
+  echo "## Server CPU per handshake (ms)"
+  echo
+  echo "| per handshake | gateway warm | gateway cold, first $COLD, \`warm-up: off\` | cold with warm-up (ratio to warm) | engine alone | gateway − engine | cores for 16,700/s (warm) | target | met? | issue: gateway before | issue: Tongsuo default / optimized SM2 |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
+    w=$(cpu "${WARM[$row]}"); co=$(cpu "${COLD_OFF[$row]}"); cw=$(cpu "${COLD_ON[$row]}"); e=$(engine "${ENGINE_KIND[$row]}")
+    d=$(minus "$w" "$e")
+    echo "| ${LABEL[$row]} | **$w** | $co | $cw ($(ratio "$cw" "$w")×) | $e | $d | $(cores "$w") | ≤ ${TARGET[$row]} | $(met "$w" "${TARGET[$row]}") | ${TODAY[$row]} | ${TONGSUO[$row]} |"
+  done
+  w=$(cpu "${WARM[tls13-ecdsa]}"); e=$(engine tls13-ecdsa)
+  echo "| TLS 1.3 ECDSA P-256 (BoringSSL), full, mTLS — system \`openssl s_client\` | **$w** | – | – | $e | $(minus "$w" "$e") | $(cores "$w") | – | – | 1.85 (gateway.md) | – |"
+  ecc_w=$(cpu "${WARM[tlcp-ecc]}"); ecc_off=$(cpu "${COLD_OFF[tlcp-ecc]}"); ecc_on=$(cpu "${COLD_ON[tlcp-ecc]}")
+  echo "| **cold process: first $COLD ECC handshakes** | – | $ecc_off ($(ratio "$ecc_off" "$ecc_w")× warm) | **$ecc_on ($(ratio "$ecc_on" "$ecc_w")× warm)** | – | – | – | ≤ 1.5 × warm | $(met "$(ratio "$ecc_on" "$ecc_w")" 1.5) | 11.5 | 2.85 (Tongsuo default) |"
+  echo
+  echo "Cores for 16,700 handshakes/s = 16,700 × warm CPU per handshake (full: the ECC or ECDHE row; resumed:"
+  echo "the resumed row). Errors (all rows): $(grep -E '^(warm|cold) ' "$RAW" | grep -o 'errors=[0-9]*' | awk -F= '{ s += $2 } END { print s + 0 }')."
+  echo "CPU time per handshake depends less on other load than rates do, but not nothing: cache and core"
+  echo "sharing inflate it, and a starved process compiles its hot code late. Compare figures within one run on"
+  echo "an otherwise idle machine (load averages in the header; gateway CPU use per row in the raw lines)."
+  echo "Start-up with the warm-up (time to /health, per cold row): $(for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do printf '%s %s ms; ' "$r" "${START_ON[$r]}"; done)"
+  echo "without: $(for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do printf '%s %s ms; ' "$r" "${START_OFF[$r]}"; done)"
+  echo "The warm gateway's log: $(grep -o 'warm-up: [0-9]* handshakes in [0-9]* ms' "$WORK/warm.err" 2>/dev/null | head -n 1)."
+  echo
+  echo "## Storm: $STORM_N vehicles reconnect at once"
+  echo
+  echo "tbox-sim \`connect -t tlcp --suite ECC_SM4_GCM_SM3 -n $STORM_N --ramp $ramp --publish-rate 0\`, one reconnect wave of"
+  echo "every vehicle at ${wave_at} s (\`--reconnect-fraction 1.0\`, each resuming its TLCP session), through a gateway with"
+  echo "\`full-handshakes-per-second: $STORM_BUDGET\` to Mosquitto. During the wave, new vehicles (LoadClient, 16 full"
+  echo "handshakes in flight for 20 s from 5 s before the wave) compete for the budget."
+  echo
+  echo "| measure | value |"
+  echo "|---|---|"
+  echo "| vehicles connected (initial) | $(json_get "$storm_flat" connections.initial) |"
+  echo "| reconnects | $(json_get "$storm_flat" connections.reconnects) |"
+  echo "| wave duration (first to last resumed handshake, gateway metrics, 0.2 s samples) | ${wave_ms} ms |"
+  echo "| resumed handshakes in the wave / reconnects | ${wave_resumed} / $(json_get "$storm_flat" connections.reconnects) |"
+  echo "| resumed share (tbox-sim: resumed / reconnects) | $(ratio "$(json_get "$storm_flat" connections.resumedHandshakes)" "$(json_get "$storm_flat" connections.reconnects)") |"
+  echo "| tbox-sim handshakes full / resumed | $(json_get "$storm_flat" connections.fullHandshakes) / $(json_get "$storm_flat" connections.resumedHandshakes) |"
+  echo "| handshake latency p50 / p99 (ms, all connections) | $(json_get "$storm_flat" latencyMs.handshake.p50) / $(json_get "$storm_flat" latencyMs.handshake.p99) |"
+  echo "| tbox-sim errors | $(json_get "$storm_flat" errorTotal) |"
+  echo "| new vehicles around the wave: full handshakes served (gateway's full count less the vehicles' initial ones) | $(minus "$full_total" "$(json_get "$storm_flat" connections.fullHandshakes)" | sed 's/\.00$//') |"
+  echo "| refused by the budget (\`gateway_handshakes_refused_total{reason=full_handshake_budget}\`) | $refused |"
+  echo
+  echo "## Raw"
+  echo
+  echo '```'
+  cat "$RAW"
+  echo '```'
+} > bench/results/edge.md
+say "wrote bench/results/edge.md in ${elapsed} s"

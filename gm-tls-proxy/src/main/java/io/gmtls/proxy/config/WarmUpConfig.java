@@ -1,0 +1,29 @@
+package io.gmtls.proxy.config;
+
+import java.time.Duration;
+
+import io.gmtls.config.Durations;
+import io.gmtls.config.Ranges;
+
+/**
+ * The gateway's warm-up before its listeners open: handshakes through the real engines (TLCP ECC and
+ * ECDHE, full and resumed; TLS 1.3 ECDSA and SM when a listener serves TLS) between in-memory engine
+ * pairs, with throwaway credentials, until {@code handshakes} are done or {@code maxTime} is up.
+ *
+ * @param enabled    false for {@code warm-up: off}
+ * @param handshakes how many handshakes in all (shared out over the kinds served)
+ * @param maxTime    the time budget; the listeners open when it is used up, warm or not
+ */
+public record WarmUpConfig(boolean enabled, int handshakes, Duration maxTime) {
+
+    /** The default: 2,000 handshakes within 20 s (the JIT compiles the hot paths within about 1,000). */
+    public static final WarmUpConfig DEFAULT = new WarmUpConfig(true, 2_000, Duration.ofSeconds(20));
+
+    /** No warm-up: the listeners open at once. */
+    public static final WarmUpConfig OFF = new WarmUpConfig(false, 0, Duration.ZERO);
+
+    public WarmUpConfig {
+        Ranges.check("handshakes", handshakes, 0, 1_000_000);
+        Ranges.check("max-time", maxTime, Duration.ZERO, Durations.MAX);
+    }
+}

@@ -1,0 +1,140 @@
+package io.gmtls.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.gmtls.certsdev.Vehicle;
+import io.gmtls.tlcp.TlcpCipherSuite;
+import io.gmtls.tlcp.TlcpContext;
+import io.gmtls.tlcp.TlcpSession;
+
+/**
+ * Storm-aware admission over real sockets: with a budget of one full handshake per second, a burst of
+ * new vehicles is shed before any cryptography (closed, counted by reason) while vehicles coming back
+ * with a session the gateway knows are all served, resumed. And the start-up warm-up runs before the
+ * listeners open.
+ */
+class GatewayAdmissionIT {
+
+    private static final int RETURNING = 6;
+    private static final int NEW = 12;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void beyondTheBudgetFullHandshakesAreShedAndResumptionsServed() throws Exception {
+        GatewayFixture fixture = new GatewayFixture(dir);
+        try (PpEchoUpstream upstream = PpEchoUpstream.start()) {
+            GatewayFixture.Settings settings = new GatewayFixture.Settings().upstreams(upstream.port());
+            Gateway gateway = Gateway.start(fixture.write(settings));
+            ExecutorService pool = Executors.newFixedThreadPool(NEW);
+            try {
+                int port = gateway.listenerAddress("mqtt").getPort();
+                Vehicle vehicle = fixture.vehicle(0);
+                // Vehicles connected before the storm: each keeps its session (one client context each).
+                List<TlcpContext> returning = new ArrayList<>();
+                for (int i = 0; i < RETURNING; i++) {
+                    TlcpContext client = fixture.tlcpClient(vehicle, TlcpCipherSuite.ECC_SM4_GCM_SM3);
+                    assertThat(connect(client, port)).as("first connection: full").isEqualTo(Outcome.FULL);
+                    returning.add(client);
+                }
+                // The budget comes with a reload: the TLCP context (with its session cache) is kept.
+                settings.fullHandshakesPerSecond = 1;
+                fixture.write(settings);
+                assertThat(gateway.reload()).isNull();
+
+                long start = System.nanoTime();
+                List<Future<Outcome>> fresh = new ArrayList<>();
+                for (int i = 0; i < NEW; i++) {
+                    TlcpContext client = fixture.tlcpClient(vehicle, TlcpCipherSuite.ECC_SM4_GCM_SM3);
+                    fresh.add(pool.submit(() -> connect(client, port)));
+                }
+                int served = 0;
+                for (Future<Outcome> f : fresh) {
+                    Outcome outcome = f.get();
+                    assertThat(outcome).isNotEqualTo(Outcome.RESUMED);
+                    served += outcome == Outcome.FULL ? 1 : 0;
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                // One per second with a burst of one: however slow the machine, no more than that.
+                assertThat(served).as("full handshakes in %.1f s", seconds).isLessThanOrEqualTo(2 + (int) seconds);
+                assertThat(NEW - served).as("shed").isPositive();
+
+                // The budget is spent, and every returning vehicle is served all the same, resumed.
+                for (TlcpContext client : returning) {
+                    assertThat(connect(client, port)).isEqualTo(Outcome.RESUMED);
+                }
+
+                String scrape = gateway.metrics().scrape();
+                assertThat(counter(scrape, "gateway_handshakes_refused_total", "reason=\"full_handshake_budget\""))
+                        .isEqualTo(NEW - served);
+                assertThat(counter(scrape, "gateway_handshakes_total", "kind=\"refused\"")).isEqualTo(NEW - served);
+                assertThat(counter(scrape, "gateway_handshakes_total", "kind=\"resumed\"")).isEqualTo(RETURNING);
+                assertThat(counter(scrape, "gateway_handshakes_total", "kind=\"full\"")).isEqualTo(RETURNING + served);
+                assertThat(counter(scrape, "gateway_connections_refused_total", "reason=\"full_handshake_budget\""))
+                        .isEqualTo(NEW - served);
+            } finally {
+                pool.shutdownNow();
+                gateway.shutdown(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    @Test
+    void theWarmUpRunsItsHandshakesBeforeTheListenersOpen() throws Exception {
+        GatewayFixture fixture = new GatewayFixture(dir);
+        try (PpEchoUpstream upstream = PpEchoUpstream.start()) {
+            GatewayFixture.Settings settings = new GatewayFixture.Settings().upstreams(upstream.port());
+            settings.warmUp = "{handshakes: 24, max-time: 120s}";
+            Gateway gateway = Gateway.start(fixture.write(settings));
+            try {
+                String scrape = gateway.metrics().scrape();
+                assertThat(counter(scrape, "gateway_warmup_handshakes", "")).isEqualTo(24);
+                assertThat(counter(scrape, "gateway_handshakes_total", "")).as("not the listeners' handshakes").isZero();
+                Vehicle vehicle = fixture.vehicle(1);
+                assertThat(connect(fixture.tlcpClient(vehicle, TlcpCipherSuite.ECDHE_SM4_GCM_SM3),
+                        gateway.listenerAddress("mqtt").getPort())).isEqualTo(Outcome.FULL);
+            } finally {
+                gateway.shutdown(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private enum Outcome { FULL, RESUMED, REFUSED }
+
+    private static Outcome connect(TlcpContext client, int port) throws Exception {
+        try (TestClient c = TestClient.connect(port, () -> GatewayFixture.tlcpHandler(client, port))) {
+            if (!c.handshakeSucceeded()) {
+                return Outcome.REFUSED;
+            }
+            c.send("ping");
+            c.awaitReceived("ping", Duration.ofSeconds(30));
+            return ((TlcpSession) c.ssl().engine().getSession()).resumed() ? Outcome.RESUMED : Outcome.FULL;
+        }
+    }
+
+    /** The sum of a Prometheus counter or gauge over the lines holding {@code label}. */
+    private static long counter(String scrape, String name, String label) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(scrape);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1) == null ? label.isEmpty() : m.group(1).contains(label)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return Math.round(sum);
+    }
+}
