@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -22,6 +23,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * skipped with a message, unless {@code CI=true}, where a missing browser fails the test.
  */
 public final class HeadlessChromium implements AutoCloseable {
+
+    /** How long an element lookup waits for its element to appear. */
+    public static final Duration IMPLICIT_WAIT = Duration.ofSeconds(10);
+
 
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -63,6 +68,9 @@ public final class HeadlessChromium implements AutoCloseable {
         try {
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+            // A click that submits a form can return before the next page is there (seen on a loaded
+            // machine): lookups wait for their element instead of failing on the old page.
+            driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
             return new HeadlessChromium(driver, profile);
         } catch (RuntimeException e) {
             delete(profile);
@@ -109,5 +117,43 @@ public final class HeadlessChromium implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    /**
+     * The elements matching {@code by} in {@code context} as the page is now, without the implicit wait:
+     * for asserting that something is absent.
+     */
+    public List<org.openqa.selenium.WebElement> present(org.openqa.selenium.SearchContext context,
+            org.openqa.selenium.By by) {
+        driver.manage().timeouts().implicitlyWait(Duration.ZERO);
+        try {
+            return context.findElements(by);
+        } finally {
+            driver.manage().timeouts().implicitlyWait(IMPLICIT_WAIT);
+        }
+    }
+
+    /**
+     * Clicks an element that leads to another page (a link, a form's submit button) and waits until the
+     * page it was on is gone: chromedriver's click may return before a navigation it started.
+     */
+    public void clickAndWait(org.openqa.selenium.WebElement element) {
+        org.openqa.selenium.WebElement page = driver.findElement(org.openqa.selenium.By.tagName("html"));
+        element.click();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                page.isEnabled();
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the next page", e);
+            }
+        }
+        throw new IllegalStateException("the click did not lead to another page within 30 s");
     }
 }

@@ -125,12 +125,12 @@ class WholeStackIT {
             WebDriver driver = browser.driver();
             driver.get(stack.caUrl("/console/login?lang=en"));
             driver.findElement(By.id("apiKey")).sendKeys(stack.operatorKey());
-            driver.findElement(By.id("sign-in")).click();
+            browser.clickAndWait(driver.findElement(By.id("sign-in")));
             driver.findElement(By.id("q")).sendKeys(vin);
-            driver.findElement(By.id("search")).click();
+            browser.clickAndWait(driver.findElement(By.id("search")));
             assertThat(driver.findElement(By.id("vin")).getText()).isEqualTo(vin);
             assertThat(driver.findElement(By.id("certificates")).getText()).contains("no certificate");
-            driver.findElement(By.id("issue-token")).click();
+            browser.clickAndWait(driver.findElement(By.id("issue-token")));
             token = driver.findElement(By.id("enrollment-token")).getDomProperty("value");
             assertThat(token).hasSize(43);
             browser.screenshot(Path.of("target", "console-screenshots", "token.png"));

@@ -151,7 +151,7 @@ class ConsoleBrowserIT {
     @Order(2)
     void theLanguageSwitchChangesTheLabels() throws Exception {
         driver.get(url + "/console");
-        driver.findElement(By.id("lang-zh")).click();
+        browser.clickAndWait(driver.findElement(By.id("lang-zh")));
         assertThat(text("nav-overview")).isEqualTo("总览");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("车队总览");
         assertThat(text("tile-audit")).isEqualTo("完整");
@@ -159,7 +159,7 @@ class ConsoleBrowserIT {
         // The choice is kept (cookie) on the next page.
         driver.get(url + "/console/audit");
         assertThat(text("nav-audit")).isEqualTo("审计");
-        driver.findElement(By.id("lang-en")).click();
+        browser.clickAndWait(driver.findElement(By.id("lang-en")));
         assertThat(text("nav-audit")).isEqualTo("Audit");
         assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Audit log");
     }
@@ -174,24 +174,24 @@ class ConsoleBrowserIT {
 
         driver.get(url + "/console/vehicles");
         driver.findElement(By.id("q")).sendKeys(car.vin().toLowerCase());
-        driver.findElement(By.id("search")).click();
+        browser.clickAndWait(driver.findElement(By.id("search")));
         assertThat(driver.getCurrentUrl()).endsWith("/console/vehicles/" + car.vin());
         WebElement row = driver.findElement(By.id("cert-" + serial));
         assertThat(row.findElement(By.cssSelector(".status")).getText()).isEqualTo("VALID");
         assertThat(driver.findElement(By.id("certificates")).getText()).contains("vehicle-sign").contains("vehicle-enc")
                 .contains("vehicle-tls-ecdsa").contains("Vehicle TLS 1.3");
 
-        row.findElement(By.cssSelector("a.revoke")).click();
+        browser.clickAndWait(row.findElement(By.cssSelector("a.revoke")));
         assertThat(text("revoke-serial")).isEqualTo(serial);
         new Select(driver.findElement(By.id("reason"))).selectByValue("KEY_COMPROMISE");
-        driver.findElement(By.id("confirm-revoke")).click();
+        browser.clickAndWait(driver.findElement(By.id("confirm-revoke")));
 
         assertThat(driver.getCurrentUrl()).contains("/console/vehicles/" + car.vin());
         assertThat(driver.findElement(By.id("done")).getText()).contains("revoked");
         row = driver.findElement(By.id("cert-" + serial));
         assertThat(row.findElement(By.cssSelector(".status")).getText()).isEqualTo("REVOKED");
         assertThat(row.getText()).contains("Key compromise");
-        assertThat(row.findElements(By.cssSelector("a.revoke"))).isEmpty();
+        assertThat(browser.present(row, By.cssSelector("a.revoke"))).isEmpty();
         assertThat(driver.findElement(By.id("events")).getText()).contains("certificate.revoke").contains("ops (operator)");
 
         assertThat(authn(car.vin(), sign)).isEqualTo("deny");
@@ -236,10 +236,10 @@ class ConsoleBrowserIT {
     void theTokenDialogShowsATokenOnce() throws Exception {
         Vehicle car = pki.vehicles().get(2);
         driver.get(url + "/console/vehicles/" + car.vin());
-        assertThat(driver.findElements(By.id("token-dialog"))).isEmpty();
+        assertThat(browser.present(driver, By.id("token-dialog"))).isEmpty();
         driver.findElement(By.id("ttlHours")).clear();
         driver.findElement(By.id("ttlHours")).sendKeys("2");
-        driver.findElement(By.id("issue-token")).click();
+        browser.clickAndWait(driver.findElement(By.id("issue-token")));
         String token = driver.findElement(By.id("enrollment-token")).getDomProperty("value");
         assertThat(token).hasSize(43);
         EnrollmentTokens tokens = node.getBean(EnrollmentTokens.class);
@@ -249,7 +249,7 @@ class ConsoleBrowserIT {
         assertThat(text("copy-token")).isEqualTo("Copied");
         // Shown once: the vehicle page loaded again has no token in it.
         driver.get(url + "/console/vehicles/" + car.vin());
-        assertThat(driver.findElements(By.id("token-dialog"))).isEmpty();
+        assertThat(browser.present(driver, By.id("token-dialog"))).isEmpty();
         assertThat(driver.getPageSource()).doesNotContain(token);
         assertThat(auditRows("token.issue", car.vin())).containsExactly("ops/operator/SUCCESS");
     }
@@ -260,32 +260,32 @@ class ConsoleBrowserIT {
         driver.get(url + "/console/models");
         WebElement row = driver.findElement(By.id("model-" + pki.modelCode()));
         assertThat(row.getText()).contains("On");
-        row.findElement(By.cssSelector("button.enrollment-toggle")).click();
+        browser.clickAndWait(row.findElement(By.cssSelector("button.enrollment-toggle")));
         assertThat(driver.findElement(By.id("done")).getText()).contains("enrollment switch");
         assertThat(auditRows("model.enrollment", pki.modelCode())).containsExactly("ops/operator/SUCCESS");
-        driver.findElement(By.id("model-" + pki.modelCode())).findElement(By.cssSelector("button.enrollment-toggle"))
-                .click();
+        browser.clickAndWait(driver.findElement(By.id("model-" + pki.modelCode()))
+                .findElement(By.cssSelector("button.enrollment-toggle")));
         assertThat(count("SELECT count(*) FROM vehicle_model WHERE enrollment_allowed")).isEqualTo(1);
 
         // A list with a VIN that is already registered: the preview says so and offers no apply.
         String known = pki.vehicles().get(0).vin();
         driver.findElement(By.id("import-csv")).sendKeys("VIN\nLGMNEW00000000001\n" + known + "\n");
         new Select(driver.findElement(By.id("import-model"))).selectByValue(pki.modelCode());
-        driver.findElement(By.id("import-preview")).click();
+        browser.clickAndWait(driver.findElement(By.id("import-preview")));
         assertThat(driver.findElement(By.id("preview")).getText()).contains("2 VINs: 1 new, 1 already registered");
-        assertThat(driver.findElements(By.id("import-apply"))).isEmpty();
+        assertThat(browser.present(driver, By.id("import-apply"))).isEmpty();
         long vehicles = count("SELECT count(*) FROM vehicle");
 
         // Two new VINs: previewed, then applied in one go.
         driver.findElement(By.id("import-csv")).clear();
         driver.findElement(By.id("import-csv")).sendKeys("LGMNEW00000000001\nLGMNEW00000000002," + pki.modelCode() + "\n");
-        driver.findElement(By.id("import-preview")).click();
+        browser.clickAndWait(driver.findElement(By.id("import-preview")));
         assertThat(driver.findElement(By.id("preview")).getText()).contains("2 VINs: 2 new, 0 already registered");
         assertThat(count("SELECT count(*) FROM vehicle")).as("a preview changes nothing").isEqualTo(vehicles);
         browser.fitHeight(1280, 1600);
         screenshot("models");
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
-        driver.findElement(By.id("import-apply")).click();
+        browser.clickAndWait(driver.findElement(By.id("import-apply")));
         assertThat(driver.findElement(By.id("done")).getText()).isEqualTo("2 VINs were registered.");
         assertThat(count("SELECT count(*) FROM vehicle")).isEqualTo(vehicles + 2);
         assertThat(auditRows("vehicle.register", "2 vehicles")).containsExactly("ops/operator/SUCCESS");
@@ -294,7 +294,7 @@ class ConsoleBrowserIT {
     @Test
     @Order(60)
     void anAuditorSeesEverythingAndChangesNothing() throws Exception {
-        driver.findElement(By.id("sign-out")).click();
+        browser.clickAndWait(driver.findElement(By.id("sign-out")));
         assertThat(driver.getCurrentUrl()).contains("/console/login");
         driver.get(url + "/console");
         assertThat(driver.getCurrentUrl()).contains("/console/login");
@@ -311,16 +311,16 @@ class ConsoleBrowserIT {
         String serial = sign.getSerialNumber().toString(16);
         driver.get(url + "/console/vehicles/" + car.vin());
         assertThat(driver.findElement(By.id("cert-" + serial)).getText()).contains("VALID");
-        assertThat(driver.findElements(By.cssSelector("a.revoke"))).isEmpty();
-        assertThat(driver.findElements(By.id("actions"))).isEmpty();
-        assertThat(driver.findElements(By.id("issue-token"))).isEmpty();
+        assertThat(browser.present(driver, By.cssSelector("a.revoke"))).isEmpty();
+        assertThat(browser.present(driver, By.id("actions"))).isEmpty();
+        assertThat(browser.present(driver, By.id("issue-token"))).isEmpty();
 
         driver.get(url + "/console/certificates/" + serial + "/revoke");
         assertThat(text("error-message")).isEqualTo("Your role may not make this change.");
 
         String cookie = ConsoleInterceptor.COOKIE + "=" + driver.manage().getCookieNamed(ConsoleInterceptor.COOKIE).getValue();
         driver.get(url + "/console/models");
-        assertThat(driver.findElements(By.cssSelector("button.enrollment-toggle"))).isEmpty();
+        assertThat(browser.present(driver, By.cssSelector("button.enrollment-toggle"))).isEmpty();
         String csrf = csrfOnPage();
         long before = auditHead();
         HttpResponse<String> revoke = post("/console/certificates/" + serial + "/revoke", cookie,
@@ -337,10 +337,10 @@ class ConsoleBrowserIT {
     void theAuditPageFiltersVerifiesAndExports() throws Exception {
         driver.get(url + "/console/audit");
         driver.findElement(By.id("f-action")).sendKeys("certificate.");
-        driver.findElement(By.id("filter")).click();
+        browser.clickAndWait(driver.findElement(By.id("filter")));
         String events = driver.findElement(By.id("events")).getText();
         assertThat(events).contains("certificate.revoke").doesNotContain("token.issue");
-        driver.findElement(By.id("verify-chain")).click();
+        browser.clickAndWait(driver.findElement(By.id("verify-chain")));
         assertThat(text("verification-result")).isEqualTo("The audit chain is intact");
         screenshot("audit");
 
@@ -361,7 +361,7 @@ class ConsoleBrowserIT {
     private void signIn(String key) {
         driver.get(url + "/console/login");
         driver.findElement(By.id("apiKey")).sendKeys(key);
-        driver.findElement(By.id("sign-in")).click();
+        browser.clickAndWait(driver.findElement(By.id("sign-in")));
     }
 
     private String text(String id) {
