@@ -123,7 +123,8 @@ class ObservabilityIT {
     @Test
     void theIssuesMetricsAreThere() {
         assertThat(exported).contains("gateway_handshakes_total", "gateway_handshake_duration_seconds_bucket",
-                "gateway_crl_age_seconds", "gmtls_crl_age_seconds", "gmtls_ca_certificate_expiry_seconds", "gmtls_db_up",
+                "gateway_crl_age_seconds", "gateway_certificate_expiry_seconds", "gmtls_crl_age_seconds",
+                "gmtls_ca_certificate_expiry_seconds", "gmtls_db_up",
                 "gmtls_audit_chain_intact", "http_server_requests_seconds_bucket", "gate_decisions_total");
     }
 

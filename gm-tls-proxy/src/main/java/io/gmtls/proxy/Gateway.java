@@ -1,6 +1,9 @@
 package io.gmtls.proxy;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import io.gmtls.proxy.admin.AdminServer;
 import io.gmtls.proxy.admin.HealthReport;
 import io.gmtls.config.ConfigException;
+import io.gmtls.crypto.pem.Pem;
 import io.gmtls.proxy.config.ConfigLoader;
 import io.gmtls.proxy.config.GatewayConfig;
 import io.gmtls.proxy.config.ListenerConfig;
@@ -72,6 +76,7 @@ public final class Gateway implements AutoCloseable {
     private Map<String, Built> built = Map.of();
     private HealthChecker health;
     private GatewayMetrics.Registration upstreamGauges;
+    private GatewayMetrics.Registration certificateGauges;
     private AdminServer admin;
     private ConfigWatcher watcher;
     private boolean closed;
@@ -86,7 +91,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Reads the configuration file and starts. */
-    public static Gateway start(java.nio.file.Path configFile) throws ConfigException, InterruptedException {
+    public static Gateway start(Path configFile) throws ConfigException, InterruptedException {
         return start(ConfigLoader.load(configFile));
     }
 
@@ -255,6 +260,7 @@ public final class Gateway implements AutoCloseable {
         health = new HealthChecker(List.copyOf(groups.values()), workers, transport.socketChannelFactory());
         health.start();
         registerUpstreamGauges();
+        registerCertificateGauges(next.config());
         next.listeners().forEach((name, gen) -> listeners.get(name).update(gen));
         int kept = 0;
         for (Map.Entry<String, Built> entry : next.built().entrySet()) {
@@ -268,6 +274,42 @@ public final class Gateway implements AutoCloseable {
         }
         built = next.built();
         config = next.config();
+    }
+
+    /**
+     * Seconds until each server certificate the listeners present expires (TLCP signing and encryption,
+     * every TLS 1.3 chain's end entity): an expired gateway certificate refuses every vehicle, so it is
+     * alerted on weeks ahead. Re-registered on reload, as the files may have changed.
+     */
+    private void registerCertificateGauges(GatewayConfig config) {
+        if (certificateGauges != null) {
+            certificateGauges.close();
+        }
+        GatewayMetrics.Registration all = null;
+        for (ListenerConfig listener : config.listeners()) {
+            List<Map.Entry<String, Path>> files = new ArrayList<>();
+            listener.tlcp().ifPresent(t -> {
+                files.add(Map.entry("tlcp-sign", t.signCert()));
+                files.add(Map.entry("tlcp-enc", t.encCert()));
+            });
+            listener.tls().ifPresent(t -> t.certificates().forEach(c -> files.add(Map.entry("tls", c.chain()))));
+            for (Map.Entry<String, Path> file : files) {
+                X509Certificate certificate;
+                try {
+                    certificate = Pem.certificates(file.getValue()).get(0);
+                } catch (IOException | RuntimeException e) {
+                    continue; // loaded moments ago by the listener; a file replaced since then shows at the next reload
+                }
+                long notAfter = certificate.getNotAfter().getTime();
+                GatewayMetrics.Registration r = metrics.gauge("gateway.certificate.expiry.seconds",
+                        "Seconds until the server certificate expires (negative once expired)",
+                        Tags.of("listener", listener.name(), "kind", file.getKey(),
+                                "file", String.valueOf(file.getValue().getFileName())),
+                        certificate, c -> (notAfter - System.currentTimeMillis()) / 1000.0);
+                all = all == null ? r : all.and(r);
+            }
+        }
+        certificateGauges = all;
     }
 
     private void registerUpstreamGauges() {
@@ -317,7 +359,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private List<java.nio.file.Path> watchedFiles() {
+    private List<Path> watchedFiles() {
         return config.watchedFiles();
     }
 
