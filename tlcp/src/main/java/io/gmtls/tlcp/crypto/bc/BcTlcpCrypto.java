@@ -104,6 +104,21 @@ public final class BcTlcpCrypto implements TlcpCrypto {
 
   @Override
   public Sm2PrivateKey sm2PrivateKey(PrivateKey key) throws InvalidKeyException {
+    return new BcPrivateKey(new ECPrivateKeyParameters(sm2PrivateScalar(key), SM2));
+  }
+
+  @Override
+  public Sm2PublicKey sm2PublicKey(byte[] subjectPublicKeyInfo) throws InvalidKeyException {
+    return new BcPublicKey(new ECPublicKeyParameters(sm2PublicPoint(subjectPublicKeyInfo), SM2));
+  }
+
+  /**
+   * The private scalar of an SM2 key given as PKCS#8 (its encoding is wiped once parsed). Also the key
+   * parser of {@code FastTlcpCrypto}: one place decides what an SM2 private key is.
+   *
+   * @throws InvalidKeyException when it is not an EC key on sm2p256v1
+   */
+  public static BigInteger sm2PrivateScalar(PrivateKey key) throws InvalidKeyException {
     byte[] encoded = key == null ? null : key.getEncoded();
     if (encoded == null) {
       throw new InvalidKeyException("private key is not PKCS#8-encodable");
@@ -119,11 +134,16 @@ public final class BcTlcpCrypto implements TlcpCrypto {
     if (!(params instanceof ECPrivateKeyParameters ec) || !isSm2(ec.getParameters())) {
       throw new InvalidKeyException("not an SM2 (sm2p256v1) private key");
     }
-    return new BcPrivateKey(new ECPrivateKeyParameters(ec.getD(), SM2));
+    return ec.getD();
   }
 
-  @Override
-  public Sm2PublicKey sm2PublicKey(byte[] subjectPublicKeyInfo) throws InvalidKeyException {
+  /**
+   * The public point of an SM2 SubjectPublicKeyInfo, its domain (named or explicit) checked to be
+   * sm2p256v1. Also used by {@code FastTlcpCrypto} for keys that don't name the curve.
+   *
+   * @throws InvalidKeyException when it is not an EC key on sm2p256v1
+   */
+  public static ECPoint sm2PublicPoint(byte[] subjectPublicKeyInfo) throws InvalidKeyException {
     AsymmetricKeyParameter params;
     try {
       params = PublicKeyFactory.createKey(subjectPublicKeyInfo);
@@ -133,7 +153,7 @@ public final class BcTlcpCrypto implements TlcpCrypto {
     if (!(params instanceof ECPublicKeyParameters ec) || !isSm2(ec.getParameters())) {
       throw new InvalidKeyException("not an SM2 (sm2p256v1) public key");
     }
-    return new BcPublicKey(new ECPublicKeyParameters(ec.getQ(), SM2));
+    return ec.getQ();
   }
 
   private static boolean isSm2(ECDomainParameters p) {

@@ -10,26 +10,16 @@ import io.gmtls.tlcp.crypto.Sm4Cbc;
 import io.gmtls.tlcp.crypto.Sm4Gcm;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
-import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import javax.crypto.BadPaddingException;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
-import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PublicKeyFactory;
 
 /**
  * {@link TlcpCrypto} with SM2 on gm-crypto's own arithmetic ({@link Sm2}: 64-bit limbs,
@@ -45,8 +35,6 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
 public final class FastTlcpCrypto implements TlcpCrypto {
 
   private static final byte[] USER_ID = Sm2.DEFAULT_USER_ID;
-  private static final ECDomainParameters SM2 =
-      new ECDomainParameters(CustomNamedCurves.getByName("sm2p256v1"));
   private static final ASN1ObjectIdentifier SM2_CURVE = GMObjectIdentifiers.sm2p256v1;
 
   private final SecureRandom random;
@@ -70,22 +58,7 @@ public final class FastTlcpCrypto implements TlcpCrypto {
 
   @Override
   public Sm2PrivateKey sm2PrivateKey(PrivateKey key) throws InvalidKeyException {
-    byte[] encoded = key == null ? null : key.getEncoded();
-    if (encoded == null) {
-      throw new InvalidKeyException("private key is not PKCS#8-encodable");
-    }
-    AsymmetricKeyParameter params;
-    try {
-      params = PrivateKeyFactory.createKey(encoded);
-    } catch (IOException | RuntimeException e) {
-      throw new InvalidKeyException("not a parsable EC private key");
-    } finally {
-      Arrays.fill(encoded, (byte) 0);
-    }
-    if (!(params instanceof ECPrivateKeyParameters ec) || !isSm2(ec.getParameters())) {
-      throw new InvalidKeyException("not an SM2 (sm2p256v1) private key");
-    }
-    return new FastPrivateKey(Sm2.Private.of(ec.getD()));
+    return new FastPrivateKey(Sm2.Private.of(BcTlcpCrypto.sm2PrivateScalar(key)));
   }
 
   @Override
@@ -100,22 +73,13 @@ public final class FastTlcpCrypto implements TlcpCrypto {
         // compare; the point is checked by Sm2.Public.decode.
         point = spki.getPublicKeyData().getOctets();
       } else {
-        // Explicit parameters (or anything else): BouncyCastle parses, we compare with sm2p256v1.
-        AsymmetricKeyParameter params = PublicKeyFactory.createKey(spki);
-        if (!(params instanceof ECPublicKeyParameters ec) || !isSm2(ec.getParameters())) {
-          throw new InvalidKeyException("not an SM2 (sm2p256v1) public key");
-        }
-        point = ec.getQ().getEncoded(false);
+        // Explicit parameters (or anything else): the BouncyCastle implementation's parser decides.
+        point = BcTlcpCrypto.sm2PublicPoint(subjectPublicKeyInfo).getEncoded(false);
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       throw new InvalidKeyException("not a parsable EC public key");
     }
     return new FastPublicKey(Sm2.Public.decode(point));
-  }
-
-  private static boolean isSm2(ECDomainParameters p) {
-    return p.getCurve().equals(SM2.getCurve()) && p.getG().equals(SM2.getG())
-        && p.getN().equals(SM2.getN());
   }
 
   @Override
