@@ -6,9 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -56,7 +54,7 @@ final class RevocationStack implements AutoCloseable {
     final String operatorKey = "rev-operator-" + WholeStack.hex(16);
     final String gatewayKey = "rev-gateway-" + WholeStack.hex(16);
     private final Options options;
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedInOrder started = new StartedInOrder();
     private final List<Gateway> gateways = new ArrayList<>();
     private TestDatabase db;
     private ConfigurableApplicationContext nodeA;
@@ -174,20 +172,6 @@ final class RevocationStack implements AutoCloseable {
     /** Stops everything in reverse order of start; the database is dropped last. */
     @Override
     public void close() throws Exception {
-        Exception first = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        started.close();
     }
 }

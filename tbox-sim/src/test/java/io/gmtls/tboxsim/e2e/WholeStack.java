@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -64,7 +62,7 @@ final class WholeStack implements AutoCloseable {
     final Path pkiDir;
     final DevPki pki;
     final SimpleMeterRegistry gateMeters = new SimpleMeterRegistry();
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StartedInOrder started = new StartedInOrder();
     private final String operatorKey = "e2e-operator-" + hex(16);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private int caPort;
@@ -251,20 +249,6 @@ final class WholeStack implements AutoCloseable {
     /** Stops everything in reverse order of start; the database is dropped last. */
     @Override
     public void close() throws Exception {
-        Exception first = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        started.close();
     }
 }
