@@ -54,6 +54,9 @@ import io.netty.util.concurrent.Promise;
  *                       [--count N (instead of --seconds)] [--warmup-seconds 3 (0: measure from the first)]
  *                       [--resume id|ticket (TLCP: one client session cache, every connection after the first resumes)]
  *                       [--gateway-pid PID --clk-tck 100]
+ *                       [--echo false (a connection succeeds at its handshake's end: no upstream echo needed)]
+ *                       [--rate R --max-inflight 1024 (instead of --concurrency: R new connections per second
+ *                        whatever the earlier ones do, as vehicles arrive; --threads 2 for a client that keeps up)]
  * LoadClient throughput --port P --pki DIR --proto tlcp-ecc|tls13-ecdsa|plain --connections C --megabytes M
  * LoadClient hold       --port P --pki DIR --proto tlcp-ecc|plain --connections N [--source 127.0.0.2] [--concurrency C]
  *                       (prints HELD …, then keeps the connections idle until killed)
@@ -62,7 +65,10 @@ import io.netty.util.concurrent.Promise;
  * {@code --resume id} (TLCP) resumes by session ID, {@code --resume ticket} by session ticket: the
  * engines then carry the gateway's address, so the client's session cache offers the last session.
  * Every connection sends a byte and waits for its echo, so the whole path (gateway → upstream) is
- * exercised.
+ * exercised; {@code --echo false} ends it at the handshake instead, for an upstream that does not echo
+ * (a broker). A failed connection that was open but got not one byte from the server is also counted as
+ * {@code closed_before_reply}: what a gateway's admission control does to a connection it sheds before
+ * any cryptography (the full-handshake budget), as opposed to a failed handshake.
  */
 public final class LoadClient {
 
@@ -77,6 +83,10 @@ public final class LoadClient {
     private final String resume;
     /** Connections whose TLCP session was resumed. */
     private final AtomicLong resumed = new AtomicLong();
+    /** Failed connections the server closed without a byte: shed before the handshake (see the class doc). */
+    private final AtomicLong closedBeforeReply = new AtomicLong();
+    /** False: a connection is done at its handshake's end, no byte is echoed. */
+    private final boolean echo;
 
     private LoadClient(Map<String, String> options) throws Exception {
         this.options = options;
@@ -91,6 +101,7 @@ public final class LoadClient {
         if (resume != null && !resume.equals("id") && !resume.equals("ticket")) {
             throw new IllegalArgumentException("--resume id|ticket");
         }
+        this.echo = Boolean.parseBoolean(options.getOrDefault("echo", "true"));
         this.ssl = sslFactory();
     }
 
@@ -168,13 +179,20 @@ public final class LoadClient {
 
     // ---- one connection ----
 
-    /** Handler that completes promises at handshake end and when the expected echo is in. */
+    /**
+     * Handler that completes promises at handshake end and when the expected echo is in ({@code expect}
+     * 0: at the handshake's end).
+     */
     private static final class Probe extends ChannelInboundHandlerAdapter {
         final Promise<Channel> ready;
         final long expect;
         long received;
         final boolean tls;
         boolean handshaken;
+        /** The TCP connection was up. */
+        boolean connected;
+        /** At least one byte came from the server (set by {@link #replyWatch()}, ahead of the SslHandler). */
+        boolean replied;
 
         Probe(Promise<Channel> ready, long expect, boolean tls) {
             this.ready = ready;
@@ -182,8 +200,26 @@ public final class LoadClient {
             this.tls = tls;
         }
 
+        /** The pipeline's first handler: notes the server's first byte, before any TLS processing. */
+        ChannelHandler replyWatch() {
+            return new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    replied = true;
+                    ctx.pipeline().remove(this);
+                    ctx.fireChannelRead(msg);
+                }
+            };
+        }
+
+        /** Fails the connection; as {@link ClosedBeforeReply} when it was up and the server sent nothing. */
+        void fail(Throwable cause) {
+            ready.tryFailure(connected && !replied ? new ClosedBeforeReply(cause) : cause);
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
+            connected = true;
             if (!tls) {
                 ping(ctx);
             }
@@ -198,11 +234,13 @@ public final class LoadClient {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof SslHandshakeCompletionEvent e) {
-                if (e.isSuccess()) {
-                    ping(ctx);
-                } else {
-                    ready.tryFailure(e.cause());
+                if (!e.isSuccess()) {
+                    fail(e.cause());
                     ctx.close();
+                } else if (expect == 0) {
+                    ready.trySuccess(ctx.channel());
+                } else {
+                    ping(ctx);
                 }
             }
         }
@@ -218,13 +256,20 @@ public final class LoadClient {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            ready.tryFailure(new IOException("closed before the echo"));
+            fail(new IOException("closed before the echo"));
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ready.tryFailure(cause);
+            fail(cause);
             ctx.close();
+        }
+    }
+
+    /** A connection the server closed (or left) without sending a byte. */
+    private static final class ClosedBeforeReply extends IOException {
+        ClosedBeforeReply(Throwable cause) {
+            super("closed by the server before any reply", cause);
         }
     }
 
@@ -235,13 +280,15 @@ public final class LoadClient {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        Probe probe = new Probe(ready, ssl != null && !echo ? 0 : 1, ssl != null);
+                        ch.pipeline().addLast(probe.replyWatch());
                         if (ssl != null) {
                             ChannelHandler handler = ssl.get();
                             // A loaded 2-core machine: the client's own 10 s default would count queueing as failure.
                             ((SslHandler) handler).setHandshakeTimeoutMillis(120_000);
                             ch.pipeline().addLast(handler);
                         }
-                        ch.pipeline().addLast(new Probe(ready, 1, ssl != null));
+                        ch.pipeline().addLast(probe);
                     }
                 });
         InetSocketAddress remote = new InetSocketAddress("127.0.0.1", port);
@@ -263,15 +310,19 @@ public final class LoadClient {
         long clkTck = Long.parseLong(options.getOrDefault("clk-tck", "100"));
         int warmup = Integer.parseInt(options.getOrDefault("warmup-seconds", "3"));
         long count = Long.parseLong(options.getOrDefault("count", "0"));
+        double arrivals = Double.parseDouble(options.getOrDefault("rate", "0"));
+        int maxInflight = Integer.parseInt(options.getOrDefault("max-inflight", "1024"));
         // Warm-up: JIT and pools, not counted.
         if (warmup > 0) {
             runHandshakes(warmup, 0, concurrency);
         }
         resumed.set(0);
+        closedBeforeReply.set(0);
         long cpu0 = pid == null ? 0 : cpuTicks(pid);
         long loops0 = pid == null ? 0 : eventLoopTicks(pid);
         long t0 = System.nanoTime();
-        long[] r = runHandshakes(count > 0 ? 3600 : seconds, count, concurrency);
+        long[] r = arrivals > 0 ? runArrivals(seconds, arrivals, maxInflight)
+                : runHandshakes(count > 0 ? 3600 : seconds, count, concurrency);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu1 = pid == null ? 0 : cpuTicks(pid);
         long loops1 = pid == null ? 0 : eventLoopTicks(pid);
@@ -280,8 +331,79 @@ public final class LoadClient {
                 + " event_loop_cpu_ms_per_handshake=%.2f",
                 (cpu1 - cpu0) * 1000.0 / clkTck / Math.max(1, r[0]), (cpu1 - cpu0) * 100.0 / clkTck / elapsed,
                 (loops1 - loops0) * 1000.0 / clkTck / Math.max(1, r[0]));
-        System.out.printf("proto=%s%s handshakes=%d errors=%d resumed=%d seconds=%.1f rate_per_s=%.1f%s%n", proto,
-                resume != null ? " resume=" + resume : "", r[0], r[1], resumed.get(), elapsed, rate, cpu);
+        // closed_before_reply (part of errors) and the arrivals' figures only where they can be non-zero:
+        // the other benchmarks' lines stay as they were.
+        String shed = closedBeforeReply.get() > 0 || arrivals > 0 ? " closed_before_reply=" + closedBeforeReply.get() : "";
+        String offered = arrivals > 0 ? String.format(" arrivals_per_s=%.0f offered=%d not_started_inflight_cap=%d",
+                arrivals, r[2], r[3]) : "";
+        System.out.printf("proto=%s%s%s handshakes=%d errors=%d%s resumed=%d seconds=%.1f rate_per_s=%.1f%s%n", proto,
+                resume != null ? " resume=" + resume : "", offered, r[0], r[1], shed, resumed.get(), elapsed, rate, cpu);
+    }
+
+    /**
+     * Open arrivals: {@code rate} new connections per second for {@code seconds}, each started on time
+     * whatever the earlier ones do (a closed loop slows down with the server and could never offer more
+     * than it serves). At most {@code maxInflight} at once; an arrival beyond is not started but counted.
+     *
+     * @return handshakes, errors, offered (arrivals due), not started (in-flight cap)
+     */
+    private long[] runArrivals(int seconds, double rate, int maxInflight) throws InterruptedException {
+        AtomicLong done = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        AtomicLong notStarted = new AtomicLong();
+        long[] offered = new long[1];          // touched by the tick only (one executor)
+        Semaphore inFlight = new Semaphore(maxInflight);
+        ConcurrentLinkedQueue<String> firstErrors = new ConcurrentLinkedQueue<>();
+        long t0 = System.nanoTime();
+        long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+        CountDownLatch over = new CountDownLatch(1);
+        io.netty.util.concurrent.ScheduledFuture<?> tick = group.next().scheduleAtFixedRate(() -> {
+            long now = System.nanoTime();
+            long due = (long) ((Math.min(now, end) - t0) / 1e9 * rate);
+            for (; offered[0] < due; offered[0]++) {
+                if (!inFlight.tryAcquire()) {
+                    notStarted.incrementAndGet();
+                    continue;
+                }
+                open(null).addListener(f -> {
+                    count(f, done, errors, firstErrors);
+                    inFlight.release();
+                });
+            }
+            if (now - end >= 0) {
+                over.countDown();
+            }
+        }, 0, 2, TimeUnit.MILLISECONDS);
+        over.await();
+        tick.cancel(false);
+        // The last ones finish (their handshake timeout bounds this).
+        inFlight.acquire(maxInflight);
+        if (!firstErrors.isEmpty()) {
+            System.err.println("first errors: " + firstErrors.stream().limit(3).toList());
+        }
+        // Read after the tick ended (cancel + the latch it counted down): no race on offered[0].
+        return new long[] {done.get(), errors.get(), offered[0], notStarted.get()};
+    }
+
+    /** Counts one finished connection and closes it. */
+    private void count(io.netty.util.concurrent.Future<? super Channel> f, AtomicLong done, AtomicLong errors,
+            ConcurrentLinkedQueue<String> firstErrors) {
+        if (f.isSuccess()) {
+            done.incrementAndGet();
+            Channel ch = (Channel) f.getNow();
+            SslHandler handler = ch.pipeline().get(SslHandler.class);
+            if (handler != null && handler.engine().getSession() instanceof io.gmtls.tlcp.TlcpSession t && t.resumed()) {
+                resumed.incrementAndGet();
+            }
+            ch.close();
+        } else {
+            errors.incrementAndGet();
+            if (f.cause() instanceof ClosedBeforeReply) {
+                closedBeforeReply.incrementAndGet();
+            } else if (firstErrors.size() < 3) {
+                firstErrors.add(String.valueOf(f.cause()));
+            }
+        }
     }
 
     /** Handshakes for {@code seconds}, or until {@code count} (when &gt; 0) were started. */
@@ -309,20 +431,7 @@ public final class LoadClient {
             return;
         }
         open(null).addListener(f -> {
-            if (f.isSuccess()) {
-                done.incrementAndGet();
-                Channel ch = (Channel) f.getNow();
-                SslHandler handler = ch.pipeline().get(SslHandler.class);
-                if (handler != null && handler.engine().getSession() instanceof io.gmtls.tlcp.TlcpSession t && t.resumed()) {
-                    resumed.incrementAndGet();
-                }
-                ch.close();
-            } else {
-                errors.incrementAndGet();
-                if (firstErrors.size() < 3) {
-                    firstErrors.add(String.valueOf(f.cause()));
-                }
-            }
+            count(f, done, errors, firstErrors);
             loop(deadline, count, started, done, errors, finished, firstErrors);
         });
     }
