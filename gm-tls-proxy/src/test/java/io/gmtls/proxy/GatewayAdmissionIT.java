@@ -14,6 +14,11 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.gmtls.certsdev.Vehicle;
 import io.gmtls.tlcp.TlcpCipherSuite;
@@ -23,7 +28,8 @@ import io.gmtls.tlcp.TlcpSession;
 /**
  * Storm-aware admission over real sockets: with a budget of one full handshake per second, a burst of
  * new vehicles is shed before any cryptography (closed, counted by reason) while vehicles coming back
- * with a session the gateway knows are all served, resumed. And the start-up warm-up runs before the
+ * with a session the gateway knows are all served, resumed; the metrics count handshakes by kind and
+ * suite, and the refusals make one log line per period. And the start-up warm-up runs before the
  * listeners open.
  */
 class GatewayAdmissionIT {
@@ -41,6 +47,10 @@ class GatewayAdmissionIT {
             GatewayFixture.Settings settings = new GatewayFixture.Settings().upstreams(upstream.port());
             Gateway gateway = Gateway.start(fixture.write(settings));
             ExecutorService pool = Executors.newFixedThreadPool(NEW);
+            Logger refusals = (Logger) LoggerFactory.getLogger("io.gmtls.proxy.refusals");
+            ListAppender<ILoggingEvent> logged = new ListAppender<>();
+            logged.start();
+            refusals.addAppender(logged);
             try {
                 int port = gateway.listenerAddress("mqtt").getPort();
                 Vehicle vehicle = fixture.vehicle(0);
@@ -86,7 +96,20 @@ class GatewayAdmissionIT {
                 assertThat(counter(scrape, "gateway_handshakes_total", "kind=\"full\"")).isEqualTo(RETURNING + served);
                 assertThat(counter(scrape, "gateway_connections_refused_total", "reason=\"full_handshake_budget\""))
                         .isEqualTo(NEW - served);
+                // By suite too: the negotiated one for those served, none for those shed before the engine.
+                String suite = "suite=\"" + TlcpCipherSuite.ECC_SM4_GCM_SM3.openSslName() + "\"";
+                assertThat(counter(scrape, "gateway_handshakes_total", "kind=\"resumed\"", suite)).isEqualTo(RETURNING);
+                assertThat(counter(scrape, "gateway_handshakes_total", "kind=\"full\"", suite)).isEqualTo(RETURNING + served);
+                assertThat(counter(scrape, "gateway_handshakes_total", "kind=\"refused\"", "suite=\"none\""))
+                        .isEqualTo(NEW - served);
+
+                // Logged once per period (10 s): the burst of sheds is one line, not one per connection.
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                List<String> budgetLines = logged.list.stream().map(ILoggingEvent::getFormattedMessage)
+                        .filter(m -> m.contains("full_handshake_budget")).toList();
+                assertThat(budgetLines).as("in %.1f s", elapsed).hasSizeBetween(1, 1 + (int) (elapsed / 10));
             } finally {
+                refusals.detachAppender(logged);
                 pool.shutdownNow();
                 gateway.shutdown(Duration.ofSeconds(1));
             }
@@ -126,12 +149,13 @@ class GatewayAdmissionIT {
         }
     }
 
-    /** The sum of a Prometheus counter or gauge over the lines holding {@code label}. */
-    private static long counter(String scrape, String name, String label) {
+    /** The sum of a Prometheus counter or gauge over the lines holding every one of {@code labels}. */
+    private static long counter(String scrape, String name, String... labels) {
         Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(scrape);
         double sum = 0;
         while (m.find()) {
-            if (m.group(1) == null ? label.isEmpty() : m.group(1).contains(label)) {
+            String found = m.group(1);
+            if (java.util.Arrays.stream(labels).allMatch(l -> l.isEmpty() || found != null && found.contains(l))) {
                 sum += Double.parseDouble(m.group(2));
             }
         }

@@ -2,6 +2,7 @@ package io.gmtls.proxy.metrics;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 
@@ -14,6 +15,7 @@ public final class RateLimitedLog {
     private final Logger log;
     private final long periodNanos;
     private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
+    private final LongSupplier nanoClock;
 
     private static final class State {
         final AtomicLong nextAt = new AtomicLong(Long.MIN_VALUE);
@@ -21,8 +23,14 @@ public final class RateLimitedLog {
     }
 
     public RateLimitedLog(Logger log, java.time.Duration period) {
+        this(log, period, System::nanoTime);
+    }
+
+    /** @param nanoClock {@link System#nanoTime} but in tests */
+    RateLimitedLog(Logger log, java.time.Duration period, LongSupplier nanoClock) {
         this.log = log;
         this.periodNanos = period.toNanos();
+        this.nanoClock = nanoClock;
     }
 
     /**
@@ -33,7 +41,7 @@ public final class RateLimitedLog {
      */
     public void warn(String kind, String message) {
         State state = states.computeIfAbsent(kind, k -> new State());
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         long next = state.nextAt.get();
         if ((next == Long.MIN_VALUE || now - next >= 0) && state.nextAt.compareAndSet(next, now + periodNanos)) {
             long left = state.suppressed.getAndSet(0);
