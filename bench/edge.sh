@@ -174,58 +174,92 @@ part cold && for mode in off on; do
 done
 
 # ---- the storm: N vehicles over TLCP to Mosquitto, then all reconnect at once (resuming), while new
-# vehicles arrive with full handshakes beyond the budget
+# vehicles arrive with full handshakes at twice the budget
 if part storm; then
 log "storm: $STORM_N vehicles"
+storm_load_before=$(load_average)
+# PORT_BASE: the storm's ports (Mosquitto, gateway, admin) from PORT_BASE up, for a machine shared with
+# other jobs that keep to port ranges of their own; without it, random free ones as elsewhere.
+if [ -n "${PORT_BASE:-}" ]; then
+  next_port=$PORT_BASE
+  free_port() { while port_open 127.0.0.1 "$next_port"; do next_port=$((next_port + 1)); done; echo "$next_port"; next_port=$((next_port + 1)); }
+fi
 broker_port=$(free_port)
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\n' "$broker_port" > "$WORK/mosquitto.conf"
 /usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & mq=$!
 wait_port "$broker_port" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mosquitto did not start (port taken?)"
 PIDS+=($mq)
 start_gateway storm "$WARM_UP" "$STORM_BUDGET" "$broker_port" false
-ramp=$(( STORM_BUDGET * 8 / 10 > 0 ? STORM_BUDGET * 8 / 10 : 1 ))   # the first connections stay within the budget
+# The first connections stay within the budget (80 %) and within what a loaded 2-core machine serves
+# (~140 full handshakes/s with tbox-sim on it): a faster ramp only queues, and its queueing would be
+# the run's handshake latency. STORM_RAMP overrides.
+ramp=${STORM_RAMP:-$(( STORM_BUDGET * 8 / 10 < 120 ? (STORM_BUDGET * 8 / 10 > 0 ? STORM_BUDGET * 8 / 10 : 1) : 120 ))}
 # The wave comes once every vehicle is connected: at the ramp, or at the full-handshake rate this machine
 # managed in the warm run if that is slower (a loaded machine), with half as much again and 20 s to spare.
 rate=$(field rate_per_s "$(grep '^warm tlcp-ecc: ' "$RAW" || true)")
 wave_at=$(awk -v n="$STORM_N" -v ramp="$ramp" -v rate="${rate:-0}" 'BEGIN {
   r = (rate > 0 && rate < ramp) ? rate : ramp; printf "%d", n / r * 1.5 + 20 }')
 duration=$(( 2 * wave_at - 2 ))                     # one wave only: the next would be at 2 × wave_at
+# Newcomers: STORM_NEW_RATE new vehicles per second (twice the budget) for STORM_NEW_SECONDS from 2 s
+# before the wave, as open arrivals (each on time, whatever the gateway does with the earlier ones), each
+# done at its handshake's end (Mosquitto does not echo). Beyond the budget the gateway sheds them: a
+# close before any reply, which LoadClient counts apart from real errors (closed_before_reply).
+new_rate=${STORM_NEW_RATE:-$(( 2 * STORM_BUDGET ))}
+new_seconds=${STORM_NEW_SECONDS:-10}
+# A vehicle whose connection fails (e.g. shed by the budget when the ramp bunches up on a stalled
+# machine) tries again after 1 s, as a vehicle would; counted in the retries.
+sim_start=$(date +%s%N)
 java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$GW_PORT" -t tlcp --suite ECC_SM4_GCM_SM3 \
     -n "$STORM_N" --ramp "$ramp" --publish-rate 0 --duration "${duration}s" --reconnect-interval "${wave_at}s" \
-    --reconnect-fraction 1.0 --handshake-timeout 60s --connect-timeout 30s --json "$WORK/storm.json" -q \
-    > "$WORK/sim.out" 2> "$WORK/sim.err" &
+    --reconnect-fraction 1.0 --handshake-timeout 60s --connect-timeout 30s --retries 3 --retry-delay 1s \
+    --json "$WORK/storm.json" -q > "$WORK/sim.out" 2> "$WORK/sim.err" &
 sim=$!; PIDS+=($sim)
-resumed_total() { metric_sum "$(http_body "$GW_ADMIN" /metrics)" gateway_handshakes_total kind=resumed; }
-# New vehicles arriving around the wave: full handshakes, 16 in flight, for 20 s from 5 s before it
-# (after the initial ramp, which stays within the budget).
-( sleep $(( wave_at - 5 )); load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --seconds 20 \
-    --concurrency 16 --warmup-seconds 0 > "$WORK/storm-new.txt" ) &
+# kind_totals: "full resumed refused" handshakes so far, from one scrape of the gateway's metrics.
+kind_totals() { local m; m=$(http_body "$GW_ADMIN" /metrics)
+  echo "$(metric_sum "$m" gateway_handshakes_total kind=full) $(metric_sum "$m" gateway_handshakes_total kind=resumed)" \
+       "$(metric_sum "$m" gateway_handshakes_total kind=refused)"; }
+( sleep $(( wave_at - 2 )); echo "$(date +%s%N) $(kind_totals)" > "$WORK/storm-new-start.txt"
+  load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --rate "$new_rate" --seconds "$new_seconds" \
+    --max-inflight 1024 --threads 2 --echo false --warmup-seconds 0 > "$WORK/storm-new.txt" ) &
 newcomers=$!
-# The gateway's resumed-handshake count every 0.2 s while tbox-sim runs: the wave as the gateway saw it.
+# The gateway's handshake counts by kind every 0.2 s while tbox-sim runs: the wave as the gateway saw it.
 : > "$WORK/storm-samples.txt"
-base=$(resumed_total)
 while kill -0 "$sim" 2>/dev/null; do
-  echo "$(date +%s%N) $(resumed_total)" >> "$WORK/storm-samples.txt"; sleep 0.2
+  echo "$(date +%s%N) $(kind_totals)" >> "$WORK/storm-samples.txt"; sleep 0.2
 done
 wait "$newcomers" || true
 wait "$sim" || true
-storm_metrics=$(http_body "$GW_ADMIN" /metrics)
+http_body "$GW_ADMIN" /metrics > "$WORK/storm-metrics.txt"
 stop_gateway
-storm_flat=""
-[ -s "$WORK/storm.json" ] && storm_flat=$(json_flat "$WORK/storm.json")
-# Wave: from the first resumed handshake after the base to the sample where the count stopped growing.
-read -r wave_ms wave_resumed <<<"$(awk -v base="$base" '
-  { t = $1 / 1e6; v = $2 - base; if (v > 0 && start == "") start = prev_t; if (v > last) { end = t; last = v } prev_t = t }
+storm_metrics=$(cat "$WORK/storm-metrics.txt")
+# Wave: from the sample before the first resumed handshake to the one where the count stopped growing
+# (only the vehicles resume: the newcomers and the initial connections are full handshakes).
+read -r wave_ms wave_resumed <<<"$(awk '
+  NR == 1 { base = $3 }
+  { t = $1 / 1e6; v = $3 - base; if (v > 0 && start == "") start = prev_t; if (v > last) { end = t; last = v } prev_t = t }
   END { if (start == "") print "n/a 0"; else printf "%.0f %d\n", end - start, last }' "$WORK/storm-samples.txt")"
+# Handshakes per second by kind, per whole second from tbox-sim's start, around the newcomers and the wave.
+awk -v t0="$sim_start" -v from="$(( wave_at - 4 ))" -v to="$(( wave_at + new_seconds + 3 ))" '
+  { s = int(($1 - t0) / 1e9); full[s] = $2; res[s] = $3; ref[s] = $4; if (s > max) max = s }
+  END { for (s = from; s <= to && s <= max; s++) if ((s in full) && ((s - 1) in full))
+          printf "%d %d %d %d\n", s, full[s] - full[s - 1], res[s] - res[s - 1], ref[s] - ref[s - 1] }' \
+    "$WORK/storm-samples.txt" > "$WORK/storm-per-second.txt"
+read -r _ full0 resumed0 refused0 < "$WORK/storm-new-start.txt" || true
 refused=$(metric_sum "$storm_metrics" gateway_handshakes_refused_total reason=full_handshake_budget)
-# The newcomers' own count of errors includes the echo a broker does not give: the gateway's count of
-# full handshakes, less the vehicles' initial ones, is what they got.
 full_total=$(metric_sum "$storm_metrics" gateway_handshakes_total kind=full)
 new_line=$(cat "$WORK/storm-new.txt" 2>/dev/null || true)
-raw "storm: $(tr '\n' ' ' < "$WORK/sim.out" | head -c 600)"
-raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (budget) ${refused}; newcomers: ${new_line}"
-printf 'ramp=%s\nwave_at=%s\nrefused=%s\nwave_ms=%s\nwave_resumed=%s\nfull_total=%s\nstorm_budget=%s\nstorm_n=%s\n' \
-    "$ramp" "$wave_at" "$refused" "$wave_ms" "$wave_resumed" "$full_total" "$STORM_BUDGET" "$STORM_N" > "$WORK/storm.env"
+# "Logged once per period": the gateway's refusal lines for the budget, and the refusals they stand for
+# (each line: one, plus the "N more like this" left out since the line before).
+budget_log=$({ grep -h 'full_handshake_budget' "$WORK/storm.out" "$WORK/storm.err" 2>/dev/null || true; } |
+  awk '{ n++; c++; if (match($0, /\([0-9]+ more like this/)) c += substr($0, RSTART + 1) + 0 }
+       END { printf "%d %d\n", n, c }')
+raw "storm: $(tr '\n' ' ' < "$WORK/sim.out" | tr -s ' ' | head -c 900)"
+raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (budget) ${refused} (${refused0:-n/a} before the newcomers); budget log lines / refusals they stand for: ${budget_log}; newcomers: ${new_line}"
+sed 's/^/storm per second: /' "$WORK/storm-per-second.txt" >> "$RAW"
+printf 'ramp=%s\nwave_at=%s\nrefused=%s\nrefused0=%s\nfull0=%s\nwave_ms=%s\nwave_resumed=%s\nfull_total=%s\nstorm_budget=%s\nstorm_n=%s\nnew_rate=%s\nnew_seconds=%s\nbudget_log="%s"\nstorm_load="%s"\n' \
+    "$ramp" "$wave_at" "$refused" "${refused0:-n/a}" "${full0:-n/a}" "$wave_ms" "$wave_resumed" "$full_total" \
+    "$STORM_BUDGET" "$STORM_N" "$new_rate" "$new_seconds" "$budget_log" \
+    "before $storm_load_before, after $(load_average)" > "$WORK/storm.env"
 fi
 # Seconds of measurement, summed over the invocations of PARTS runs.
 before=0
@@ -251,7 +285,8 @@ for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
   START_OFF[$row]=$(started_ms off "$row"); START_ON[$row]=$(started_ms on "$row")
 done
 WARM[tls13-ecdsa]=$(warm_line tls13-ecdsa-openssl)
-ramp=n/a; wave_at=n/a; refused=n/a; wave_ms=n/a; wave_resumed=n/a; full_total=n/a
+ramp=n/a; wave_at=n/a; refused=n/a; refused0=n/a; full0=n/a; wave_ms=n/a; wave_resumed=n/a; full_total=n/a
+new_rate=n/a; new_seconds=n/a; budget_log="n/a n/a"; storm_load=n/a
 storm_budget=$STORM_BUDGET; storm_n=$STORM_N
 [ -f "$WORK/storm.env" ] && . "$WORK/storm.env"
 STORM_BUDGET=$storm_budget; STORM_N=$storm_n
@@ -305,23 +340,55 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo
   echo "## Storm: $STORM_N vehicles reconnect at once"
   echo
-  echo "tbox-sim \`connect -t tlcp --suite ECC_SM4_GCM_SM3 -n $STORM_N --ramp $ramp --publish-rate 0\`, one reconnect wave of"
-  echo "every vehicle at ${wave_at} s (\`--reconnect-fraction 1.0\`, each resuming its TLCP session), through a gateway with"
-  echo "\`full-handshakes-per-second: $STORM_BUDGET\` to Mosquitto. During the wave, new vehicles (LoadClient, 16 full"
-  echo "handshakes in flight for 20 s from 5 s before the wave) compete for the budget."
+  echo "tbox-sim \`connect -t tlcp --suite ECC_SM4_GCM_SM3 -n $STORM_N --ramp $ramp --publish-rate 0 --retries 3\`, one reconnect"
+  echo "wave of every vehicle at ${wave_at} s (\`--reconnect-fraction 1.0\`, each resuming its TLCP session by session ID),"
+  echo "through a gateway with \`full-handshakes-per-second: $STORM_BUDGET\` to Mosquitto. **Newcomers**: LoadClient, ${new_rate}"
+  echo "new vehicles per second (open arrivals: each on time whatever the gateway does) for ${new_seconds} s from 2 s before"
+  echo "the wave, full TLCP ECC handshakes, each done at its handshake's end (Mosquitto does not echo). A newcomer the"
+  echo "gateway closes before any reply is a shed (LoadClient's \`closed_before_reply\`); other failures are errors."
+  echo "Load average (1/5/15 min) of the machine, shared with other jobs, around the storm: ${storm_load}."
+  sim_json() { json_get "$storm_flat" "$1"; }
+  new_field() { local v; v=$(field "$1" "$new_line"); echo "${v:-n/a}"; }
+  new_errors=$(new_field errors); new_shed=$(new_field closed_before_reply)
+  read -r log_lines log_covered <<<"$budget_log"
   echo
   echo "| measure | value |"
   echo "|---|---|"
-  echo "| vehicles connected (initial) | $(json_get "$storm_flat" connections.initial) |"
-  echo "| reconnects | $(json_get "$storm_flat" connections.reconnects) |"
-  echo "| wave duration (first to last resumed handshake, gateway metrics, 0.2 s samples) | ${wave_ms} ms |"
-  echo "| resumed handshakes in the wave / reconnects | ${wave_resumed} / $(json_get "$storm_flat" connections.reconnects) |"
-  echo "| resumed share (tbox-sim: resumed / reconnects) | $(ratio "$(json_get "$storm_flat" connections.resumedHandshakes)" "$(json_get "$storm_flat" connections.reconnects)") |"
-  echo "| tbox-sim handshakes full / resumed | $(json_get "$storm_flat" connections.fullHandshakes) / $(json_get "$storm_flat" connections.resumedHandshakes) |"
-  echo "| handshake latency p50 / p99 (ms, all connections) | $(json_get "$storm_flat" latencyMs.handshake.p50) / $(json_get "$storm_flat" latencyMs.handshake.p99) |"
-  echo "| tbox-sim errors | $(json_get "$storm_flat" errorTotal) |"
-  echo "| new vehicles around the wave: full handshakes served (gateway's full count less the vehicles' initial ones) | $(minus "$full_total" "$(json_get "$storm_flat" connections.fullHandshakes)" | sed 's/\.00$//') |"
-  echo "| refused by the budget (\`gateway_handshakes_refused_total{reason=full_handshake_budget}\`) | $refused |"
+  echo "| vehicles connected (initial) / never connected | $(sim_json connections.initial) / $(sim_json connections.neverConnected) |"
+  echo "| reconnects in the wave | $(sim_json connections.reconnects) |"
+  echo "| **wave duration** (first to last resumed handshake, gateway metrics, 0.2 s samples) | **${wave_ms} ms** |"
+  echo "| resumed handshakes in the wave (gateway) / reconnects (tbox-sim) | ${wave_resumed} / $(sim_json connections.reconnects) |"
+  echo "| **resumed share** (tbox-sim: resumed / reconnects) | **$(ratio "$(sim_json connections.resumedHandshakes)" "$(sim_json connections.reconnects)")** |"
+  echo "| tbox-sim handshakes full / resumed; retries | $(sim_json connections.fullHandshakes) / $(sim_json connections.resumedHandshakes); $(sim_json connections.retries) |"
+  echo "| tbox-sim handshake latency p50 / p99 / max (ms; initial and wave connections together) | $(sim_json latencyMs.handshake.p50) / $(sim_json latencyMs.handshake.p99) / $(sim_json latencyMs.handshake.max) |"
+  echo "| **tbox-sim errors** (by cause below) | **$(sim_json errorTotal)** |"
+  echo "| newcomers offered (arrivals due) / not started (client's in-flight cap) | $(new_field offered) / $(new_field not_started_inflight_cap) |"
+  echo "| **newcomers served** (full handshake done) | **$(new_field handshakes)** |"
+  echo "| **newcomers shed** (closed before any reply) | **${new_shed}** |"
+  echo "| **newcomers' real errors** (errors less the sheds) | **$(minus "$new_errors" "$new_shed" | sed 's/\.00$//')** |"
+  echo "| gateway full handshakes since the newcomers started (\`gateway_handshakes_total{kind=full}\`) | $(minus "$full_total" "$full0" | sed 's/\.00$//') |"
+  echo "| **refused by the budget** (\`gateway_handshakes_refused_total{reason=full_handshake_budget}\`): all / before the newcomers | **${refused}** / ${refused0} |"
+  echo "| refusal log lines (\`io.gmtls.proxy.refusals\`, at most one per 10 s) / refusals they account for | ${log_lines} / ${log_covered} |"
+  echo
+  echo "tbox-sim errors by cause: $(grep '^errors\.' <<<"$storm_flat" | sed 's/^errors\.//' |
+    awk -F'\t' '{ printf "%s× %s; ", $2, $1; n++ } END { if (!n) print "none" }')"
+  echo
+  echo "Handshakes per second by kind (gateway metrics, whole seconds from tbox-sim's start; the newcomers run"
+  echo "from $(awk -v w="$wave_at" 'BEGIN { if (w ~ /^[0-9]+$/) print w - 2; else print "n/a" }') s to $(awk -v w="$wave_at" -v n="$new_seconds" 'BEGIN { if (w ~ /^[0-9]+$/) print w - 2 + n; else print "n/a" }') s, the wave is due at ${wave_at} s):"
+  echo
+  echo "| s | full | resumed | refused |"
+  echo "|---|---|---|---|"
+  grep '^storm per second: ' "$RAW" | sed 's/^storm per second: //' | awk '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }'
+  echo
+  echo "Handshakes by kind and suite over the whole storm (\`gateway_handshakes_total\`; refused ones have no suite:"
+  echo "they are closed before the engine, so before any suite is chosen):"
+  echo
+  echo "| kind | protocol | suite | result | count |"
+  echo "|---|---|---|---|---|"
+  [ -f "$WORK/storm-metrics.txt" ] && awk '/^gateway_handshakes_total\{/ {
+      k = $0; label = ""; split("kind protocol suite result", names, " ")
+      for (i = 1; i <= 4; i++) { v = "n/a"; if (match(k, names[i] "=\"[^\"]*\"")) v = substr(k, RSTART + length(names[i]) + 2, RLENGTH - length(names[i]) - 3); label = label " | " v }
+      printf "%s | %.0f |\n", label, $NF }' "$WORK/storm-metrics.txt" | sed 's/^ //' | sort
   echo
   echo "## Raw"
   echo
