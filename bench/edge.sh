@@ -12,8 +12,10 @@
 #   PARTS="storm" bench/edge.sh   runs only these parts (engine warm cold storm), keeping the others' records
 #
 # Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes before the warm figures, 3000),
-#      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (300
-#      full handshakes/s during the storm), ENGINE_SECONDS (3 per kind), WARM_UP (the gateway's default).
+#      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (full
+#      handshakes/s during the storm; auto: 40 % of what the machine serves, probed first), STORM_NEW_RATE
+#      (2 × budget), STORM_NEW_SECONDS (10), STORM_RAMP, ENGINE_SECONDS (3 per kind), WARM_UP (the
+#      gateway's default), PORT_BASE (the storm's ports from there; else random free ones).
 # Writes bench/results/edge.md; raw output in bench/work/edge/ (git-ignored). Everything on 127.0.0.1.
 set -euo pipefail
 log_tag=edge
@@ -28,7 +30,7 @@ PREWARM=${PREWARM:-3000}
 COLD=${COLD:-200}
 CONCURRENCY=${CONCURRENCY:-4}
 STORM_N=${STORM_N:-2000}
-STORM_BUDGET=${STORM_BUDGET:-300}
+STORM_BUDGET=${STORM_BUDGET:-auto}
 ENGINE_SECONDS=${ENGINE_SECONDS:-3}
 WARM_UP=${WARM_UP:-"{handshakes: 2000, max-time: 20s}"}   # the gateway's default
 CLK_TCK=$(getconf CLK_TCK)
@@ -180,26 +182,39 @@ log "storm: $STORM_N vehicles"
 storm_load_before=$(load_average)
 # PORT_BASE: the storm's ports (Mosquitto, gateway, admin) from PORT_BASE up, for a machine shared with
 # other jobs that keep to port ranges of their own; without it, random free ones as elsewhere.
+# The next port to try is kept in a file: free_port runs in $(...) subshells.
 if [ -n "${PORT_BASE:-}" ]; then
-  next_port=$PORT_BASE
-  free_port() { while port_open 127.0.0.1 "$next_port"; do next_port=$((next_port + 1)); done; echo "$next_port"; next_port=$((next_port + 1)); }
+  echo "$PORT_BASE" > "$WORK/next-port"
+  free_port() { local p; p=$(cat "$WORK/next-port")
+    while port_open 127.0.0.1 "$p"; do p=$((p + 1)); done
+    [ "$p" -lt $((PORT_BASE + 500)) ] || die "no free port in $PORT_BASE..$((PORT_BASE + 499))"
+    echo $((p + 1)) > "$WORK/next-port"; echo "$p"; }
 fi
 broker_port=$(free_port)
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\n' "$broker_port" > "$WORK/mosquitto.conf"
 /usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & mq=$!
 wait_port "$broker_port" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mosquitto did not start (port taken?)"
 PIDS+=($mq)
+# What this machine serves now, full handshakes (client and gateway on the same cores, as in the storm):
+# 8 s of LoadClient against a gateway without a budget (after 3 s of warming it up). A budget above it
+# sheds nothing — the machine, not the budget, is then the limit, and the wave waits behind the full
+# handshakes the budget let in — and a ramp above it only queues (its queueing would be the handshake
+# latency of the run). So the budget (auto) is 40 % of it and the ramp 80 % of the budget.
+start_gateway storm-probe off 0 "$broker_port" false
+probe_line=$(load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --seconds 8 --concurrency 8 \
+    --echo false --warmup-seconds 3)
+stop_gateway
+probe_rate=$(field rate_per_s "$probe_line"); probe_rate=${probe_rate:-0}
+raw "storm probe: $probe_line"
+if [ "$STORM_BUDGET" = auto ]; then
+  STORM_BUDGET=$(awk -v r="$probe_rate" 'BEGIN { b = int(r * 0.4 + 0.5); print b < 10 ? 10 : b }')
+fi
 start_gateway storm "$WARM_UP" "$STORM_BUDGET" "$broker_port" false
-# The first connections stay within the budget (80 %) and within what a loaded 2-core machine serves
-# (~140 full handshakes/s with tbox-sim on it): a faster ramp only queues, and its queueing would be
-# the run's handshake latency. STORM_RAMP overrides.
-ramp=${STORM_RAMP:-$(( STORM_BUDGET * 8 / 10 < 120 ? (STORM_BUDGET * 8 / 10 > 0 ? STORM_BUDGET * 8 / 10 : 1) : 120 ))}
-# The wave comes once every vehicle is connected: at the ramp, or at the full-handshake rate this machine
-# managed in the warm run if that is slower (a loaded machine), with half as much again and 20 s to spare.
-rate=$(field rate_per_s "$(grep '^warm tlcp-ecc: ' "$RAW" || true)")
-wave_at=$(awk -v n="$STORM_N" -v ramp="$ramp" -v rate="${rate:-0}" 'BEGIN {
-  r = (rate > 0 && rate < ramp) ? rate : ramp; printf "%d", n / r * 1.5 + 20 }')
-duration=$(( 2 * wave_at - 2 ))                     # one wave only: the next would be at 2 × wave_at
+ramp=${STORM_RAMP:-$(awk -v b="$STORM_BUDGET" -v r="$probe_rate" 'BEGIN {
+  x = b * 0.8; if (r > 0 && r * 0.4 < x) x = r * 0.4; x = int(x); print x < 1 ? 1 : x }')}
+# The wave comes once every vehicle is connected: 1.3 × the ramp's time and 20 s to spare.
+wave_at=$(awk -v n="$STORM_N" -v ramp="$ramp" 'BEGIN { printf "%d", n / ramp * 1.3 + 20 }')
+duration=$(( wave_at + 60 ))                        # one wave only: the next would be at 2 × wave_at
 # Newcomers: STORM_NEW_RATE new vehicles per second (twice the budget) for STORM_NEW_SECONDS from 2 s
 # before the wave, as open arrivals (each on time, whatever the gateway does with the earlier ones), each
 # done at its handshake's end (Mosquitto does not echo). Beyond the budget the gateway sheds them: a
@@ -211,13 +226,15 @@ new_seconds=${STORM_NEW_SECONDS:-10}
 sim_start=$(date +%s%N)
 java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$GW_PORT" -t tlcp --suite ECC_SM4_GCM_SM3 \
     -n "$STORM_N" --ramp "$ramp" --publish-rate 0 --duration "${duration}s" --reconnect-interval "${wave_at}s" \
-    --reconnect-fraction 1.0 --handshake-timeout 60s --connect-timeout 30s --retries 3 --retry-delay 1s \
+    --reconnect-fraction 1.0 --handshake-timeout 60s --connect-timeout 30s --connack-timeout 30s \
+    --retries 3 --retry-delay 1s \
     --json "$WORK/storm.json" -q > "$WORK/sim.out" 2> "$WORK/sim.err" &
 sim=$!; PIDS+=($sim)
-# kind_totals: "full resumed refused" handshakes so far, from one scrape of the gateway's metrics.
-kind_totals() { local m; m=$(http_body "$GW_ADMIN" /metrics)
-  echo "$(metric_sum "$m" gateway_handshakes_total kind=full) $(metric_sum "$m" gateway_handshakes_total kind=resumed)" \
-       "$(metric_sum "$m" gateway_handshakes_total kind=refused)"; }
+# kind_totals: "full resumed refused" handshakes so far, from one scrape of the gateway's metrics (curl
+# and one awk: a few processes, so that a loaded machine still takes samples about every 0.2 s).
+kind_totals() { curl -s --max-time 2 "http://127.0.0.1:$GW_ADMIN/metrics" | awk '/^gateway_handshakes_total[{]/ {
+    if (/kind="full"/) f += $NF; else if (/kind="resumed"/) r += $NF; else if (/kind="refused"/) x += $NF }
+  END { printf "%.0f %.0f %.0f\n", f, r, x }'; }
 ( sleep $(( wave_at - 2 )); echo "$(date +%s%N) $(kind_totals)" > "$WORK/storm-new-start.txt"
   load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --rate "$new_rate" --seconds "$new_seconds" \
     --max-inflight 1024 --threads 2 --echo false --warmup-seconds 0 > "$WORK/storm-new.txt" ) &
@@ -256,8 +273,8 @@ budget_log=$({ grep -h 'full_handshake_budget' "$WORK/storm.out" "$WORK/storm.er
 raw "storm: $(tr '\n' ' ' < "$WORK/sim.out" | tr -s ' ' | head -c 900)"
 raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (budget) ${refused} (${refused0:-n/a} before the newcomers); budget log lines / refusals they stand for: ${budget_log}; newcomers: ${new_line}"
 sed 's/^/storm per second: /' "$WORK/storm-per-second.txt" >> "$RAW"
-printf 'ramp=%s\nwave_at=%s\nrefused=%s\nrefused0=%s\nfull0=%s\nwave_ms=%s\nwave_resumed=%s\nfull_total=%s\nstorm_budget=%s\nstorm_n=%s\nnew_rate=%s\nnew_seconds=%s\nbudget_log="%s"\nstorm_load="%s"\n' \
-    "$ramp" "$wave_at" "$refused" "${refused0:-n/a}" "${full0:-n/a}" "$wave_ms" "$wave_resumed" "$full_total" \
+printf 'probe_rate=%s\nramp=%s\nwave_at=%s\nrefused=%s\nrefused0=%s\nfull0=%s\nwave_ms=%s\nwave_resumed=%s\nfull_total=%s\nstorm_budget=%s\nstorm_n=%s\nnew_rate=%s\nnew_seconds=%s\nbudget_log="%s"\nstorm_load="%s"\n' \
+    "$probe_rate" "$ramp" "$wave_at" "$refused" "${refused0:-n/a}" "${full0:-n/a}" "$wave_ms" "$wave_resumed" "$full_total" \
     "$STORM_BUDGET" "$STORM_N" "$new_rate" "$new_seconds" "$budget_log" \
     "before $storm_load_before, after $(load_average)" > "$WORK/storm.env"
 fi
@@ -285,7 +302,7 @@ for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
   START_OFF[$row]=$(started_ms off "$row"); START_ON[$row]=$(started_ms on "$row")
 done
 WARM[tls13-ecdsa]=$(warm_line tls13-ecdsa-openssl)
-ramp=n/a; wave_at=n/a; refused=n/a; refused0=n/a; full0=n/a; wave_ms=n/a; wave_resumed=n/a; full_total=n/a
+probe_rate=n/a; ramp=n/a; wave_at=n/a; refused=n/a; refused0=n/a; full0=n/a; wave_ms=n/a; wave_resumed=n/a; full_total=n/a
 new_rate=n/a; new_seconds=n/a; budget_log="n/a n/a"; storm_load=n/a
 storm_budget=$STORM_BUDGET; storm_n=$STORM_N
 [ -f "$WORK/storm.env" ] && . "$WORK/storm.env"
@@ -342,7 +359,9 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo
   echo "tbox-sim \`connect -t tlcp --suite ECC_SM4_GCM_SM3 -n $STORM_N --ramp $ramp --publish-rate 0 --retries 3\`, one reconnect"
   echo "wave of every vehicle at ${wave_at} s (\`--reconnect-fraction 1.0\`, each resuming its TLCP session by session ID),"
-  echo "through a gateway with \`full-handshakes-per-second: $STORM_BUDGET\` to Mosquitto. **Newcomers**: LoadClient, ${new_rate}"
+  echo "through a gateway with \`full-handshakes-per-second: $STORM_BUDGET\` to Mosquitto. The budget and the ramp come from"
+  echo "what the machine served just before (LoadClient, 8 full handshakes in flight against a gateway without a budget:"
+  echo "${probe_rate}/s): budget 40 % of it (STORM_BUDGET=auto), ramp 80 % of the budget. **Newcomers**: LoadClient, ${new_rate}"
   echo "new vehicles per second (open arrivals: each on time whatever the gateway does) for ${new_seconds} s from 2 s before"
   echo "the wave, full TLCP ECC handshakes, each done at its handshake's end (Mosquitto does not echo). A newcomer the"
   echo "gateway closes before any reply is a shed (LoadClient's \`closed_before_reply\`); other failures are errors."
@@ -368,6 +387,7 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "| **newcomers' real errors** (errors less the sheds) | **$(minus "$new_errors" "$new_shed" | sed 's/\.00$//')** |"
   echo "| gateway full handshakes since the newcomers started (\`gateway_handshakes_total{kind=full}\`) | $(minus "$full_total" "$full0" | sed 's/\.00$//') |"
   echo "| **refused by the budget** (\`gateway_handshakes_refused_total{reason=full_handshake_budget}\`): all / before the newcomers | **${refused}** / ${refused0} |"
+  echo "| **vehicles refused** (refusals since the newcomers started less the newcomers' sheds; a resuming vehicle is never refused) | **$(minus "$(minus "$refused" "$refused0")" "$new_shed" | sed 's/\.00$//')** |"
   echo "| refusal log lines (\`io.gmtls.proxy.refusals\`, at most one per 10 s) / refusals they account for | ${log_lines} / ${log_covered} |"
   echo
   echo "tbox-sim errors by cause: $(grep '^errors\.' <<<"$storm_flat" | sed 's/^errors\.//' |
