@@ -37,6 +37,8 @@ class CommandLineTest {
                 Arguments.of(new String[] {"connect", "-t", "plain", "-n", "2", "--topic", "vehicle/+/x"}, "--topic"),
                 Arguments.of(new String[] {"connect", "-t", "plain", "-n", "2", "--reconnect-fraction", "1.5"},
                         "--reconnect-fraction"),
+                Arguments.of(new String[] {"connect", "-t", "plain", "-n", "2", "--reconnect-waves", "-1"},
+                        "--reconnect-waves"),
                 Arguments.of(new String[] {"connect", "-t", "plain", "-n", "2", "--bind", "not-an-ip"},
                         "not an IP address"),
                 Arguments.of(new String[] {"connect", "-t", "plain", "--vin", "SHORT"}, "is not a VIN"),
@@ -101,7 +103,8 @@ class CommandLineTest {
         Cli.Result connect = Cli.run("connect", "--help");
         assertThat(connect.exit()).isZero();
         assertThat(connect.out()).contains("--transport", "--suite", "--peer-profile", "--ramp", "--publish-rate", "--qos",
-                "--payload-size", "--messages", "--duration", "--reconnect-interval", "--reconnect-fraction", "--bind",
+                "--payload-size", "--messages", "--duration", "--reconnect-interval", "--reconnect-fraction",
+                "--reconnect-waves", "--reconnect-after-connected", "--bind",
                 "--json", "--quiet", "--mqtt", "--pki", "--credentials", "--tls-provider", "--no-client-cert");
 
         Cli.Result enroll = Cli.run("enroll", "--help");

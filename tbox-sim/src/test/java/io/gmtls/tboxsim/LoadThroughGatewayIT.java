@@ -131,6 +131,25 @@ class LoadThroughGatewayIT {
         assertThat(run.summary.at("/connections/resumedHandshakes").asLong()).isEqualTo(reconnects);
     }
 
+    /**
+     * The storm's shape: one wave of every vehicle, counted from when the last one connected — with a
+     * ramp of 2 s and an interval of 0.5 s, a wave from the start would find most vehicles not yet
+     * connected, and waves without a bound would come again every 0.5 s.
+     */
+    @Test
+    void oneWaveOfEveryVehicleOnceAllAreConnected() throws Exception {
+        Run run = connect(0, "-t", "tlcp", "--suite", "ECC_SM4_GCM_SM3", "--pki", pkiDir.toString(),
+                "--port", port(), "-n", String.valueOf(VEHICLES), "--publish-rate", "0", "--ramp", "10",
+                "--duration", "6s", "--reconnect-interval", "500ms", "--reconnect-fraction", "1.0",
+                "--reconnect-waves", "1", "--reconnect-after-connected");
+        assertThat(run.cli.exit()).as(run.cli.toString()).isZero();
+        assertThat(run.summary.at("/errorTotal").asLong()).as(run.cli.toString()).isZero();
+        assertThat(run.summary.at("/connections/established").asLong()).isEqualTo(2 * VEHICLES);
+        assertThat(run.summary.at("/connections/reconnects").asLong()).as(run.cli.toString()).isEqualTo(VEHICLES);
+        assertThat(run.summary.at("/connections/fullHandshakes").asLong()).isEqualTo(VEHICLES);
+        assertThat(run.summary.at("/connections/resumedHandshakes").asLong()).isEqualTo(VEHICLES);
+    }
+
     /** GmSSL's CertificateVerify and ECDHE key exchange forms: the gateway accepts them as it does Tongsuo's. */
     @ParameterizedTest
     @ValueSource(strings = {"ECC_SM4_CBC_SM3", "ECDHE_SM4_GCM_SM3"})

@@ -109,6 +109,16 @@ final class ConnectCommand implements Callable<Integer> {
             description = "Share of the vehicles in each reconnect wave, 0..1. Default: ${DEFAULT-VALUE}.")
     double reconnectFraction;
 
+    @Option(names = "--reconnect-waves", defaultValue = "0", paramLabel = "N",
+            description = "Reconnect waves at most (0: one every interval to the end). Default: ${DEFAULT-VALUE}.")
+    int reconnectWaves;
+
+    @Option(names = "--reconnect-after-connected",
+            description = "Count the first reconnect interval from the moment every vehicle had its first connection "
+                    + "(or gave up on it), not from the start: the wave then finds every vehicle connected, however "
+                    + "slowly the ramp went.")
+    boolean reconnectAfterConnected;
+
     @Option(names = "--max-inflight", defaultValue = "16", paramLabel = "N",
             description = "QoS 1 publishes awaiting PUBACK per vehicle before it pauses. Default: ${DEFAULT-VALUE}.")
     int maxInflight;
@@ -191,7 +201,7 @@ final class ConnectCommand implements Callable<Integer> {
         Duration end = duration == null && messages == 0 ? Duration.ofSeconds(60) : duration;
         int loopThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         return new LoadSettings(mqttVersion, keepAlive, ramp, publishRate, qos, payloadSize, topic, messages, end,
-                reconnectInterval, reconnectFraction, maxInflight, server.connectTimeout, connackTimeout,
+                reconnectInterval, reconnectFraction, reconnectWaves, reconnectAfterConnected, maxInflight, server.connectTimeout, connackTimeout,
                 pubackTimeout, drainTimeout, retries, retryDelay, bind == null ? List.of() : bind, loopThreads,
                 Math.max(64 * 1024, payloadSize + 1024));
     }

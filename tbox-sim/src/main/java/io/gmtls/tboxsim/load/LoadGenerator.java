@@ -30,6 +30,8 @@ public final class LoadGenerator {
 
     /** Granularity of the ramp: vehicles due are started every 10 ms. */
     private static final long RAMP_TICK_MILLIS = 10;
+    /** How often the run looks whether every vehicle has connected once (--reconnect-after-connected). */
+    private static final long CONNECTED_POLL_MILLIS = 100;
 
     /**
      * One vehicle to simulate.
@@ -69,6 +71,8 @@ public final class LoadGenerator {
     private volatile boolean stopping;
     private volatile long stopNanos;
     private ScheduledFuture<?> ramp;
+    /** Reconnect waves so far (control thread only). */
+    private int waves;
 
     /**
      * @param progress receives a progress line once per second; null for none
@@ -135,8 +139,11 @@ public final class LoadGenerator {
             }, 0, RAMP_TICK_MILLIS, TimeUnit.MILLISECONDS);
         }
         if (settings.reconnectInterval() != null) {
-            long interval = settings.reconnectInterval().toNanos();
-            control.scheduleAtFixedRate(this::reconnectWave, interval, interval, TimeUnit.NANOSECONDS);
+            if (settings.wavesAfterConnected()) {
+                startWavesOnceConnected(control);
+            } else {
+                startWaves(control);
+            }
         }
         if (progress != null) {
             long[] last = new long[2];
@@ -148,10 +155,28 @@ public final class LoadGenerator {
         }
     }
 
-    private void reconnectWave() {
+    private void startWaves(ScheduledExecutorService control) {
+        long interval = settings.reconnectInterval().toNanos();
+        control.scheduleAtFixedRate(this::reconnectWave, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /** Starts the waves' clock when every vehicle had its first connection or gave up on it. */
+    private void startWavesOnceConnected(ScheduledExecutorService control) {
         if (stopping) {
             return;
         }
+        if (stats.initialEstablished.sum() + stats.doneWithoutConnection.sum() >= vehicles.size()) {
+            startWaves(control);
+        } else {
+            control.schedule(() -> startWavesOnceConnected(control), CONNECTED_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void reconnectWave() {
+        if (stopping || settings.reconnectWaves() > 0 && waves >= settings.reconnectWaves()) {
+            return;
+        }
+        waves++;
         int n = vehicles.size();
         int wave = (int) Math.max(1, Math.round(settings.reconnectFraction() * n));
         // A partial Fisher-Yates shuffle of indexes picks `wave` distinct vehicles.

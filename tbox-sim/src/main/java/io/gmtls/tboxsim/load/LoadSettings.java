@@ -23,6 +23,10 @@ import io.netty.handler.codec.mqtt.MqttVersion;
  * @param duration           end of the run; null = when every vehicle is done (needs messagesPerVehicle)
  * @param reconnectInterval  how often a wave of cell-change reconnects happens; null = never
  * @param reconnectFraction  share of the vehicles in each wave (0..1]
+ * @param reconnectWaves     how many waves at most; 0 = one every interval to the end
+ * @param wavesAfterConnected the first wave one interval after every vehicle had its first connection
+ *                           (or gave up on it) rather than one interval after the start: on a slow
+ *                           machine a wave at a fixed time could find vehicles still ramping up
  * @param maxInflight        QoS 1 publishes awaiting PUBACK per vehicle before publishing pauses
  * @param connectTimeout     TCP connect timeout
  * @param connackTimeout     CONNECT → CONNACK timeout
@@ -36,7 +40,8 @@ import io.netty.handler.codec.mqtt.MqttVersion;
  */
 public record LoadSettings(MqttVersion mqttVersion, int keepAliveSeconds, double rampPerSecond,
         double publishPerSecond, MqttQoS qos, int payloadBytes, String topicTemplate, long messagesPerVehicle,
-        Duration duration, Duration reconnectInterval, double reconnectFraction, int maxInflight,
+        Duration duration, Duration reconnectInterval, double reconnectFraction, int reconnectWaves,
+        boolean wavesAfterConnected, int maxInflight,
         Duration connectTimeout, Duration connackTimeout, Duration pubackTimeout, Duration drainTimeout,
         int retries, Duration retryDelay, List<InetAddress> bindAddresses, int threads, int maxMessageBytes) {
 
@@ -67,6 +72,7 @@ public record LoadSettings(MqttVersion mqttVersion, int keepAliveSeconds, double
         check(reconnectFraction >= 0 && reconnectFraction <= 1, "--reconnect-fraction: 0..1");
         check(reconnectInterval == null || reconnectFraction > 0,
                 "--reconnect-fraction: must be > 0 with --reconnect-interval");
+        check(reconnectWaves >= 0, "--reconnect-waves: must not be negative");
         check(maxInflight >= 1 && maxInflight <= MAX_INFLIGHT, "--max-inflight: 1.." + MAX_INFLIGHT);
         positive(connectTimeout, "--connect-timeout");
         positive(connackTimeout, "--connack-timeout");

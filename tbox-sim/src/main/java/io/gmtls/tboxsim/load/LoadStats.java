@@ -20,6 +20,8 @@ public final class LoadStats {
     final LongAdder attempts = new LongAdder();
     final LongAdder established = new LongAdder();
     final LongAdder initialEstablished = new LongAdder();
+    /** Vehicles done without ever having a connection (their attempts and retries failed). */
+    final LongAdder doneWithoutConnection = new LongAdder();
     final LongAdder reconnects = new LongAdder();
     final LongAdder retries = new LongAdder();
     final LongAdder failedAttempts = new LongAdder();

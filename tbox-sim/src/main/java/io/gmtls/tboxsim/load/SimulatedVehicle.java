@@ -336,6 +336,9 @@ final class SimulatedVehicle {
     private void markDone() {
         if (!done) {
             done = true;
+            if (!everConnected) {
+                run.stats.doneWithoutConnection.increment();
+            }
             run.done(this);
         }
     }
