@@ -13,7 +13,7 @@
 #
 # Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes before the warm figures, 3000),
 #      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (full
-#      handshakes/s during the storm; auto: 40 % of what the machine serves, probed first), STORM_NEW_RATE
+#      handshakes/s during the storm; auto: half of what the machine serves, probed first), STORM_NEW_RATE
 #      (2 × budget), STORM_NEW_SECONDS (10), STORM_RAMP, ENGINE_SECONDS (3 per kind), WARM_UP (the
 #      gateway's default), PORT_BASE (the storm's ports from there; else random free ones).
 # Writes bench/results/edge.md; raw output in bench/work/edge/ (git-ignored). Everything on 127.0.0.1.
@@ -196,25 +196,27 @@ printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_conn
 wait_port "$broker_port" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mosquitto did not start (port taken?)"
 PIDS+=($mq)
 # What this machine serves now, full handshakes (client and gateway on the same cores, as in the storm):
-# 8 s of LoadClient against a gateway without a budget (after 3 s of warming it up). A budget above it
+# 8 s of LoadClient against a gateway without a budget (after 5 s of warming it up). A budget above it
 # sheds nothing — the machine, not the budget, is then the limit, and the wave waits behind the full
 # handshakes the budget let in — and a ramp above it only queues (its queueing would be the handshake
-# latency of the run). So the budget (auto) is 40 % of it and the ramp 80 % of the budget.
+# latency of the run). So the budget (auto) is half of it and the ramp 80 % of the budget.
 start_gateway storm-probe off 0 "$broker_port" false
 probe_line=$(load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --seconds 8 --concurrency 8 \
-    --echo false --warmup-seconds 3)
+    --echo false --warmup-seconds 5)
 stop_gateway
 probe_rate=$(field rate_per_s "$probe_line"); probe_rate=${probe_rate:-0}
 raw "storm probe: $probe_line"
 if [ "$STORM_BUDGET" = auto ]; then
-  STORM_BUDGET=$(awk -v r="$probe_rate" 'BEGIN { b = int(r * 0.4 + 0.5); print b < 10 ? 10 : b }')
+  STORM_BUDGET=$(awk -v r="$probe_rate" 'BEGIN { b = int(r * 0.5 + 0.5); print b < 10 ? 10 : b }')
 fi
 start_gateway storm "$WARM_UP" "$STORM_BUDGET" "$broker_port" false
 ramp=${STORM_RAMP:-$(awk -v b="$STORM_BUDGET" -v r="$probe_rate" 'BEGIN {
   x = b * 0.8; if (r > 0 && r * 0.4 < x) x = r * 0.4; x = int(x); print x < 1 ? 1 : x }')}
-# The wave comes once every vehicle is connected: 1.3 × the ramp's time and 20 s to spare.
-wave_at=$(awk -v n="$STORM_N" -v ramp="$ramp" 'BEGIN { printf "%d", n / ramp * 1.3 + 20 }')
-duration=$(( wave_at + 60 ))                        # one wave only: the next would be at 2 × wave_at
+# One wave, WAVE_AFTER s after every vehicle had its first connection (tbox-sim waits for that, however
+# slowly the ramp goes); tbox-sim's duration is only a bound: it is stopped (SIGTERM: it still writes its
+# summary) once the newcomers are done and every vehicle resumed, or 30 s after the newcomers.
+wave_after=10
+max_duration=$(awk -v n="$STORM_N" -v ramp="$ramp" 'BEGIN { printf "%d", n / ramp * 3 + 300 }')
 # Newcomers: STORM_NEW_RATE new vehicles per second (twice the budget) for STORM_NEW_SECONDS from 2 s
 # before the wave, as open arrivals (each on time, whatever the gateway does with the earlier ones), each
 # done at its handshake's end (Mosquitto does not echo). Beyond the budget the gateway sheds them: a
@@ -225,9 +227,9 @@ new_seconds=${STORM_NEW_SECONDS:-10}
 # machine) tries again after 1 s, as a vehicle would; counted in the retries.
 sim_start=$(date +%s%N)
 java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$GW_PORT" -t tlcp --suite ECC_SM4_GCM_SM3 \
-    -n "$STORM_N" --ramp "$ramp" --publish-rate 0 --duration "${duration}s" --reconnect-interval "${wave_at}s" \
-    --reconnect-fraction 1.0 --handshake-timeout 60s --connect-timeout 30s --connack-timeout 30s \
-    --retries 3 --retry-delay 1s \
+    -n "$STORM_N" --ramp "$ramp" --publish-rate 0 --duration "${max_duration}s" --reconnect-interval "${wave_after}s" \
+    --reconnect-waves 1 --reconnect-after-connected --reconnect-fraction 1.0 --handshake-timeout 60s \
+    --connect-timeout 30s --connack-timeout 30s --retries 3 --retry-delay 1s \
     --json "$WORK/storm.json" -q > "$WORK/sim.out" 2> "$WORK/sim.err" &
 sim=$!; PIDS+=($sim)
 # kind_totals: "full resumed refused" handshakes so far, from one scrape of the gateway's metrics (curl
@@ -235,16 +237,34 @@ sim=$!; PIDS+=($sim)
 kind_totals() { curl -s --max-time 2 "http://127.0.0.1:$GW_ADMIN/metrics" | awk '/^gateway_handshakes_total[{]/ {
     if (/kind="full"/) f += $NF; else if (/kind="resumed"/) r += $NF; else if (/kind="refused"/) x += $NF }
   END { printf "%.0f %.0f %.0f\n", f, r, x }'; }
-( sleep $(( wave_at - 2 )); echo "$(date +%s%N) $(kind_totals)" > "$WORK/storm-new-start.txt"
-  load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --rate "$new_rate" --seconds "$new_seconds" \
-    --max-inflight 1024 --threads 2 --echo false --warmup-seconds 0 > "$WORK/storm-new.txt" ) &
-newcomers=$!
 # The gateway's handshake counts by kind every 0.2 s while tbox-sim runs: the wave as the gateway saw it.
+# Every vehicle is connected when the gateway counted N full handshakes (nobody else makes any before the
+# newcomers; a vehicle that gave up would leave the count short: then after twice the ramp's time).
 : > "$WORK/storm-samples.txt"
+connected_at=""; newcomers=""; stop_after=""
+give_up_at=$(( sim_start + $(awk -v n="$STORM_N" -v ramp="$ramp" 'BEGIN { printf "%d", n / ramp * 2 + 60 }') * 1000000000 ))
 while kill -0 "$sim" 2>/dev/null; do
-  echo "$(date +%s%N) $(kind_totals)" >> "$WORK/storm-samples.txt"; sleep 0.2
+  line="$(date +%s%N) $(kind_totals)"; echo "$line" >> "$WORK/storm-samples.txt"
+  read -r t full res _ <<<"$line"
+  if [ -z "$connected_at" ] && { [ "${full:-0}" -ge "$STORM_N" ] || [ "$t" -gt "$give_up_at" ]; }; then
+    connected_at=$t
+    ( sleep $(( wave_after - 2 )); echo "$(date +%s%N) $(kind_totals)" > "$WORK/storm-new-start.txt"
+      load handshake --port "$GW_PORT" --pki "$WORK/pki" --proto tlcp-ecc --rate "$new_rate" --seconds "$new_seconds" \
+        --max-inflight 1024 --threads 2 --echo false --warmup-seconds 0 > "$WORK/storm-new.txt" ) &
+    newcomers=$!
+  fi
+  if [ -n "$newcomers" ] && [ -z "$stop_after" ] && ! kill -0 "$newcomers" 2>/dev/null; then
+    stop_after=$(( t + 30000000000 ))
+  fi
+  if [ -n "$stop_after" ] && { [ "${res:-0}" -ge "$STORM_N" ] || [ "$t" -gt "$stop_after" ]; }; then
+    sleep 2; kill -TERM "$sim" 2>/dev/null || true; break
+  fi
+  sleep 0.2
 done
-wait "$newcomers" || true
+# When the wave was due, in seconds from tbox-sim's start.
+wave_at=$(awk -v c="${connected_at:-0}" -v s="$sim_start" -v a="$wave_after" 'BEGIN {
+  if (c == 0) print "n/a"; else printf "%d", (c - s) / 1e9 + a }')
+[ -n "$newcomers" ] && { wait "$newcomers" || true; }
 wait "$sim" || true
 http_body "$GW_ADMIN" /metrics > "$WORK/storm-metrics.txt"
 stop_gateway
@@ -256,7 +276,8 @@ read -r wave_ms wave_resumed <<<"$(awk '
   { t = $1 / 1e6; v = $3 - base; if (v > 0 && start == "") start = prev_t; if (v > last) { end = t; last = v } prev_t = t }
   END { if (start == "") print "n/a 0"; else printf "%.0f %d\n", end - start, last }' "$WORK/storm-samples.txt")"
 # Handshakes per second by kind, per whole second from tbox-sim's start, around the newcomers and the wave.
-awk -v t0="$sim_start" -v from="$(( wave_at - 4 ))" -v to="$(( wave_at + new_seconds + 3 ))" '
+wave_s=$wave_at; [[ $wave_s =~ ^[0-9]+$ ]] || wave_s=0
+awk -v t0="$sim_start" -v from="$(( wave_s - 4 ))" -v to="$(( wave_s + new_seconds + 3 ))" '
   { s = int(($1 - t0) / 1e9); full[s] = $2; res[s] = $3; ref[s] = $4; if (s > max) max = s }
   END { for (s = from; s <= to && s <= max; s++) if ((s in full) && ((s - 1) in full))
           printf "%d %d %d %d\n", s, full[s] - full[s - 1], res[s] - res[s - 1], ref[s] - ref[s - 1] }' \
@@ -358,10 +379,11 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "## Storm: $STORM_N vehicles reconnect at once"
   echo
   echo "tbox-sim \`connect -t tlcp --suite ECC_SM4_GCM_SM3 -n $STORM_N --ramp $ramp --publish-rate 0 --retries 3\`, one reconnect"
-  echo "wave of every vehicle at ${wave_at} s (\`--reconnect-fraction 1.0\`, each resuming its TLCP session by session ID),"
+  echo "wave of every vehicle (\`--reconnect-fraction 1.0 --reconnect-waves 1 --reconnect-after-connected --reconnect-interval 10s\`:"
+  echo "10 s after the last vehicle connected, at ${wave_at} s from the start), each resuming its TLCP session by session ID,"
   echo "through a gateway with \`full-handshakes-per-second: $STORM_BUDGET\` to Mosquitto. The budget and the ramp come from"
   echo "what the machine served just before (LoadClient, 8 full handshakes in flight against a gateway without a budget:"
-  echo "${probe_rate}/s): budget 40 % of it (STORM_BUDGET=auto), ramp 80 % of the budget. **Newcomers**: LoadClient, ${new_rate}"
+  echo "${probe_rate}/s): budget half of it (STORM_BUDGET=auto), ramp 80 % of the budget. **Newcomers**: LoadClient, ${new_rate}"
   echo "new vehicles per second (open arrivals: each on time whatever the gateway does) for ${new_seconds} s from 2 s before"
   echo "the wave, full TLCP ECC handshakes, each done at its handshake's end (Mosquitto does not echo). A newcomer the"
   echo "gateway closes before any reply is a shed (LoadClient's \`closed_before_reply\`); other failures are errors."
