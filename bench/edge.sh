@@ -214,7 +214,7 @@ ramp=${STORM_RAMP:-$(awk -v b="$STORM_BUDGET" -v r="$probe_rate" 'BEGIN {
   x = b * 0.8; if (r > 0 && r * 0.4 < x) x = r * 0.4; x = int(x); print x < 1 ? 1 : x }')}
 # One wave, WAVE_AFTER s after every vehicle had its first connection (tbox-sim waits for that, however
 # slowly the ramp goes); tbox-sim's duration is only a bound: it is stopped (SIGTERM: it still writes its
-# summary) once the newcomers are done and every vehicle resumed, or 30 s after the newcomers.
+# summary) once the newcomers are done and every vehicle resumed, or 60 s after the newcomers.
 wave_after=10
 max_duration=$(awk -v n="$STORM_N" -v ramp="$ramp" 'BEGIN { printf "%d", n / ramp * 3 + 300 }')
 # Newcomers: STORM_NEW_RATE new vehicles per second (twice the budget) for STORM_NEW_SECONDS from 2 s
@@ -233,10 +233,12 @@ java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$GW_PORT
     --json "$WORK/storm.json" -q > "$WORK/sim.out" 2> "$WORK/sim.err" &
 sim=$!; PIDS+=($sim)
 # kind_totals: "full resumed refused" handshakes so far, from one scrape of the gateway's metrics (curl
-# and one awk: a few processes, so that a loaded machine still takes samples about every 0.2 s).
-kind_totals() { curl -s --max-time 2 "http://127.0.0.1:$GW_ADMIN/metrics" | awk '/^gateway_handshakes_total[{]/ {
+# and one awk: a few processes, so that a loaded machine still takes samples about every 0.2 s). A scrape
+# that times out (a gateway busy with the wave) must not end the script (set -e, pipefail): nothing is
+# printed then, and no sample taken.
+kind_totals() { { curl -s --max-time 5 "http://127.0.0.1:$GW_ADMIN/metrics" || true; } | awk '/^gateway_handshakes_total[{]/ {
     if (/kind="full"/) f += $NF; else if (/kind="resumed"/) r += $NF; else if (/kind="refused"/) x += $NF }
-  END { printf "%.0f %.0f %.0f\n", f, r, x }'; }
+  END { if (NR) printf "%.0f %.0f %.0f\n", f, r, x }'; }
 # The gateway's handshake counts by kind every 0.2 s while tbox-sim runs: the wave as the gateway saw it.
 # Every vehicle is connected when the gateway counted N full handshakes (nobody else makes any before the
 # newcomers; a vehicle that gave up would leave the count short: then after twice the ramp's time).
@@ -244,8 +246,8 @@ kind_totals() { curl -s --max-time 2 "http://127.0.0.1:$GW_ADMIN/metrics" | awk 
 connected_at=""; newcomers=""; stop_after=""
 give_up_at=$(( sim_start + $(awk -v n="$STORM_N" -v ramp="$ramp" 'BEGIN { printf "%d", n / ramp * 2 + 60 }') * 1000000000 ))
 while kill -0 "$sim" 2>/dev/null; do
-  line="$(date +%s%N) $(kind_totals)"; echo "$line" >> "$WORK/storm-samples.txt"
-  read -r t full res _ <<<"$line"
+  totals=$(kind_totals); t=$(date +%s%N)
+  if [ -n "$totals" ]; then echo "$t $totals" >> "$WORK/storm-samples.txt"; read -r full res _ <<<"$totals"; fi
   if [ -z "$connected_at" ] && { [ "${full:-0}" -ge "$STORM_N" ] || [ "$t" -gt "$give_up_at" ]; }; then
     connected_at=$t
     ( sleep $(( wave_after - 2 )); echo "$(date +%s%N) $(kind_totals)" > "$WORK/storm-new-start.txt"
@@ -254,10 +256,10 @@ while kill -0 "$sim" 2>/dev/null; do
     newcomers=$!
   fi
   if [ -n "$newcomers" ] && [ -z "$stop_after" ] && ! kill -0 "$newcomers" 2>/dev/null; then
-    stop_after=$(( t + 30000000000 ))
+    stop_after=$(( t + 60000000000 ))
   fi
   if [ -n "$stop_after" ] && { [ "${res:-0}" -ge "$STORM_N" ] || [ "$t" -gt "$stop_after" ]; }; then
-    sleep 2; kill -TERM "$sim" 2>/dev/null || true; break
+    sleep 5; kill -TERM "$sim" 2>/dev/null || true; break
   fi
   sleep 0.2
 done
