@@ -277,13 +277,6 @@ read -r wave_ms wave_resumed <<<"$(awk '
   NR == 1 { base = $3 }
   { t = $1 / 1e6; v = $3 - base; if (v > 0 && start == "") start = prev_t; if (v > last) { end = t; last = v } prev_t = t }
   END { if (start == "") print "n/a 0"; else printf "%.0f %d\n", end - start, last }' "$WORK/storm-samples.txt")"
-# Handshakes per second by kind, per whole second from tbox-sim's start, around the newcomers and the wave.
-wave_s=$wave_at; [[ $wave_s =~ ^[0-9]+$ ]] || wave_s=0
-awk -v t0="$sim_start" -v from="$(( wave_s - 4 ))" -v to="$(( wave_s + new_seconds + 3 ))" '
-  { s = int(($1 - t0) / 1e9); full[s] = $2; res[s] = $3; ref[s] = $4; if (s > max) max = s }
-  END { for (s = from; s <= to && s <= max; s++) if ((s in full) && ((s - 1) in full))
-          printf "%d %d %d %d\n", s, full[s] - full[s - 1], res[s] - res[s - 1], ref[s] - ref[s - 1] }' \
-    "$WORK/storm-samples.txt" > "$WORK/storm-per-second.txt"
 read -r _ full0 resumed0 refused0 < "$WORK/storm-new-start.txt" || true
 refused=$(metric_sum "$storm_metrics" gateway_handshakes_refused_total reason=full_handshake_budget)
 full_total=$(metric_sum "$storm_metrics" gateway_handshakes_total kind=full)
@@ -295,11 +288,10 @@ budget_log=$({ grep -h 'full_handshake_budget' "$WORK/storm.out" "$WORK/storm.er
        END { printf "%d %d\n", n, c }')
 raw "storm: $(tr '\n' ' ' < "$WORK/sim.out" | tr -s ' ' | head -c 900)"
 raw "storm wave: ${wave_ms} ms for ${wave_resumed} resumed handshakes; refused (budget) ${refused} (${refused0:-n/a} before the newcomers); budget log lines / refusals they stand for: ${budget_log}; newcomers: ${new_line}"
-sed 's/^/storm per second: /' "$WORK/storm-per-second.txt" >> "$RAW"
 printf 'probe_rate=%s\nramp=%s\nwave_at=%s\nrefused=%s\nrefused0=%s\nfull0=%s\nwave_ms=%s\nwave_resumed=%s\nfull_total=%s\nstorm_budget=%s\nstorm_n=%s\nnew_rate=%s\nnew_seconds=%s\nbudget_log="%s"\nstorm_load="%s"\n' \
     "$probe_rate" "$ramp" "$wave_at" "$refused" "${refused0:-n/a}" "${full0:-n/a}" "$wave_ms" "$wave_resumed" "$full_total" \
     "$STORM_BUDGET" "$STORM_N" "$new_rate" "$new_seconds" "$budget_log" \
-    "before $storm_load_before, after $(load_average)" > "$WORK/storm.env"
+    "$(date -u '+%H:%M') UTC, before $storm_load_before, after $(load_average)" > "$WORK/storm.env"
 fi
 # Seconds of measurement, summed over the invocations of PARTS runs.
 before=0
@@ -389,11 +381,11 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "new vehicles per second (open arrivals: each on time whatever the gateway does) for ${new_seconds} s from 2 s before"
   echo "the wave, full TLCP ECC handshakes, each done at its handshake's end (Mosquitto does not echo). A newcomer the"
   echo "gateway closes before any reply is a shed (LoadClient's \`closed_before_reply\`); other failures are errors."
-  echo "Load average (1/5/15 min) of the machine, shared with other jobs, around the storm: ${storm_load}."
+  echo "Storm measured (ended) at, and load average (1/5/15 min) of the machine — shared with other jobs — around it: ${storm_load}."
   sim_json() { json_get "$storm_flat" "$1"; }
   new_field() { local v; v=$(field "$1" "$new_line"); echo "${v:-n/a}"; }
   new_errors=$(new_field errors); new_shed=$(new_field closed_before_reply)
-  read -r log_lines log_covered <<<"$budget_log"
+  read -r log_lines _ <<<"$budget_log"
   echo
   echo "| measure | value |"
   echo "|---|---|"
@@ -401,7 +393,9 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "| reconnects in the wave | $(sim_json connections.reconnects) |"
   echo "| **wave duration** (first to last resumed handshake, gateway metrics, 0.2 s samples) | **${wave_ms} ms** |"
   echo "| resumed handshakes in the wave (gateway) / reconnects (tbox-sim) | ${wave_resumed} / $(sim_json connections.reconnects) |"
-  echo "| **resumed share** (tbox-sim: resumed / reconnects) | **$(ratio "$(sim_json connections.resumedHandshakes)" "$(sim_json connections.reconnects)")** |"
+  wave_hs=$(awk -v f="$(sim_json connections.fullHandshakes)" -v r="$(sim_json connections.resumedHandshakes)" -v i="$(sim_json connections.initial)" \
+    'BEGIN { if (f !~ /^[0-9]+$/ || r !~ /^[0-9]+$/ || i !~ /^[0-9]+$/) print "n/a"; else print f + r - i }')
+  echo "| **resumed share** of the wave's handshakes (tbox-sim: resumed / all but the initial full ones; retries included) | **$(ratio "$(sim_json connections.resumedHandshakes)" "$wave_hs")** |"
   echo "| tbox-sim handshakes full / resumed; retries | $(sim_json connections.fullHandshakes) / $(sim_json connections.resumedHandshakes); $(sim_json connections.retries) |"
   echo "| tbox-sim handshake latency p50 / p99 / max (ms; initial and wave connections together) | $(sim_json latencyMs.handshake.p50) / $(sim_json latencyMs.handshake.p99) / $(sim_json latencyMs.handshake.max) |"
   echo "| **tbox-sim errors** (by cause below) | **$(sim_json errorTotal)** |"
@@ -412,17 +406,40 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "| gateway full handshakes since the newcomers started (\`gateway_handshakes_total{kind=full}\`) | $(minus "$full_total" "$full0" | sed 's/\.00$//') |"
   echo "| **refused by the budget** (\`gateway_handshakes_refused_total{reason=full_handshake_budget}\`): all / before the newcomers | **${refused}** / ${refused0} |"
   echo "| **vehicles refused** (refusals since the newcomers started less the newcomers' sheds; a resuming vehicle is never refused) | **$(minus "$(minus "$refused" "$refused0")" "$new_shed" | sed 's/\.00$//')** |"
-  echo "| refusal log lines (\`io.gmtls.proxy.refusals\`, at most one per 10 s) / refusals they account for | ${log_lines} / ${log_covered} |"
+  echo "| refusal log lines for the budget (\`io.gmtls.proxy.refusals\`: one per 10 s per reason, the next one counting those left out) | ${log_lines} line(s) for ${refused} refusals |"
   echo
   echo "tbox-sim errors by cause: $(grep '^errors\.' <<<"$storm_flat" | sed 's/^errors\.//' |
     awk -F'\t' '{ printf "%s× %s; ", $2, $1; n++ } END { if (!n) print "none" }')"
+  echo "The gateway's access log, connections by how they ended: $({ grep -o 'close=[a-z_]*' "$WORK/storm.out" 2>/dev/null || true; } |
+    sort | uniq -c | sort -rn | awk '{ sub(/close=/, "", $2); printf "%s× %s; ", $1, $2 }')"
+  echo "(\`client_closed_during_handshake\` includes the sheds; \`no_upstream\`: the gateway's connect to the broker failed"
+  echo "within its 3 s connect timeout, e.g. with Mosquitto's accept backlog overflowing when every vehicle reconnects"
+  echo "at once — tbox-sim sees \"closed by server before connack\" and retries after 1 s.)"
   echo
-  echo "Handshakes per second by kind (gateway metrics, whole seconds from tbox-sim's start; the newcomers run"
-  echo "from $(awk -v w="$wave_at" 'BEGIN { if (w ~ /^[0-9]+$/) print w - 2; else print "n/a" }') s to $(awk -v w="$wave_at" -v n="$new_seconds" 'BEGIN { if (w ~ /^[0-9]+$/) print w - 2 + n; else print "n/a" }') s, the wave is due at ${wave_at} s):"
+  echo "Handshakes per second by kind (gateway metrics; per second from tbox-sim's start, i.e. its first sample; the"
+  echo "newcomers run from $(awk -v w="$wave_at" 'BEGIN { if (w ~ /^[0-9]+$/) print w - 2; else print "n/a" }') s to $(awk -v w="$wave_at" -v n="$new_seconds" 'BEGIN { if (w ~ /^[0-9]+$/) print w - 2 + n; else print "n/a" }') s, the wave is due at ${wave_at} s by the gateway's count — tbox-sim"
+  echo "starts its 10 s when the last CONNACK is in, a little later. A second without a sample (a scrape the busy"
+  echo "gateway answered late) is folded into the next row, whose rates are then the average over the seconds shown):"
   echo
-  echo "| s | full | resumed | refused |"
+  echo "| s | full/s | resumed/s | refused/s |"
   echo "|---|---|---|---|"
-  grep '^storm per second: ' "$RAW" | sed 's/^storm per second: //' | awk '{ printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4 }'
+  # Rows from 4 s before the wave to 2 s after the last change of any count.
+  [ -s "$WORK/storm-samples.txt" ] && awk -v w="$wave_at" '
+    NR == 1 { t0 = $1 }
+    { s = int(($1 - t0) / 1e9); f[s] = $2; r[s] = $3; x[s] = $4; if (s > max) max = s
+      if (NR > 1 && ($2 != pf || $3 != pr || $4 != px)) changed = s; pf = $2; pr = $3; px = $4 }
+    END {
+      from = (w ~ /^[0-9]+$/) ? w - 4 : 0; to = changed + 2; if (to > max) to = max
+      p = ""; for (s = from - 30; s < from; s++) if (s in f) p = s
+      for (s = from; s <= to; s++) {
+        if (!(s in f)) continue
+        if (p != "") {
+          d = s - p; label = d > 1 ? sprintf("%d–%d", p + 1, s) : s
+          printf "| %s | %.0f | %.0f | %.0f |\n", label, (f[s] - f[p]) / d, (r[s] - r[p]) / d, (x[s] - x[p]) / d
+        }
+        p = s
+      }
+    }' "$WORK/storm-samples.txt"
   echo
   echo "Handshakes by kind and suite over the whole storm (\`gateway_handshakes_total\`; refused ones have no suite:"
   echo "they are closed before the engine, so before any suite is chosen):"
