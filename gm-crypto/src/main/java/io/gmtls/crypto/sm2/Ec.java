@@ -37,8 +37,8 @@ final class Ec {
   private static final int BASE_WINDOWS = (256 + BASE_W - 1) / BASE_W;
   private static final int BASE_ENTRIES = (1 << BASE_W) - 1;
   /**
-   * BASE[((i·BASE_ENTRIES) + j - 1)·8 ...]: affine x, y of (j·2^(BASE_W·i))·G, j = 1..63, for
-   * every window i. 43 × 63 points, 173 KB, computed once.
+   * BASE[((i·BASE_ENTRIES) + j - 1)·2·LIMBS ...]: affine x, y of (j·2^(BASE_W·i))·G, j = 1..63, for
+   * every window i. 43 × 63 points, 217 KB, computed once.
    */
   private static final long[] BASE;
   /** wNAF width for G in verification and its table of odd multiples G, 3G, ..., 63G (affine). */
@@ -48,12 +48,12 @@ final class Ec {
   static final int Q_WNAF = 5;
 
   static {
-    BASE = new long[BASE_WINDOWS * BASE_ENTRIES * 8];
+    BASE = new long[BASE_WINDOWS * BASE_ENTRIES * 2 * Fp.LIMBS];
     Scratch s = new Scratch();
     Jac b = Jac.affine(GX, GY);
     Jac acc = new Jac();
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     for (int i = 0; i < BASE_WINDOWS; i++) {
       acc.set(b);
       for (int j = 1; j <= BASE_ENTRIES; j++) {
@@ -61,9 +61,9 @@ final class Ec {
           addVar(acc, acc, b, s);
         }
         toAffine(acc, x, y);
-        int o = (i * BASE_ENTRIES + j - 1) * 8;
-        System.arraycopy(x, 0, BASE, o, 4);
-        System.arraycopy(y, 0, BASE, o + 4, 4);
+        int o = (i * BASE_ENTRIES + j - 1) * 2 * Fp.LIMBS;
+        System.arraycopy(x, 0, BASE, o, Fp.LIMBS);
+        System.arraycopy(y, 0, BASE, o + Fp.LIMBS, Fp.LIMBS);
       }
       for (int k = 0; k < BASE_W; k++) {
         dbl(b, b, s);
@@ -75,16 +75,16 @@ final class Ec {
   private Ec() {}
 
   static long[] mont(BigInteger v) {
-    long[] r = new long[4];
+    long[] r = Fp.create();
     Fp.fromBigInteger(r, v);
     return r;
   }
 
   /** A Jacobian point, mutable. */
   static final class Jac {
-    final long[] x = new long[4];
-    final long[] y = new long[4];
-    final long[] z = new long[4];
+    final long[] x = Fp.create();
+    final long[] y = Fp.create();
+    final long[] z = Fp.create();
 
     static Jac affine(long[] ax, long[] ay) {
       Jac p = new Jac();
@@ -119,24 +119,24 @@ final class Ec {
 
   /** Temporaries of the point formulas: one per scalar multiplication, never shared. */
   static final class Scratch {
-    final long[] t1 = new long[4];
-    final long[] t2 = new long[4];
-    final long[] t3 = new long[4];
-    final long[] t4 = new long[4];
-    final long[] t5 = new long[4];
-    final long[] t6 = new long[4];
-    final long[] t7 = new long[4];
-    final long[] t8 = new long[4];
-    final long[] qx = new long[4];
-    final long[] qy = new long[4];
+    final long[] t1 = Fp.create();
+    final long[] t2 = Fp.create();
+    final long[] t3 = Fp.create();
+    final long[] t4 = Fp.create();
+    final long[] t5 = Fp.create();
+    final long[] t6 = Fp.create();
+    final long[] t7 = Fp.create();
+    final long[] t8 = Fp.create();
+    final long[] qx = Fp.create();
+    final long[] qy = Fp.create();
     final Jac r = new Jac();
     final Jac q = new Jac();
   }
 
   /** (x, y) affine of p (must not be infinity); constant-time inversion. */
   static void toAffine(Jac p, long[] x, long[] y) {
-    long[] zi = new long[4];
-    long[] zi2 = new long[4];
+    long[] zi = Fp.create();
+    long[] zi2 = Fp.create();
     Fp.inv(zi, p.z);
     Fp.sqr(zi2, zi);
     Fp.mul(x, p.x, zi2);
@@ -289,10 +289,10 @@ final class Ec {
       return;
     }
     // Same x (U1 = U2)? then p = q (double) or p = -q (infinity).
-    long[] z1z1 = new long[4];
-    long[] z2z2 = new long[4];
-    long[] a = new long[4];
-    long[] b = new long[4];
+    long[] z1z1 = Fp.create();
+    long[] z2z2 = Fp.create();
+    long[] a = Fp.create();
+    long[] b = Fp.create();
     Fp.sqr(z1z1, p.z);
     Fp.sqr(z2z2, q.z);
     Fp.mul(a, p.x, z2z2);
@@ -320,8 +320,8 @@ final class Ec {
       Fp.copy(r.z, Fp.ONE);
       return;
     }
-    long[] z1z1 = new long[4];
-    long[] a = new long[4];
+    long[] z1z1 = Fp.create();
+    long[] a = Fp.create();
     Fp.sqr(z1z1, p.z);
     Fp.mul(a, qx, z1z1);
     if (Fp.equal(a, p.x) != 0) {
@@ -369,13 +369,13 @@ final class Ec {
       int d = window(k, i, BASE_W);
       java.util.Arrays.fill(s.qx, 0);
       java.util.Arrays.fill(s.qy, 0);
-      int row = i * BASE_ENTRIES * 8;
+      int row = i * BASE_ENTRIES * 2 * Fp.LIMBS;
       for (int j = 1; j <= BASE_ENTRIES; j++) {
         long m = eqMask(j, d);
-        int o = row + (j - 1) * 8;
-        for (int l = 0; l < 4; l++) {
+        int o = row + (j - 1) * 2 * Fp.LIMBS;
+        for (int l = 0; l < Fp.LIMBS; l++) {
           s.qx[l] |= BASE[o + l] & m;
-          s.qy[l] |= BASE[o + 4 + l] & m;
+          s.qy[l] |= BASE[o + Fp.LIMBS + l] & m;
         }
       }
       madd(sum, r, s.qx, s.qy, s);
@@ -421,7 +421,7 @@ final class Ec {
       java.util.Arrays.fill(q.z, 0);
       for (int j = 0; j < 16; j++) {
         long m = eqMask(j, d);
-        for (int l = 0; l < 4; l++) {
+        for (int l = 0; l < Fp.LIMBS; l++) {
           q.x[l] |= table[j].x[l] & m;
           q.y[l] |= table[j].y[l] & m;
           q.z[l] |= table[j].z[l] & m;
@@ -448,11 +448,11 @@ final class Ec {
       if (i > 0) {
         addVar(acc, acc, twice, s);
       }
-      long[] x = new long[4];
-      long[] y = new long[4];
-      long[] zi = new long[4];
+      long[] x = Fp.create();
+      long[] y = Fp.create();
+      long[] zi = Fp.create();
       Fp.invVar(zi, acc.z);
-      long[] zi2 = new long[4];
+      long[] zi2 = Fp.create();
       Fp.sqr(zi2, zi);
       Fp.mul(x, acc.x, zi2);
       Fp.mul(zi2, zi2, zi);
@@ -520,7 +520,7 @@ final class Ec {
       top--;
     }
     r.setInfinity();
-    long[] ny = new long[4];
+    long[] ny = Fp.create();
     for (int i = top; i >= 0; i--) {
       if (!r.isInfinity()) {
         dbl(r, r, s);
@@ -535,7 +535,7 @@ final class Ec {
     Scratch s = new Scratch();
     int[] n = wnaf(k, Q_WNAF);
     r.setInfinity();
-    long[] ny = new long[4];
+    long[] ny = Fp.create();
     for (int i = n.length - 1; i >= 0; i--) {
       if (!r.isInfinity()) {
         dbl(r, r, s);
@@ -556,9 +556,9 @@ final class Ec {
 
   /** Whether (x, y) (Montgomery) satisfies y^2 = x^3 - 3x + b. */
   static boolean onCurve(long[] x, long[] y) {
-    long[] l = new long[4];
-    long[] rhs = new long[4];
-    long[] t = new long[4];
+    long[] l = Fp.create();
+    long[] rhs = Fp.create();
+    long[] t = Fp.create();
     Fp.sqr(l, y);
     Fp.sqr(rhs, x);
     Fp.mul(rhs, rhs, x);

@@ -78,8 +78,8 @@ public final class Sm2 {
       if (point == null) {
         throw new InvalidKeyException("no SM2 point");
       }
-      long[] x = new long[4];
-      long[] y = new long[4];
+      long[] x = Fp.create();
+      long[] y = Fp.create();
       if (point.length == 1 + 2 * FIELD && point[0] == 0x04) {
         long ok = Fp.fromBytes(x, point, 1) & Fp.fromBytes(y, point, 1 + FIELD);
         if (ok == 0 || !Ec.onCurve(x, y)) {
@@ -110,8 +110,8 @@ public final class Sm2 {
     }
 
     static Public of(Ec.Jac p) {
-      long[] x = new long[4];
-      long[] y = new long[4];
+      long[] x = Fp.create();
+      long[] y = Fp.create();
       Ec.toAffine(p, x, y);
       return new Public(x, y);
     }
@@ -271,8 +271,8 @@ public final class Sm2 {
     long[] kl = Fp.limbs(k);
     Ec.mulBase(p, kl, s);
     Arrays.fill(kl, 0);
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(p, x, y);
     BigInteger r = e.add(Fp.toBigInteger(x)).mod(N);
     if (r.signum() == 0 || r.add(k).equals(N)) {
@@ -312,7 +312,7 @@ public final class Sm2 {
     if (p.isInfinity()) {
       return false;
     }
-    long[] zi = new long[4];
+    long[] zi = Fp.create();
     Fp.invVar(zi, p.z);
     Fp.sqr(zi, zi);
     Fp.mul(zi, p.x, zi);
@@ -344,8 +344,8 @@ public final class Sm2 {
     Arrays.fill(kl, 0);
     byte[] out = new byte[1 + 2 * FIELD + HASH + message.length];
     out[0] = 0x04;
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(c1, x, y);
     Fp.toBytes(x, out, 1);
     Fp.toBytes(y, out, 1 + FIELD);
@@ -391,8 +391,8 @@ public final class Sm2 {
     Ec.Scratch s = new Ec.Scratch();
     Ec.Jac shared = new Ec.Jac();
     Ec.mul(shared, c1.jacobian(), key.limbs, s);
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(shared, x, y);
     byte[] x2y2 = new byte[2 * FIELD];
     Fp.toBytes(x, x2y2, 0);
@@ -513,8 +513,8 @@ public final class Sm2 {
     if (u.isInfinity()) {
       throw new InvalidKeyException("SM2 key exchange failed");
     }
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(u, x, y);
     byte[] in = new byte[2 * FIELD + 2 * HASH];
     Fp.toBytes(x, in, 0);
