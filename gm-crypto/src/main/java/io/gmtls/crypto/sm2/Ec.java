@@ -31,6 +31,8 @@ final class Ec {
   static final long[] B = mont(B_INT);
   static final long[] GX = mont(GX_INT);
   static final long[] GY = mont(GY_INT);
+  /** 0, never written. */
+  private static final long[] ZERO = Fp.create();
 
   /** Bits per window of the fixed-base table. */
   private static final int BASE_W = 6;
@@ -41,8 +43,8 @@ final class Ec {
    * every window i. 43 × 63 points, 217 KB, computed once.
    */
   private static final long[] BASE;
-  /** wNAF width for G in verification and its table of odd multiples G, 3G, ..., 63G (affine). */
-  private static final int G_WNAF = 7;
+  /** wNAF width for G in verification and its table of odd multiples G, 3G, ..., 127G (affine). */
+  private static final int G_WNAF = 8;
   private static final long[][] G_ODD;
   /** wNAF width for a public key in verification (8 odd multiples, cached per key). */
   static final int Q_WNAF = 5;
@@ -193,20 +195,28 @@ final class Ec {
     long[] u2 = s.t2;
     long[] s2 = s.t3;
     long[] h = s.t4;
-    long[] hh = s.t5;
-    long[] i = s.t6;
-    long[] j = s.t7;
-    long[] v = s.t8;
     Fp.sqr(z1z1, p.z);
     Fp.mul(u2, qx, z1z1);
     Fp.mul(s2, qy, p.z);
     Fp.mul(s2, s2, z1z1);
     Fp.sub(h, u2, p.x);
+    Fp.sub(s2, s2, p.y);
+    maddTail(r, p, z1z1, h, s2, s);
+  }
+
+  /**
+   * The rest of {@link #madd} from Z1Z1, H = U2 - X1 and S2 - Y1 (in s.t1, s.t4, s.t3).
+   */
+  private static void maddTail(Jac r, Jac p, long[] z1z1, long[] h, long[] s2, Scratch s) {
+    long[] u2 = s.t2;
+    long[] hh = s.t5;
+    long[] i = s.t6;
+    long[] j = s.t7;
+    long[] v = s.t8;
     Fp.sqr(hh, h);
     Fp.add(i, hh, hh);
     Fp.add(i, i, i);
     Fp.mul(j, h, i);
-    Fp.sub(s2, s2, p.y);
     Fp.add(s2, s2, s2); // r = 2 (S2 - Y1)
     Fp.mul(v, p.x, i);
     // Z3 = (Z1 + H)^2 - Z1Z1 - HH
@@ -312,7 +322,10 @@ final class Ec {
     add(r, p, q, s);
   }
 
-  /** r = p + (qx, qy) for any p (variable time: public values only). r may be p. */
+  /**
+   * r = p + (qx, qy) for any p (variable time: public values only). r may be p. The test for
+   * the special cases (H = 0: p = ±q) reuses the formula's own U2, S2, so it costs nothing.
+   */
   static void maddVar(Jac r, Jac p, long[] qx, long[] qy, Scratch s) {
     if (p.isInfinity()) {
       Fp.copy(r.x, qx);
@@ -320,21 +333,25 @@ final class Ec {
       Fp.copy(r.z, Fp.ONE);
       return;
     }
-    long[] z1z1 = Fp.create();
-    long[] a = Fp.create();
+    long[] z1z1 = s.t1;
+    long[] u2 = s.t2;
+    long[] s2 = s.t3;
+    long[] h = s.t4;
     Fp.sqr(z1z1, p.z);
-    Fp.mul(a, qx, z1z1);
-    if (Fp.equal(a, p.x) != 0) {
-      Fp.mul(a, qy, p.z);
-      Fp.mul(a, a, z1z1);
-      if (Fp.equal(a, p.y) != 0) {
+    Fp.mul(u2, qx, z1z1);
+    Fp.mul(s2, qy, p.z);
+    Fp.mul(s2, s2, z1z1);
+    Fp.sub(h, u2, p.x);
+    Fp.sub(s2, s2, p.y);
+    if (Fp.isZero(h) != 0) {
+      if (Fp.isZero(s2) != 0) {
         dbl(r, p, s);
       } else {
         r.setInfinity();
       }
       return;
     }
-    madd(r, p, qx, qy, s);
+    maddTail(r, p, z1z1, h, s2, s);
   }
 
   /** Bits [w·i, w·i + w) of the plain little-endian scalar k (positions are public). */
@@ -390,75 +407,115 @@ final class Ec {
 
   /**
    * r = k·p for a secret scalar 0 &lt; k &lt; n and a point p of order n (any valid point other
-   * than infinity), constant-time: fixed 4-bit windows from the top, 4 doublings and one full
-   * addition of a masked lookup from {0, p, 2p, ..., 15p} per window. No P = ±Q case: the
-   * accumulator is 16m·p with 16m + d a prefix of k, so 0 &lt; 16m ± d &lt; n whenever m &gt; 0.
+   * than infinity), constant-time: fixed 4-bit windows from the top, 4 doublings and one mixed
+   * addition of a masked lookup from {p, 2p, ..., 15p} per window (every entry read). The table
+   * is made affine with one inversion: its points are multiples of the public p, so the
+   * variable-time inversion reveals nothing about k. No P = ±Q case: the accumulator is 16m·p
+   * with 16m + d a prefix of k, so 0 &lt; 16m ± d &lt; n whenever m &gt; 0; m = 0 (the
+   * accumulator at infinity) is selected by masks.
    */
   static void mul(Jac r, Jac p, long[] k, Scratch s) {
-    Jac[] table = new Jac[16];
-    table[0] = new Jac();
-    table[0].setInfinity();
-    table[1] = new Jac();
-    table[1].set(p);
-    for (int j = 2; j < 16; j++) {
-      table[j] = new Jac();
-      if ((j & 1) == 0) {
-        dbl(table[j], table[j / 2], s);
+    Jac[] pts = new Jac[15];
+    pts[0] = new Jac();
+    pts[0].set(p);
+    for (int j = 1; j < 15; j++) {
+      // pts[j] = (j + 1)·p
+      pts[j] = new Jac();
+      if ((j & 1) == 1) {
+        dbl(pts[j], pts[j / 2], s);
       } else {
-        add(table[j], table[j - 1], table[1], s);
+        add(pts[j], pts[j - 1], pts[0], s);
       }
     }
+    long[] table = new long[15 * 2 * Fp.LIMBS];
+    toAffineVar(pts, table);
     r.setInfinity();
-    Jac q = s.q;
     Jac sum = s.r;
     for (int i = 63; i >= 0; i--) {
       for (int k2 = 0; k2 < 4; k2++) {
         dbl(r, r, s);
       }
       int d = window(k, i, 4);
-      java.util.Arrays.fill(q.x, 0);
-      java.util.Arrays.fill(q.y, 0);
-      java.util.Arrays.fill(q.z, 0);
-      for (int j = 0; j < 16; j++) {
-        long m = eqMask(j, d);
-        for (int l = 0; l < Fp.LIMBS; l++) {
-          q.x[l] |= table[j].x[l] & m;
-          q.y[l] |= table[j].y[l] & m;
-          q.z[l] |= table[j].z[l] & m;
-        }
-      }
-      add(sum, r, q, s);
-      sum.cmov(q, Fp.isZero(r.z));
+      lookup(table, 0, 15, d, s.qx, s.qy);
+      madd(sum, r, s.qx, s.qy, s);
+      long rInf = Fp.isZero(r.z);
+      Fp.cmov(sum.x, s.qx, rInf);
+      Fp.cmov(sum.y, s.qy, rInf);
+      Fp.cmov(sum.z, Fp.ONE, rInf);
       sum.cmov(r, eqMask(d, 0));
       r.set(sum);
+    }
+  }
+
+  /**
+   * (x, y) = entry d (1-based; 0 gives zeros) of the affine table of {@code entries} points at
+   * {@code row}, reading every entry (masked): the index may be secret.
+   */
+  private static void lookup(long[] table, int row, int entries, int d, long[] x, long[] y) {
+    java.util.Arrays.fill(x, 0);
+    java.util.Arrays.fill(y, 0);
+    for (int j = 1; j <= entries; j++) {
+      long m = eqMask(j, d);
+      int o = row + (j - 1) * 2 * Fp.LIMBS;
+      for (int l = 0; l < Fp.LIMBS; l++) {
+        x[l] |= table[o + l] & m;
+        y[l] |= table[o + Fp.LIMBS + l] & m;
+      }
+    }
+  }
+
+  /**
+   * Affine x, y of public points (none at infinity) into {@code out} ({x0, y0, x1, y1, ...}, each
+   * {@link Fp#LIMBS} longs) with a single variable-time inversion (Montgomery's trick: invert
+   * the product of all Z, then peel each Z^-1 off with two multiplications).
+   */
+  static void toAffineVar(Jac[] pts, long[] out) {
+    int n = pts.length;
+    long[][] prefix = new long[n][];
+    prefix[0] = pts[0].z.clone();
+    for (int i = 1; i < n; i++) {
+      prefix[i] = Fp.create();
+      Fp.mul(prefix[i], prefix[i - 1], pts[i].z);
+    }
+    long[] inv = Fp.create();
+    Fp.invVar(inv, prefix[n - 1]);
+    long[] zi = Fp.create();
+    long[] zi2 = Fp.create();
+    long[] t = Fp.create();
+    for (int i = n - 1; i >= 0; i--) {
+      if (i > 0) {
+        Fp.mul(zi, inv, prefix[i - 1]);
+        Fp.mul(inv, inv, pts[i].z);
+      } else {
+        Fp.copy(zi, inv);
+      }
+      Fp.sqr(zi2, zi);
+      Fp.mul(t, pts[i].x, zi2);
+      System.arraycopy(t, 0, out, 2 * i * Fp.LIMBS, Fp.LIMBS);
+      Fp.mul(zi2, zi2, zi);
+      Fp.mul(t, pts[i].y, zi2);
+      System.arraycopy(t, 0, out, (2 * i + 1) * Fp.LIMBS, Fp.LIMBS);
     }
   }
 
   /** Odd multiples p, 3p, ..., (2^(w-1) - 1)p of an affine point, affine: {x0, y0, x1, y1, ...}. */
   static long[][] oddMultiples(long[] px, long[] py, int w) {
     int count = 1 << (w - 2);
-    long[][] out = new long[2 * count][];
     Scratch s = new Scratch();
-    Jac p = Jac.affine(px, py);
+    Jac[] pts = new Jac[count];
+    pts[0] = Jac.affine(px, py);
     Jac twice = new Jac();
-    dbl(twice, p, s);
-    Jac acc = new Jac();
-    acc.set(p);
-    for (int i = 0; i < count; i++) {
-      if (i > 0) {
-        addVar(acc, acc, twice, s);
-      }
-      long[] x = Fp.create();
-      long[] y = Fp.create();
-      long[] zi = Fp.create();
-      Fp.invVar(zi, acc.z);
-      long[] zi2 = Fp.create();
-      Fp.sqr(zi2, zi);
-      Fp.mul(x, acc.x, zi2);
-      Fp.mul(zi2, zi2, zi);
-      Fp.mul(y, acc.y, zi2);
-      out[2 * i] = x;
-      out[2 * i + 1] = y;
+    dbl(twice, pts[0], s);
+    for (int i = 1; i < count; i++) {
+      // (2i - 1)p + 2p: never equal or opposite (2i + 1 < n), never infinity.
+      pts[i] = new Jac();
+      add(pts[i], pts[i - 1], twice, s);
+    }
+    long[] flat = new long[2 * count * Fp.LIMBS];
+    toAffineVar(pts, flat);
+    long[][] out = new long[2 * count][];
+    for (int i = 0; i < 2 * count; i++) {
+      out[i] = java.util.Arrays.copyOfRange(flat, i * Fp.LIMBS, (i + 1) * Fp.LIMBS);
     }
     return out;
   }
@@ -549,7 +606,7 @@ final class Ec {
       maddVar(r, r, odd[d - 1], odd[d], s);
     } else if (d < 0) {
       int idx = -d - 1;
-      Fp.neg(ny, odd[idx + 1]);
+      Fp.sub(ny, ZERO, odd[idx + 1]);
       maddVar(r, r, odd[idx], ny, s);
     }
   }

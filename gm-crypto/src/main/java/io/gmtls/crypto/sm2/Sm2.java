@@ -312,11 +312,20 @@ public final class Sm2 {
     if (p.isInfinity()) {
       return false;
     }
-    long[] zi = Fp.create();
-    Fp.invVar(zi, p.z);
-    Fp.sqr(zi, zi);
-    Fp.mul(zi, p.x, zi);
-    return e.add(Fp.toBigInteger(zi)).mod(N).equals(r);
+    // r = e + x1 mod n, x1 = X/Z^2 < p < 2n: x1 is c = r - e mod n or c + n. Checking
+    // X = x1·Z^2 for both candidates saves the inversion (all values here are public).
+    BigInteger c = r.subtract(e).mod(N);
+    long[] z2 = Fp.create();
+    Fp.sqr(z2, p.z);
+    long[] xz2 = Fp.create();
+    for (BigInteger x1 = c; x1.compareTo(Fp.P) < 0; x1 = x1.add(N)) {
+      Fp.fromBigInteger(xz2, x1);
+      Fp.mul(xz2, xz2, z2);
+      if (Fp.equal(xz2, p.x) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** SM2 encryption (GB/T 32918.4 clause 6), C1C3C2: 04 || x1 || y1 || C3 || C2. */
