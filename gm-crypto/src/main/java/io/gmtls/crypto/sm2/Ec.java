@@ -163,16 +163,14 @@ final class Ec {
     Fp.sub(t, p.x, delta);
     Fp.add(u, p.x, delta);
     Fp.mul(t, t, u);
-    Fp.add(alpha, t, t);
-    Fp.add(alpha, alpha, t);
+    Fp.mulSmall(alpha, t, 3);
     // Z3 = (Y1 + Z1)^2 - gamma - delta, before Y and Z are overwritten
     Fp.add(t, p.y, p.z);
     Fp.sqr(t, t);
     Fp.sub(t, t, gamma);
     Fp.sub(r.z, t, delta);
     // X3 = alpha^2 - 8 beta
-    Fp.add(beta, beta, beta);
-    Fp.add(beta, beta, beta); // 4 beta
+    Fp.mulSmall(beta, beta, 4);
     Fp.sqr(t, alpha);
     Fp.add(u, beta, beta);
     Fp.sub(r.x, t, u);
@@ -180,9 +178,7 @@ final class Ec {
     Fp.sub(beta, beta, r.x);
     Fp.mul(beta, beta, alpha);
     Fp.sqr(gamma, gamma);
-    Fp.add(gamma, gamma, gamma);
-    Fp.add(gamma, gamma, gamma);
-    Fp.add(gamma, gamma, gamma);
+    Fp.mulSmall(gamma, gamma, 8);
     Fp.sub(r.y, beta, gamma);
   }
 
@@ -214,8 +210,7 @@ final class Ec {
     long[] j = s.t7;
     long[] v = s.t8;
     Fp.sqr(hh, h);
-    Fp.add(i, hh, hh);
-    Fp.add(i, i, i);
+    Fp.mulSmall(i, hh, 4);
     Fp.mul(j, h, i);
     Fp.add(s2, s2, s2); // r = 2 (S2 - Y1)
     Fp.mul(v, p.x, i);

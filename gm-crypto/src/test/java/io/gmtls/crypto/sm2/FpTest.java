@@ -156,4 +156,24 @@ class FpTest {
       assertThat(Fp.toBigInteger(s)).isEqualTo(a.multiply(a).mod(P));
     }
   }
+
+  @Test
+  void smallMultiplesAgreeWithBigInteger() {
+    long[] r = Fp.create();
+    for (BigInteger a : values()) {
+      for (int c = 0; c <= 8; c++) {
+        Fp.mulSmall(r, m(a), c);
+        assertThat(Fp.toBigInteger(r)).as("%d * %s", c, a)
+            .isEqualTo(a.multiply(BigInteger.valueOf(c)).mod(P));
+      }
+    }
+    // Raw limbs at their extremes (p - 1 as a representation): the fold and the signed carry.
+    for (BigInteger a : List.of(P.subtract(BigInteger.ONE), P.subtract(BigInteger.ONE.shiftLeft(52)),
+        BigInteger.ONE.shiftLeft(255))) {
+      for (int c = 0; c <= 8; c++) {
+        Fp.mulSmall(r, raw(a), c);
+        assertThat(rawValue(r)).isEqualTo(a.multiply(BigInteger.valueOf(c)).mod(P));
+      }
+    }
+  }
 }
