@@ -48,6 +48,12 @@ public final class Sm2 {
   private static final BigInteger TWO_POW_127 = BigInteger.ONE.shiftLeft(127);
   private static final int FIELD = 32;
   private static final int HASH = 32;
+  /**
+   * Verifications with one {@link Public} after which it gets its own fixed-window table (a
+   * millisecond and 77 KB, then each verification about half as costly): a key handle kept and
+   * reused, such as a CA's, is promoted; a peer's key decoded for one handshake never is.
+   */
+  static final int KEPT_AFTER = 8;
 
   private Sm2() {}
 
@@ -57,6 +63,10 @@ public final class Sm2 {
     final long[] y;
     private final byte[] encoded;
     private volatile long[][] odd;
+    /** {@link Ec#keptTable}, built once this key has verified {@link #KEPT_AFTER} signatures. */
+    private volatile long[] kept;
+    /** Verifications so far (racy increments may lose counts: it only delays the table). */
+    private volatile int verifications;
 
     private Public(long[] x, long[] y) {
       this.x = x;
@@ -131,6 +141,17 @@ public final class Sm2 {
         // Benign race: two threads may both compute the same table.
         t = Ec.oddMultiples(x, y, Ec.Q_WNAF);
         odd = t;
+      }
+      return t;
+    }
+
+    /** The kept-key table once this key has been used often enough, else null. */
+    long[] keptTable() {
+      long[] t = kept;
+      if (t == null && verifications++ >= KEPT_AFTER) {
+        // Benign race: two threads may both build the same table.
+        t = Ec.keptTable(x, y);
+        kept = t;
       }
       return t;
     }
@@ -308,7 +329,12 @@ public final class Sm2 {
       return false;
     }
     Ec.Jac p = new Ec.Jac();
-    Ec.mulAddVar(p, s, key.oddMultiples(), t);
+    long[] kept = key.keptTable();
+    if (kept != null) {
+      Ec.mulAddKeptVar(p, Fp.limbs(s), kept, Fp.limbs(t));
+    } else {
+      Ec.mulAddVar(p, s, key.oddMultiples(), t);
+    }
     if (p.isInfinity()) {
       return false;
     }
