@@ -100,31 +100,31 @@ final class Fp {
   private static void reduce(long[] r, long c0, long c1, long c2, long c3, long c4, long c5,
       long c6, long c7, long c8, long c9) {
     // Step: m = c_i mod 2^52; c += m·p, p = -1 + (2^12 - 2^44)·2^52 + (2^48 - 2^16)·2^208, which
-    // clears column i (c_i - m is a multiple of 2^52: carried into column i + 1 with m itself).
-    // Columns may go negative in between: the shifts are arithmetic and the total stays exact.
+    // clears column i: c_i - m is a multiple of 2^52, c_i >> 52 (arithmetic, so exact for a
+    // negative column too) carries into column i + 1. Columns may go negative in between.
     long m;
     m = c0 & M;
-    c1 += ((c0 - m) >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c1 += (c0 >> 52) + ((m << 12) & M) - ((m << 44) & M);
     c2 += (m >>> 40) - (m >>> 8);
     c4 += ((m << 48) & M) - ((m << 16) & M);
     c5 += (m >>> 4) - (m >>> 36);
     m = c1 & M;
-    c2 += ((c1 - m) >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c2 += (c1 >> 52) + ((m << 12) & M) - ((m << 44) & M);
     c3 += (m >>> 40) - (m >>> 8);
     c5 += ((m << 48) & M) - ((m << 16) & M);
     c6 += (m >>> 4) - (m >>> 36);
     m = c2 & M;
-    c3 += ((c2 - m) >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c3 += (c2 >> 52) + ((m << 12) & M) - ((m << 44) & M);
     c4 += (m >>> 40) - (m >>> 8);
     c6 += ((m << 48) & M) - ((m << 16) & M);
     c7 += (m >>> 4) - (m >>> 36);
     m = c3 & M;
-    c4 += ((c3 - m) >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c4 += (c3 >> 52) + ((m << 12) & M) - ((m << 44) & M);
     c5 += (m >>> 40) - (m >>> 8);
     c7 += ((m << 48) & M) - ((m << 16) & M);
     c8 += (m >>> 4) - (m >>> 36);
     m = c4 & M;
-    c5 += ((c4 - m) >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c5 += (c4 >> 52) + ((m << 12) & M) - ((m << 44) & M);
     c6 += (m >>> 40) - (m >>> 8);
     c8 += ((m << 48) & M) - ((m << 16) & M);
     c9 += (m >>> 4) - (m >>> 36);
