@@ -1,5 +1,6 @@
 package io.gmtls.tlcp.bench;
 
+import io.gmtls.crypto.sm2.Sm2;
 import io.gmtls.tlcp.crypto.Sm2EphemeralKey;
 import io.gmtls.tlcp.crypto.Sm2PrivateKey;
 import io.gmtls.tlcp.crypto.Sm2PublicKey;
@@ -30,7 +31,8 @@ import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
  * The handshake's SM2 operations through the engine's {@link TlcpCrypto} seam, BcTlcpCrypto
  * against FastTlcpCrypto, in thread CPU time and interleaved (rounds of BC × n, then ours × n,
  * summed per side), so that a shared, loaded machine slows both alike: the ratio is the figure to
- * read. Same keys and inputs as {@link Sm2Bench}. No JMH needed:
+ * read. Same keys and inputs as {@link Sm2Bench}; a last row compares BouncyCastle's decryption
+ * with gm-crypto's own, which FastTlcpCrypto does not use. No JMH needed:
  * {@code java -cp tlcp/bench/target/tlcp-benchmarks.jar io.gmtls.tlcp.bench.Sm2SeamCompare [passes]}.
  */
 public final class Sm2SeamCompare {
@@ -75,14 +77,17 @@ public final class Sm2SeamCompare {
     byte[] message = new byte[32];
     random.nextBytes(message);
     AsymmetricCipherKeyPair signing = g.generateKeyPair();
-    Inputs in = new Inputs(message, pkcs8(signing), spki(signing), pkcs8(g.generateKeyPair()),
+    AsymmetricCipherKeyPair encryption = g.generateKeyPair();
+    Inputs in = new Inputs(message, pkcs8(signing), spki(signing), pkcs8(encryption),
         spki(g.generateKeyPair()),
         ((ECPublicKeyParameters) g.generateKeyPair().getPublic()).getQ().getEncoded(false));
     Side bc = new Side(new BcTlcpCrypto(random), in);
     Side fast = new Side(new FastTlcpCrypto(random), in);
+    Sm2.Private ownKey = Sm2.Private.of(((ECPrivateKeyParameters) encryption.getPrivate()).getD());
     String[] names = {"sign (ServerKeyExchange)", "verify, key decoded each time (CertificateVerify)",
         "verify, kept key (a CA)", "decrypt 48 bytes, DER (ClientKeyExchange)",
-        "key generation (ephemeral)", "ECDHE side: ephemeral + key exchange"};
+        "key generation (ephemeral)", "ECDHE side: ephemeral + key exchange",
+        "decrypt, gm-crypto's own Sm2.decryptDer (not used: see FastTlcpCrypto)"};
     for (int pass = 0; pass <= passes; pass++) {
       // Pass 0 is the warm-up (JIT), not printed.
       if (pass > 0) {
@@ -90,7 +95,8 @@ public final class Sm2SeamCompare {
       }
       for (int op = 0; op < names.length; op++) {
         int n = pass == 0 ? 400 : 1000;
-        long[] t = compare(op(bc, in, op), op(fast, in, op), n);
+        long[] t = op < 6 ? compare(op(bc, in, op), op(fast, in, op), n)
+            : compare(op(bc, in, 3), () -> Sm2.decryptDer(ownKey, bc.ciphertext), n);
         if (pass > 0) {
           System.out.printf("%-52s BC %8.1f us  ours %8.1f us  speed ours/BC %.2f%n", names[op],
               t[0] / 1e3 / n, t[1] / 1e3 / n, (double) t[0] / t[1]);
