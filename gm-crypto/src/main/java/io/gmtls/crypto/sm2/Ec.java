@@ -14,9 +14,10 @@ import java.math.BigInteger;
  *       masks, and the others (P = ±Q) cannot occur for a scalar below n and a point of order n
  *       (the curve's cofactor is 1) — see each method;</li>
  *   <li><b>public scalars</b> ({@link #mulAddVar}, signature verification): interleaved wNAF,
- *       variable time, every special case handled by branching.</li>
+ *       or, for a key kept for many verifications, fixed windows from its own table
+ *       ({@link #mulAddKeptVar}); variable time, every special case handled by branching.</li>
  * </ul>
- * A point is three {@code long[4]} Montgomery field elements; Z = 0 is the point at infinity.
+ * A point is three Montgomery field elements ({@link Fp#create}); Z = 0 is the point at infinity.
  */
 final class Ec {
 
