@@ -14,9 +14,10 @@ import java.math.BigInteger;
  *       masks, and the others (P = ±Q) cannot occur for a scalar below n and a point of order n
  *       (the curve's cofactor is 1) — see each method;</li>
  *   <li><b>public scalars</b> ({@link #mulAddVar}, signature verification): interleaved wNAF,
- *       variable time, every special case handled by branching.</li>
+ *       or, for a key kept for many verifications, fixed windows from its own table
+ *       ({@link #mulAddKeptVar}); variable time, every special case handled by branching.</li>
  * </ul>
- * A point is three {@code long[4]} Montgomery field elements; Z = 0 is the point at infinity.
+ * A point is three Montgomery field elements ({@link Fp#create}); Z = 0 is the point at infinity.
  */
 final class Ec {
 
@@ -31,29 +32,31 @@ final class Ec {
   static final long[] B = mont(B_INT);
   static final long[] GX = mont(GX_INT);
   static final long[] GY = mont(GY_INT);
+  /** 0, never written. */
+  private static final long[] ZERO = Fp.create();
 
   /** Bits per window of the fixed-base table. */
   private static final int BASE_W = 6;
   private static final int BASE_WINDOWS = (256 + BASE_W - 1) / BASE_W;
   private static final int BASE_ENTRIES = (1 << BASE_W) - 1;
   /**
-   * BASE[((i·BASE_ENTRIES) + j - 1)·8 ...]: affine x, y of (j·2^(BASE_W·i))·G, j = 1..63, for
-   * every window i. 43 × 63 points, 173 KB, computed once.
+   * BASE[((i·BASE_ENTRIES) + j - 1)·2·LIMBS ...]: affine x, y of (j·2^(BASE_W·i))·G, j = 1..63, for
+   * every window i. 43 × 63 points, 217 KB, computed once.
    */
   private static final long[] BASE;
-  /** wNAF width for G in verification and its table of odd multiples G, 3G, ..., 63G (affine). */
-  private static final int G_WNAF = 7;
+  /** wNAF width for G in verification and its table of odd multiples G, 3G, ..., 127G (affine). */
+  private static final int G_WNAF = 8;
   private static final long[][] G_ODD;
   /** wNAF width for a public key in verification (8 odd multiples, cached per key). */
   static final int Q_WNAF = 5;
 
   static {
-    BASE = new long[BASE_WINDOWS * BASE_ENTRIES * 8];
+    BASE = new long[BASE_WINDOWS * BASE_ENTRIES * 2 * Fp.LIMBS];
     Scratch s = new Scratch();
     Jac b = Jac.affine(GX, GY);
     Jac acc = new Jac();
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     for (int i = 0; i < BASE_WINDOWS; i++) {
       acc.set(b);
       for (int j = 1; j <= BASE_ENTRIES; j++) {
@@ -61,9 +64,9 @@ final class Ec {
           addVar(acc, acc, b, s);
         }
         toAffine(acc, x, y);
-        int o = (i * BASE_ENTRIES + j - 1) * 8;
-        System.arraycopy(x, 0, BASE, o, 4);
-        System.arraycopy(y, 0, BASE, o + 4, 4);
+        int o = (i * BASE_ENTRIES + j - 1) * 2 * Fp.LIMBS;
+        System.arraycopy(x, 0, BASE, o, Fp.LIMBS);
+        System.arraycopy(y, 0, BASE, o + Fp.LIMBS, Fp.LIMBS);
       }
       for (int k = 0; k < BASE_W; k++) {
         dbl(b, b, s);
@@ -75,16 +78,16 @@ final class Ec {
   private Ec() {}
 
   static long[] mont(BigInteger v) {
-    long[] r = new long[4];
+    long[] r = Fp.create();
     Fp.fromBigInteger(r, v);
     return r;
   }
 
   /** A Jacobian point, mutable. */
   static final class Jac {
-    final long[] x = new long[4];
-    final long[] y = new long[4];
-    final long[] z = new long[4];
+    final long[] x = Fp.create();
+    final long[] y = Fp.create();
+    final long[] z = Fp.create();
 
     static Jac affine(long[] ax, long[] ay) {
       Jac p = new Jac();
@@ -119,24 +122,24 @@ final class Ec {
 
   /** Temporaries of the point formulas: one per scalar multiplication, never shared. */
   static final class Scratch {
-    final long[] t1 = new long[4];
-    final long[] t2 = new long[4];
-    final long[] t3 = new long[4];
-    final long[] t4 = new long[4];
-    final long[] t5 = new long[4];
-    final long[] t6 = new long[4];
-    final long[] t7 = new long[4];
-    final long[] t8 = new long[4];
-    final long[] qx = new long[4];
-    final long[] qy = new long[4];
+    final long[] t1 = Fp.create();
+    final long[] t2 = Fp.create();
+    final long[] t3 = Fp.create();
+    final long[] t4 = Fp.create();
+    final long[] t5 = Fp.create();
+    final long[] t6 = Fp.create();
+    final long[] t7 = Fp.create();
+    final long[] t8 = Fp.create();
+    final long[] qx = Fp.create();
+    final long[] qy = Fp.create();
     final Jac r = new Jac();
     final Jac q = new Jac();
   }
 
   /** (x, y) affine of p (must not be infinity); constant-time inversion. */
   static void toAffine(Jac p, long[] x, long[] y) {
-    long[] zi = new long[4];
-    long[] zi2 = new long[4];
+    long[] zi = Fp.create();
+    long[] zi2 = Fp.create();
     Fp.inv(zi, p.z);
     Fp.sqr(zi2, zi);
     Fp.mul(x, p.x, zi2);
@@ -161,16 +164,14 @@ final class Ec {
     Fp.sub(t, p.x, delta);
     Fp.add(u, p.x, delta);
     Fp.mul(t, t, u);
-    Fp.add(alpha, t, t);
-    Fp.add(alpha, alpha, t);
+    Fp.mulSmall(alpha, t, 3);
     // Z3 = (Y1 + Z1)^2 - gamma - delta, before Y and Z are overwritten
     Fp.add(t, p.y, p.z);
     Fp.sqr(t, t);
     Fp.sub(t, t, gamma);
     Fp.sub(r.z, t, delta);
     // X3 = alpha^2 - 8 beta
-    Fp.add(beta, beta, beta);
-    Fp.add(beta, beta, beta); // 4 beta
+    Fp.mulSmall(beta, beta, 4);
     Fp.sqr(t, alpha);
     Fp.add(u, beta, beta);
     Fp.sub(r.x, t, u);
@@ -178,9 +179,7 @@ final class Ec {
     Fp.sub(beta, beta, r.x);
     Fp.mul(beta, beta, alpha);
     Fp.sqr(gamma, gamma);
-    Fp.add(gamma, gamma, gamma);
-    Fp.add(gamma, gamma, gamma);
-    Fp.add(gamma, gamma, gamma);
+    Fp.mulSmall(gamma, gamma, 8);
     Fp.sub(r.y, beta, gamma);
   }
 
@@ -193,20 +192,27 @@ final class Ec {
     long[] u2 = s.t2;
     long[] s2 = s.t3;
     long[] h = s.t4;
-    long[] hh = s.t5;
-    long[] i = s.t6;
-    long[] j = s.t7;
-    long[] v = s.t8;
     Fp.sqr(z1z1, p.z);
     Fp.mul(u2, qx, z1z1);
     Fp.mul(s2, qy, p.z);
     Fp.mul(s2, s2, z1z1);
     Fp.sub(h, u2, p.x);
-    Fp.sqr(hh, h);
-    Fp.add(i, hh, hh);
-    Fp.add(i, i, i);
-    Fp.mul(j, h, i);
     Fp.sub(s2, s2, p.y);
+    maddTail(r, p, z1z1, h, s2, s);
+  }
+
+  /**
+   * The rest of {@link #madd} from Z1Z1, H = U2 - X1 and S2 - Y1 (in s.t1, s.t4, s.t3).
+   */
+  private static void maddTail(Jac r, Jac p, long[] z1z1, long[] h, long[] s2, Scratch s) {
+    long[] u2 = s.t2;
+    long[] hh = s.t5;
+    long[] i = s.t6;
+    long[] j = s.t7;
+    long[] v = s.t8;
+    Fp.sqr(hh, h);
+    Fp.mulSmall(i, hh, 4);
+    Fp.mul(j, h, i);
     Fp.add(s2, s2, s2); // r = 2 (S2 - Y1)
     Fp.mul(v, p.x, i);
     // Z3 = (Z1 + H)^2 - Z1Z1 - HH
@@ -289,10 +295,10 @@ final class Ec {
       return;
     }
     // Same x (U1 = U2)? then p = q (double) or p = -q (infinity).
-    long[] z1z1 = new long[4];
-    long[] z2z2 = new long[4];
-    long[] a = new long[4];
-    long[] b = new long[4];
+    long[] z1z1 = Fp.create();
+    long[] z2z2 = Fp.create();
+    long[] a = Fp.create();
+    long[] b = Fp.create();
     Fp.sqr(z1z1, p.z);
     Fp.sqr(z2z2, q.z);
     Fp.mul(a, p.x, z2z2);
@@ -312,7 +318,10 @@ final class Ec {
     add(r, p, q, s);
   }
 
-  /** r = p + (qx, qy) for any p (variable time: public values only). r may be p. */
+  /**
+   * r = p + (qx, qy) for any p (variable time: public values only). r may be p. The test for
+   * the special cases (H = 0: p = ±q) reuses the formula's own U2, S2, so it costs nothing.
+   */
   static void maddVar(Jac r, Jac p, long[] qx, long[] qy, Scratch s) {
     if (p.isInfinity()) {
       Fp.copy(r.x, qx);
@@ -320,21 +329,25 @@ final class Ec {
       Fp.copy(r.z, Fp.ONE);
       return;
     }
-    long[] z1z1 = new long[4];
-    long[] a = new long[4];
+    long[] z1z1 = s.t1;
+    long[] u2 = s.t2;
+    long[] s2 = s.t3;
+    long[] h = s.t4;
     Fp.sqr(z1z1, p.z);
-    Fp.mul(a, qx, z1z1);
-    if (Fp.equal(a, p.x) != 0) {
-      Fp.mul(a, qy, p.z);
-      Fp.mul(a, a, z1z1);
-      if (Fp.equal(a, p.y) != 0) {
+    Fp.mul(u2, qx, z1z1);
+    Fp.mul(s2, qy, p.z);
+    Fp.mul(s2, s2, z1z1);
+    Fp.sub(h, u2, p.x);
+    Fp.sub(s2, s2, p.y);
+    if (Fp.isZero(h) != 0) {
+      if (Fp.isZero(s2) != 0) {
         dbl(r, p, s);
       } else {
         r.setInfinity();
       }
       return;
     }
-    madd(r, p, qx, qy, s);
+    maddTail(r, p, z1z1, h, s2, s);
   }
 
   /** Bits [w·i, w·i + w) of the plain little-endian scalar k (positions are public). */
@@ -369,13 +382,13 @@ final class Ec {
       int d = window(k, i, BASE_W);
       java.util.Arrays.fill(s.qx, 0);
       java.util.Arrays.fill(s.qy, 0);
-      int row = i * BASE_ENTRIES * 8;
+      int row = i * BASE_ENTRIES * 2 * Fp.LIMBS;
       for (int j = 1; j <= BASE_ENTRIES; j++) {
         long m = eqMask(j, d);
-        int o = row + (j - 1) * 8;
-        for (int l = 0; l < 4; l++) {
+        int o = row + (j - 1) * 2 * Fp.LIMBS;
+        for (int l = 0; l < Fp.LIMBS; l++) {
           s.qx[l] |= BASE[o + l] & m;
-          s.qy[l] |= BASE[o + 4 + l] & m;
+          s.qy[l] |= BASE[o + Fp.LIMBS + l] & m;
         }
       }
       madd(sum, r, s.qx, s.qy, s);
@@ -390,77 +403,184 @@ final class Ec {
 
   /**
    * r = k·p for a secret scalar 0 &lt; k &lt; n and a point p of order n (any valid point other
-   * than infinity), constant-time: fixed 4-bit windows from the top, 4 doublings and one full
-   * addition of a masked lookup from {0, p, 2p, ..., 15p} per window. No P = ±Q case: the
-   * accumulator is 16m·p with 16m + d a prefix of k, so 0 &lt; 16m ± d &lt; n whenever m &gt; 0.
+   * than infinity), constant-time: fixed 4-bit windows from the top, 4 doublings and one mixed
+   * addition of a masked lookup from {p, 2p, ..., 15p} per window (every entry read). The table
+   * is made affine with one inversion: its points are multiples of the public p, so the
+   * variable-time inversion reveals nothing about k. No P = ±Q case: the accumulator is 16m·p
+   * with 16m + d a prefix of k, so 0 &lt; 16m ± d &lt; n whenever m &gt; 0; m = 0 (the
+   * accumulator at infinity) is selected by masks.
    */
   static void mul(Jac r, Jac p, long[] k, Scratch s) {
-    Jac[] table = new Jac[16];
-    table[0] = new Jac();
-    table[0].setInfinity();
-    table[1] = new Jac();
-    table[1].set(p);
-    for (int j = 2; j < 16; j++) {
-      table[j] = new Jac();
-      if ((j & 1) == 0) {
-        dbl(table[j], table[j / 2], s);
+    Jac[] pts = new Jac[15];
+    pts[0] = new Jac();
+    pts[0].set(p);
+    for (int j = 1; j < 15; j++) {
+      // pts[j] = (j + 1)·p
+      pts[j] = new Jac();
+      if ((j & 1) == 1) {
+        dbl(pts[j], pts[j / 2], s);
       } else {
-        add(table[j], table[j - 1], table[1], s);
+        add(pts[j], pts[j - 1], pts[0], s);
       }
     }
+    long[] table = new long[15 * 2 * Fp.LIMBS];
+    toAffineVar(pts, table);
     r.setInfinity();
-    Jac q = s.q;
     Jac sum = s.r;
     for (int i = 63; i >= 0; i--) {
       for (int k2 = 0; k2 < 4; k2++) {
         dbl(r, r, s);
       }
       int d = window(k, i, 4);
-      java.util.Arrays.fill(q.x, 0);
-      java.util.Arrays.fill(q.y, 0);
-      java.util.Arrays.fill(q.z, 0);
-      for (int j = 0; j < 16; j++) {
-        long m = eqMask(j, d);
-        for (int l = 0; l < 4; l++) {
-          q.x[l] |= table[j].x[l] & m;
-          q.y[l] |= table[j].y[l] & m;
-          q.z[l] |= table[j].z[l] & m;
-        }
-      }
-      add(sum, r, q, s);
-      sum.cmov(q, Fp.isZero(r.z));
+      lookup(table, 0, 15, d, s.qx, s.qy);
+      madd(sum, r, s.qx, s.qy, s);
+      long rInf = Fp.isZero(r.z);
+      Fp.cmov(sum.x, s.qx, rInf);
+      Fp.cmov(sum.y, s.qy, rInf);
+      Fp.cmov(sum.z, Fp.ONE, rInf);
       sum.cmov(r, eqMask(d, 0));
       r.set(sum);
+    }
+  }
+
+  /**
+   * (x, y) = entry d (1-based; 0 gives zeros) of the affine table of {@code entries} points at
+   * {@code row}, reading every entry (masked): the index may be secret.
+   */
+  private static void lookup(long[] table, int row, int entries, int d, long[] x, long[] y) {
+    java.util.Arrays.fill(x, 0);
+    java.util.Arrays.fill(y, 0);
+    for (int j = 1; j <= entries; j++) {
+      long m = eqMask(j, d);
+      int o = row + (j - 1) * 2 * Fp.LIMBS;
+      for (int l = 0; l < Fp.LIMBS; l++) {
+        x[l] |= table[o + l] & m;
+        y[l] |= table[o + Fp.LIMBS + l] & m;
+      }
+    }
+  }
+
+  /**
+   * Affine x, y of public points (none at infinity) into {@code out} ({x0, y0, x1, y1, ...}, each
+   * {@link Fp#LIMBS} longs) with a single variable-time inversion (Montgomery's trick: invert
+   * the product of all Z, then peel each Z^-1 off with two multiplications).
+   */
+  static void toAffineVar(Jac[] pts, long[] out) {
+    int n = pts.length;
+    long[][] prefix = new long[n][];
+    prefix[0] = pts[0].z.clone();
+    for (int i = 1; i < n; i++) {
+      prefix[i] = Fp.create();
+      Fp.mul(prefix[i], prefix[i - 1], pts[i].z);
+    }
+    long[] inv = Fp.create();
+    Fp.invVar(inv, prefix[n - 1]);
+    long[] zi = Fp.create();
+    long[] zi2 = Fp.create();
+    long[] t = Fp.create();
+    for (int i = n - 1; i >= 0; i--) {
+      if (i > 0) {
+        Fp.mul(zi, inv, prefix[i - 1]);
+        Fp.mul(inv, inv, pts[i].z);
+      } else {
+        Fp.copy(zi, inv);
+      }
+      Fp.sqr(zi2, zi);
+      Fp.mul(t, pts[i].x, zi2);
+      System.arraycopy(t, 0, out, 2 * i * Fp.LIMBS, Fp.LIMBS);
+      Fp.mul(zi2, zi2, zi);
+      Fp.mul(t, pts[i].y, zi2);
+      System.arraycopy(t, 0, out, (2 * i + 1) * Fp.LIMBS, Fp.LIMBS);
     }
   }
 
   /** Odd multiples p, 3p, ..., (2^(w-1) - 1)p of an affine point, affine: {x0, y0, x1, y1, ...}. */
   static long[][] oddMultiples(long[] px, long[] py, int w) {
     int count = 1 << (w - 2);
-    long[][] out = new long[2 * count][];
     Scratch s = new Scratch();
-    Jac p = Jac.affine(px, py);
+    Jac[] pts = new Jac[count];
+    pts[0] = Jac.affine(px, py);
     Jac twice = new Jac();
-    dbl(twice, p, s);
-    Jac acc = new Jac();
-    acc.set(p);
-    for (int i = 0; i < count; i++) {
-      if (i > 0) {
-        addVar(acc, acc, twice, s);
-      }
-      long[] x = new long[4];
-      long[] y = new long[4];
-      long[] zi = new long[4];
-      Fp.invVar(zi, acc.z);
-      long[] zi2 = new long[4];
-      Fp.sqr(zi2, zi);
-      Fp.mul(x, acc.x, zi2);
-      Fp.mul(zi2, zi2, zi);
-      Fp.mul(y, acc.y, zi2);
-      out[2 * i] = x;
-      out[2 * i + 1] = y;
+    dbl(twice, pts[0], s);
+    for (int i = 1; i < count; i++) {
+      // (2i - 1)p + 2p: never equal or opposite (2i + 1 < n), never infinity.
+      pts[i] = new Jac();
+      add(pts[i], pts[i - 1], twice, s);
+    }
+    long[] flat = new long[2 * count * Fp.LIMBS];
+    toAffineVar(pts, flat);
+    long[][] out = new long[2 * count][];
+    for (int i = 0; i < 2 * count; i++) {
+      out[i] = java.util.Arrays.copyOfRange(flat, i * Fp.LIMBS, (i + 1) * Fp.LIMBS);
     }
     return out;
+  }
+
+  /** Bits per window of a kept public key's table ({@link #keptTable}). */
+  private static final int KEPT_W = 4;
+  private static final int KEPT_WINDOWS = 256 / KEPT_W;
+  private static final int KEPT_ENTRIES = (1 << KEPT_W) - 1;
+
+  /**
+   * The fixed-window table of a public point that verifies many signatures (a CA's key), as
+   * {@link #BASE} is G's: affine j·2^(4i)·q for j = 1..15 and every 4-bit window i, 960 points
+   * (77 KB), about a millisecond to build. With it t·q takes 64 mixed additions and no doubling
+   * (the wNAF path: 256 doublings), which is how BouncyCastle's verification of a kept key
+   * (its fixed-point comb, once a point is "promoted") got ahead.
+   */
+  static long[] keptTable(long[] qx, long[] qy) {
+    Scratch s = new Scratch();
+    Jac[] pts = new Jac[KEPT_WINDOWS * KEPT_ENTRIES];
+    Jac b = Jac.affine(qx, qy);
+    for (int i = 0; i < KEPT_WINDOWS; i++) {
+      int row = i * KEPT_ENTRIES;
+      pts[row] = b;
+      for (int j = 1; j < KEPT_ENTRIES; j++) {
+        // pts[row + j] = (j + 1)·b: b ≠ ±j·b for 2 ≤ j ≤ 14 (b has order n).
+        Jac p = new Jac();
+        if ((j & 1) == 1) {
+          dbl(p, pts[row + j / 2], s);
+        } else {
+          add(p, pts[row + j - 1], b, s);
+        }
+        pts[row + j] = p;
+      }
+      Jac next = new Jac();
+      dbl(next, pts[row + 7], s); // 16·b
+      b = next;
+    }
+    long[] out = new long[pts.length * 2 * Fp.LIMBS];
+    toAffineVar(pts, out);
+    return out;
+  }
+
+  /**
+   * r = u1·G + u2·q for public scalars (plain little-endian limbs, below 2^256) with q's
+   * {@link #keptTable}: one mixed addition per non-zero window of either scalar from the two
+   * fixed-base tables, no doubling. Variable time; the special cases (equal or opposite points,
+   * infinity) are handled by {@link #maddVar}.
+   */
+  static void mulAddKeptVar(Jac r, long[] u1, long[] qTable, long[] u2) {
+    Scratch s = new Scratch();
+    r.setInfinity();
+    for (int i = 0; i < BASE_WINDOWS; i++) {
+      int d = window(u1, i, BASE_W);
+      if (d != 0) {
+        addEntry(r, BASE, (i * BASE_ENTRIES + d - 1) * 2 * Fp.LIMBS, s);
+      }
+    }
+    for (int i = 0; i < KEPT_WINDOWS; i++) {
+      int d = window(u2, i, KEPT_W);
+      if (d != 0) {
+        addEntry(r, qTable, (i * KEPT_ENTRIES + d - 1) * 2 * Fp.LIMBS, s);
+      }
+    }
+  }
+
+  private static void addEntry(Jac r, long[] table, int o, Scratch s) {
+    System.arraycopy(table, o, s.qx, 0, Fp.LIMBS);
+    System.arraycopy(table, o + Fp.LIMBS, s.qy, 0, Fp.LIMBS);
+    maddVar(r, r, s.qx, s.qy, s);
   }
 
   /** Width-w NAF of 0 ≤ k &lt; 2^256, least significant digit first (257 digits). */
@@ -520,7 +640,7 @@ final class Ec {
       top--;
     }
     r.setInfinity();
-    long[] ny = new long[4];
+    long[] ny = Fp.create();
     for (int i = top; i >= 0; i--) {
       if (!r.isInfinity()) {
         dbl(r, r, s);
@@ -535,7 +655,7 @@ final class Ec {
     Scratch s = new Scratch();
     int[] n = wnaf(k, Q_WNAF);
     r.setInfinity();
-    long[] ny = new long[4];
+    long[] ny = Fp.create();
     for (int i = n.length - 1; i >= 0; i--) {
       if (!r.isInfinity()) {
         dbl(r, r, s);
@@ -549,16 +669,16 @@ final class Ec {
       maddVar(r, r, odd[d - 1], odd[d], s);
     } else if (d < 0) {
       int idx = -d - 1;
-      Fp.neg(ny, odd[idx + 1]);
+      Fp.sub(ny, ZERO, odd[idx + 1]);
       maddVar(r, r, odd[idx], ny, s);
     }
   }
 
   /** Whether (x, y) (Montgomery) satisfies y^2 = x^3 - 3x + b. */
   static boolean onCurve(long[] x, long[] y) {
-    long[] l = new long[4];
-    long[] rhs = new long[4];
-    long[] t = new long[4];
+    long[] l = Fp.create();
+    long[] rhs = Fp.create();
+    long[] t = Fp.create();
     Fp.sqr(l, y);
     Fp.sqr(rhs, x);
     Fp.mul(rhs, rhs, x);

@@ -4,232 +4,232 @@ import java.math.BigInteger;
 
 /**
  * Arithmetic modulo the SM2 prime p = 2^256 - 2^224 - 2^96 + 2^64 - 1, in Montgomery form
- * (R = 2^256) on four 64-bit little-endian limbs ({@code long[4]}).
+ * (R = 2^260) on five 52-bit little-endian limbs ({@code long[5]}, {@link #create}).
  *
- * <p>Why Montgomery: p's lowest limb is 2^64 - 1, so -p^-1 mod 2^64 = 1 and each reduction
- * step's multiple is just the lowest limb m; and m·p has the shape m·(2^32-1)(2^160-1) after the
- * shift, so the reduction needs no multiplication at all (only shifts, adds and borrows). The
- * product itself is 16 64×64→128-bit multiplications with {@link Math#multiplyHigh} (Java 17 has
- * no unsignedMultiplyHigh; {@link #umh} derives it).
+ * <p>Why radix 2^52: a limb product is below 2^104, so its low half is {@code a * b & M} and its
+ * high half comes from the signed {@link Math#multiplyHigh} with no unsigned correction, and the
+ * ten column sums of a product (at most ten 52-bit halves each) fit a long without any carry
+ * handling. The 64-bit-limb version this replaces spent most of its time computing carries with
+ * masks (Java has no add-with-carry), and was no faster than BouncyCastle's 32-bit code.
+ *
+ * <p>Why the reduction needs no multiplication: p ≡ -1 (mod 2^52), so each Montgomery step's
+ * multiple m is the column's low 52 bits, and in signed radix-2^52 digits
+ * p = -1 + (2^12 - 2^44)·2^52 + (2^48 - 2^16)·2^208, so m·p is a handful of shifts.
  *
  * <p>Every operation here is constant-time: no branch and no memory index depends on a value
- * (carries and selections are computed with masks). Inputs are fully reduced (&lt; p) and so are
- * the outputs. Output arrays may alias inputs.
+ * (carries are arithmetic shifts, selections masks). Inputs are fully reduced (&lt; p, every limb
+ * below 2^52) and so are the outputs. Output arrays may alias inputs.
  */
 final class Fp {
 
   static final BigInteger P = new BigInteger(
       "FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF00000000FFFFFFFFFFFFFFFF", 16);
-  private static final long P0 = 0xFFFFFFFFFFFFFFFFL;
-  private static final long P1 = 0xFFFFFFFF00000000L;
-  private static final long P2 = 0xFFFFFFFFFFFFFFFFL;
-  private static final long P3 = 0xFFFFFFFEFFFFFFFFL;
+  /** Limbs of a field element. */
+  static final int LIMBS = 5;
+  private static final long M = (1L << 52) - 1;
+  private static final long P0 = 0xFFFFFFFFFFFFFL;
+  private static final long P1 = 0xFF00000000FFFL;
+  private static final long P2 = 0xFFFFFFFFFFFFFL;
+  private static final long P3 = 0xFFFFFFFFFFFFFL;
+  private static final long P4 = 0x0FFFFFFFEFFFFL;
   /** R^2 mod p, to enter Montgomery form. */
-  private static final long[] R2 = limbs(BigInteger.ONE.shiftLeft(512).mod(P));
+  private static final long[] R2 = limbs52(BigInteger.ONE.shiftLeft(520).mod(P));
   /** 1 in Montgomery form (R mod p). */
-  static final long[] ONE = limbs(BigInteger.ONE.shiftLeft(256).mod(P));
-  private static final long[] PLAIN_ONE = {1, 0, 0, 0};
+  static final long[] ONE = limbs52(BigInteger.ONE.shiftLeft(260).mod(P));
+  private static final long[] PLAIN_ONE = {1, 0, 0, 0, 0};
 
   private Fp() {}
 
-  /** Unsigned high 64 bits of a·b from the signed {@link Math#multiplyHigh}. */
-  static long umh(long a, long b) {
-    return Math.multiplyHigh(a, b) + ((a >> 63) & b) + ((b >> 63) & a);
+  /** A new field element (0). */
+  static long[] create() {
+    return new long[LIMBS];
   }
 
-  /** Carry out of x + y (+ carry in) = s, as 0 or 1 (Hacker's Delight 2-13). */
-  static long carry(long x, long y, long s) {
-    return ((x & y) | ((x | y) & ~s)) >>> 63;
-  }
-
-  /** Borrow out of x - y (- borrow in) = d, as 0 or 1. */
-  static long borrow(long x, long y, long d) {
-    return ((~x & y) | (~(x ^ y) & d)) >>> 63;
+  /** Bits 52 and up of the (non-negative, below 2^104) product a·b. */
+  private static long hi(long a, long b) {
+    return (Math.multiplyHigh(a, b) << 12) | ((a * b) >>> 52);
   }
 
   /** r = a·b·R^-1 mod p. */
   static void mul(long[] r, long[] a, long[] b) {
-    final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-    long t0 = 0, t1 = 0, t2 = 0, t3 = 0, t4 = 0, t5;
-    long lo, hi, s, c, m, d0, d1, d2, d3, bw;
-    // round 0: t += a * b[0]
-    final long b0 = b[0];
-    lo = a0 * b0; hi = umh(a0, b0);
-    s = t0 + lo; c = carry(t0, lo, s); t0 = s; hi += c;
-    c = hi; lo = a1 * b0; hi = umh(a1, b0);
-    s = t1 + lo; hi += carry(t1, lo, s);
-    t1 = s + c; hi += carry(s, c, t1);
-    c = hi; lo = a2 * b0; hi = umh(a2, b0);
-    s = t2 + lo; hi += carry(t2, lo, s);
-    t2 = s + c; hi += carry(s, c, t2);
-    c = hi; lo = a3 * b0; hi = umh(a3, b0);
-    s = t3 + lo; hi += carry(t3, lo, s);
-    t3 = s + c; hi += carry(s, c, t3);
-    s = t4 + hi; t5 = carry(t4, hi, s); t4 = s;
-    // reduce: t = (t >> 64) + m(2^32-1)(2^160-1), m = t0 (p' = 1)
-    m = t0;
-    d0 = m - (m << 32); bw = borrow(m, m << 32, d0);
-    d1 = -(m >>> 32) - bw; bw = borrow(0L, m >>> 32, d1);
-    d2 = -(m << 32) - bw; bw = borrow(0L, m << 32, d2);
-    d3 = m - (m >>> 32) - bw;
-    t0 = t1 + d0; c = carry(t1, d0, t0);
-    s = t2 + d1 + c; c = carry(t2, d1, s); t1 = s;
-    s = t3 + d2 + c; c = carry(t3, d2, s); t2 = s;
-    s = t4 + d3 + c; c = carry(t4, d3, s); t3 = s;
-    t4 = t5 + c;
-    // round 1: t += a * b[1]
-    final long b1 = b[1];
-    lo = a0 * b1; hi = umh(a0, b1);
-    s = t0 + lo; c = carry(t0, lo, s); t0 = s; hi += c;
-    c = hi; lo = a1 * b1; hi = umh(a1, b1);
-    s = t1 + lo; hi += carry(t1, lo, s);
-    t1 = s + c; hi += carry(s, c, t1);
-    c = hi; lo = a2 * b1; hi = umh(a2, b1);
-    s = t2 + lo; hi += carry(t2, lo, s);
-    t2 = s + c; hi += carry(s, c, t2);
-    c = hi; lo = a3 * b1; hi = umh(a3, b1);
-    s = t3 + lo; hi += carry(t3, lo, s);
-    t3 = s + c; hi += carry(s, c, t3);
-    s = t4 + hi; t5 = carry(t4, hi, s); t4 = s;
-    // reduce: t = (t >> 64) + m(2^32-1)(2^160-1), m = t0 (p' = 1)
-    m = t0;
-    d0 = m - (m << 32); bw = borrow(m, m << 32, d0);
-    d1 = -(m >>> 32) - bw; bw = borrow(0L, m >>> 32, d1);
-    d2 = -(m << 32) - bw; bw = borrow(0L, m << 32, d2);
-    d3 = m - (m >>> 32) - bw;
-    t0 = t1 + d0; c = carry(t1, d0, t0);
-    s = t2 + d1 + c; c = carry(t2, d1, s); t1 = s;
-    s = t3 + d2 + c; c = carry(t3, d2, s); t2 = s;
-    s = t4 + d3 + c; c = carry(t4, d3, s); t3 = s;
-    t4 = t5 + c;
-    // round 2: t += a * b[2]
-    final long b2 = b[2];
-    lo = a0 * b2; hi = umh(a0, b2);
-    s = t0 + lo; c = carry(t0, lo, s); t0 = s; hi += c;
-    c = hi; lo = a1 * b2; hi = umh(a1, b2);
-    s = t1 + lo; hi += carry(t1, lo, s);
-    t1 = s + c; hi += carry(s, c, t1);
-    c = hi; lo = a2 * b2; hi = umh(a2, b2);
-    s = t2 + lo; hi += carry(t2, lo, s);
-    t2 = s + c; hi += carry(s, c, t2);
-    c = hi; lo = a3 * b2; hi = umh(a3, b2);
-    s = t3 + lo; hi += carry(t3, lo, s);
-    t3 = s + c; hi += carry(s, c, t3);
-    s = t4 + hi; t5 = carry(t4, hi, s); t4 = s;
-    // reduce: t = (t >> 64) + m(2^32-1)(2^160-1), m = t0 (p' = 1)
-    m = t0;
-    d0 = m - (m << 32); bw = borrow(m, m << 32, d0);
-    d1 = -(m >>> 32) - bw; bw = borrow(0L, m >>> 32, d1);
-    d2 = -(m << 32) - bw; bw = borrow(0L, m << 32, d2);
-    d3 = m - (m >>> 32) - bw;
-    t0 = t1 + d0; c = carry(t1, d0, t0);
-    s = t2 + d1 + c; c = carry(t2, d1, s); t1 = s;
-    s = t3 + d2 + c; c = carry(t3, d2, s); t2 = s;
-    s = t4 + d3 + c; c = carry(t4, d3, s); t3 = s;
-    t4 = t5 + c;
-    // round 3: t += a * b[3]
-    final long b3 = b[3];
-    lo = a0 * b3; hi = umh(a0, b3);
-    s = t0 + lo; c = carry(t0, lo, s); t0 = s; hi += c;
-    c = hi; lo = a1 * b3; hi = umh(a1, b3);
-    s = t1 + lo; hi += carry(t1, lo, s);
-    t1 = s + c; hi += carry(s, c, t1);
-    c = hi; lo = a2 * b3; hi = umh(a2, b3);
-    s = t2 + lo; hi += carry(t2, lo, s);
-    t2 = s + c; hi += carry(s, c, t2);
-    c = hi; lo = a3 * b3; hi = umh(a3, b3);
-    s = t3 + lo; hi += carry(t3, lo, s);
-    t3 = s + c; hi += carry(s, c, t3);
-    s = t4 + hi; t5 = carry(t4, hi, s); t4 = s;
-    // reduce: t = (t >> 64) + m(2^32-1)(2^160-1), m = t0 (p' = 1)
-    m = t0;
-    d0 = m - (m << 32); bw = borrow(m, m << 32, d0);
-    d1 = -(m >>> 32) - bw; bw = borrow(0L, m >>> 32, d1);
-    d2 = -(m << 32) - bw; bw = borrow(0L, m << 32, d2);
-    d3 = m - (m >>> 32) - bw;
-    t0 = t1 + d0; c = carry(t1, d0, t0);
-    s = t2 + d1 + c; c = carry(t2, d1, s); t1 = s;
-    s = t3 + d2 + c; c = carry(t3, d2, s); t2 = s;
-    s = t4 + d3 + c; c = carry(t4, d3, s); t3 = s;
-    t4 = t5 + c;
-    reduceOnce(r, t0, t1, t2, t3, t4);
+    final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    final long b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3], b4 = b[4];
+    // Column k collects the low halves of a_i·b_j (i + j = k) and the high halves (i + j = k - 1).
+    long c0 = (a0 * b0) & M;
+    long c1 = hi(a0, b0) + ((a0 * b1) & M) + ((a1 * b0) & M);
+    long c2 = hi(a0, b1) + hi(a1, b0)
+        + ((a0 * b2) & M) + ((a1 * b1) & M) + ((a2 * b0) & M);
+    long c3 = hi(a0, b2) + hi(a1, b1) + hi(a2, b0)
+        + ((a0 * b3) & M) + ((a1 * b2) & M) + ((a2 * b1) & M) + ((a3 * b0) & M);
+    long c4 = hi(a0, b3) + hi(a1, b2) + hi(a2, b1) + hi(a3, b0)
+        + ((a0 * b4) & M) + ((a1 * b3) & M) + ((a2 * b2) & M) + ((a3 * b1) & M) + ((a4 * b0) & M);
+    long c5 = hi(a0, b4) + hi(a1, b3) + hi(a2, b2) + hi(a3, b1) + hi(a4, b0)
+        + ((a1 * b4) & M) + ((a2 * b3) & M) + ((a3 * b2) & M) + ((a4 * b1) & M);
+    long c6 = hi(a1, b4) + hi(a2, b3) + hi(a3, b2) + hi(a4, b1)
+        + ((a2 * b4) & M) + ((a3 * b3) & M) + ((a4 * b2) & M);
+    long c7 = hi(a2, b4) + hi(a3, b3) + hi(a4, b2)
+        + ((a3 * b4) & M) + ((a4 * b3) & M);
+    long c8 = hi(a3, b4) + hi(a4, b3) + ((a4 * b4) & M);
+    long c9 = hi(a4, b4);
+    reduce(r, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9);
   }
 
-  /** r = a^2·R^-1 mod p. */
+  /** r = a^2·R^-1 mod p: 15 limb products instead of 25. */
   static void sqr(long[] r, long[] a) {
-    mul(r, a, a);
+    final long a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4];
+    // Cross products a_i·a_j (i < j) appear twice: take them with 2·a_i (below 2^53, so the
+    // product stays below 2^105 and its high half below 2^53).
+    final long d0 = a0 << 1, d1 = a1 << 1, d2 = a2 << 1, d3 = a3 << 1;
+    long c0 = (a0 * a0) & M;
+    long c1 = hi(a0, a0) + ((d0 * a1) & M);
+    long c2 = hi(d0, a1) + ((d0 * a2) & M) + ((a1 * a1) & M);
+    long c3 = hi(d0, a2) + hi(a1, a1) + ((d0 * a3) & M) + ((d1 * a2) & M);
+    long c4 = hi(d0, a3) + hi(d1, a2) + ((d0 * a4) & M) + ((d1 * a3) & M) + ((a2 * a2) & M);
+    long c5 = hi(d0, a4) + hi(d1, a3) + hi(a2, a2) + ((d1 * a4) & M) + ((d2 * a3) & M);
+    long c6 = hi(d1, a4) + hi(d2, a3) + ((d2 * a4) & M) + ((a3 * a3) & M);
+    long c7 = hi(d2, a4) + hi(a3, a3) + ((d3 * a4) & M);
+    long c8 = hi(d3, a4) + ((a4 * a4) & M);
+    long c9 = hi(a4, a4);
+    reduce(r, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9);
   }
 
-  /** r = t mod p for t = t4·2^256 + (t3..t0) &lt; 2p. */
-  private static void reduceOnce(long[] r, long t0, long t1, long t2, long t3, long t4) {
-    long u0 = t0 - P0;
-    long bw = borrow(t0, P0, u0);
-    long u1 = t1 - P1 - bw;
-    bw = borrow(t1, P1, u1);
-    long u2 = t2 - P2 - bw;
-    bw = borrow(t2, P2, u2);
-    long u3 = t3 - P3 - bw;
-    bw = borrow(t3, P3, u3);
-    // t < p exactly when subtracting p borrows out of the fifth limb too: then keep t.
-    long keep = -(borrow(t4, 0, t4 - bw));
-    r[0] = (t0 & keep) | (u0 & ~keep);
-    r[1] = (t1 & keep) | (u1 & ~keep);
-    r[2] = (t2 & keep) | (u2 & ~keep);
-    r[3] = (t3 & keep) | (u3 & ~keep);
+  /**
+   * r = c·2^-260 mod p for the column sums c0..c9 (each below 2^58) of a product of two reduced
+   * values: five Montgomery steps, then carries and one conditional subtraction of p.
+   */
+  private static void reduce(long[] r, long c0, long c1, long c2, long c3, long c4, long c5,
+      long c6, long c7, long c8, long c9) {
+    // Step: m = c_i mod 2^52; c += m·p, p = -1 + (2^12 - 2^44)·2^52 + (2^48 - 2^16)·2^208, which
+    // clears column i: c_i - m is a multiple of 2^52, c_i >> 52 (arithmetic, so exact for a
+    // negative column too) carries into column i + 1. Columns may go negative in between.
+    long m;
+    m = c0 & M;
+    c1 += (c0 >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c2 += (m >>> 40) - (m >>> 8);
+    c4 += ((m << 48) & M) - ((m << 16) & M);
+    c5 += (m >>> 4) - (m >>> 36);
+    m = c1 & M;
+    c2 += (c1 >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c3 += (m >>> 40) - (m >>> 8);
+    c5 += ((m << 48) & M) - ((m << 16) & M);
+    c6 += (m >>> 4) - (m >>> 36);
+    m = c2 & M;
+    c3 += (c2 >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c4 += (m >>> 40) - (m >>> 8);
+    c6 += ((m << 48) & M) - ((m << 16) & M);
+    c7 += (m >>> 4) - (m >>> 36);
+    m = c3 & M;
+    c4 += (c3 >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c5 += (m >>> 40) - (m >>> 8);
+    c7 += ((m << 48) & M) - ((m << 16) & M);
+    c8 += (m >>> 4) - (m >>> 36);
+    m = c4 & M;
+    c5 += (c4 >> 52) + ((m << 12) & M) - ((m << 44) & M);
+    c6 += (m >>> 40) - (m >>> 8);
+    c8 += ((m << 48) & M) - ((m << 16) & M);
+    c9 += (m >>> 4) - (m >>> 36);
+    // The value (c5..c9) is now below 2p (T < p^2 < 2^256·p and m·p < 2^260·p, over R = 2^260).
+    c6 += c5 >> 52;
+    c5 &= M;
+    c7 += c6 >> 52;
+    c6 &= M;
+    c8 += c7 >> 52;
+    c7 &= M;
+    c9 += c8 >> 52;
+    c8 &= M;
+    subtractPOnce(r, c5, c6, c7, c8, c9);
+  }
+
+  /** r = v mod p for v = (v0..v4) with v0..v3 below 2^52 and 0 ≤ v &lt; 2p. */
+  private static void subtractPOnce(long[] r, long v0, long v1, long v2, long v3, long v4) {
+    long d0 = v0 - P0;
+    long d1 = v1 - P1 + (d0 >> 52);
+    long d2 = v2 - P2 + (d1 >> 52);
+    long d3 = v3 - P3 + (d2 >> 52);
+    long d4 = v4 - P4 + (d3 >> 52);
+    // v < p exactly when v - p is negative: then keep v.
+    long keep = d4 >> 63;
+    r[0] = (v0 & keep) | (d0 & M & ~keep);
+    r[1] = (v1 & keep) | (d1 & M & ~keep);
+    r[2] = (v2 & keep) | (d2 & M & ~keep);
+    r[3] = (v3 & keep) | (d3 & M & ~keep);
+    r[4] = (v4 & keep) | (d4 & ~keep);
   }
 
   /** r = a + b mod p. */
   static void add(long[] r, long[] a, long[] b) {
     long s0 = a[0] + b[0];
-    long c = carry(a[0], b[0], s0);
-    long s1 = a[1] + b[1] + c;
-    c = carry(a[1], b[1], s1);
-    long s2 = a[2] + b[2] + c;
-    c = carry(a[2], b[2], s2);
-    long s3 = a[3] + b[3] + c;
-    c = carry(a[3], b[3], s3);
-    reduceOnce(r, s0, s1, s2, s3, c);
+    long s1 = a[1] + b[1] + (s0 >>> 52);
+    long s2 = a[2] + b[2] + (s1 >>> 52);
+    long s3 = a[3] + b[3] + (s2 >>> 52);
+    long s4 = a[4] + b[4] + (s3 >>> 52);
+    subtractPOnce(r, s0 & M, s1 & M, s2 & M, s3 & M, s4);
   }
 
   /** r = a - b mod p. */
   static void sub(long[] r, long[] a, long[] b) {
     long d0 = a[0] - b[0];
-    long bw = borrow(a[0], b[0], d0);
-    long d1 = a[1] - b[1] - bw;
-    bw = borrow(a[1], b[1], d1);
-    long d2 = a[2] - b[2] - bw;
-    bw = borrow(a[2], b[2], d2);
-    long d3 = a[3] - b[3] - bw;
-    bw = borrow(a[3], b[3], d3);
-    // On a borrow add p back (masked, not branched).
-    long mask = -bw;
-    long s0 = d0 + (P0 & mask);
-    long c = carry(d0, P0 & mask, s0);
-    long s1 = d1 + (P1 & mask) + c;
-    c = carry(d1, P1 & mask, s1);
-    long s2 = d2 + (P2 & mask) + c;
-    c = carry(d2, P2 & mask, s2);
-    long s3 = d3 + (P3 & mask) + c;
-    r[0] = s0;
-    r[1] = s1;
-    r[2] = s2;
-    r[3] = s3;
+    long d1 = a[1] - b[1] + (d0 >> 52);
+    long d2 = a[2] - b[2] + (d1 >> 52);
+    long d3 = a[3] - b[3] + (d2 >> 52);
+    long d4 = a[4] - b[4] + (d3 >> 52);
+    // On a negative difference add p back (masked, not branched).
+    long mask = d4 >> 63;
+    long s0 = (d0 & M) + (P0 & mask);
+    long s1 = (d1 & M) + (P1 & mask) + (s0 >>> 52);
+    long s2 = (d2 & M) + (P2 & mask) + (s1 >>> 52);
+    long s3 = (d3 & M) + (P3 & mask) + (s2 >>> 52);
+    long s4 = d4 + (P4 & mask) + (s3 >>> 52);
+    r[0] = s0 & M;
+    r[1] = s1 & M;
+    r[2] = s2 & M;
+    r[3] = s3 & M;
+    r[4] = s4 & M;
+  }
+
+  /**
+   * r = c·a mod p for a small public constant 0 ≤ c ≤ 8: one pass instead of a chain of
+   * additions (the point formulas multiply by 3, 4 and 8). The bits above 2^256 fold back with
+   * 2^256 ≡ 2^224 + 2^96 - 2^64 + 1 (mod p).
+   */
+  static void mulSmall(long[] r, long[] a, int c) {
+    long v0 = a[0] * c;
+    long v1 = a[1] * c + (v0 >>> 52);
+    long v2 = a[2] * c + (v1 >>> 52);
+    long v3 = a[3] * c + (v2 >>> 52);
+    long v4 = a[4] * c + (v3 >>> 52);
+    long h = v4 >>> 48;
+    v0 = (v0 & M) + h;
+    v1 = (v1 & M) + (h << 44) - (h << 12);
+    v2 &= M;
+    v3 &= M;
+    v4 = (v4 & ((1L << 48) - 1)) + (h << 16);
+    // Now below 2^256 + 2^228 < 2p and non-negative; limb 1 may be negative: signed carries.
+    v1 += v0 >> 52;
+    v0 &= M;
+    v2 += v1 >> 52;
+    v1 &= M;
+    v3 += v2 >> 52;
+    v2 &= M;
+    v4 += v3 >> 52;
+    v3 &= M;
+    subtractPOnce(r, v0, v1, v2, v3, v4);
   }
 
   /** r = -a mod p. */
   static void neg(long[] r, long[] a) {
-    sub(r, new long[4], a);
+    sub(r, create(), a);
   }
 
   /** -1 (all bits set) if a = 0, else 0. */
   static long isZero(long[] a) {
-    long x = a[0] | a[1] | a[2] | a[3];
+    long x = a[0] | a[1] | a[2] | a[3] | a[4];
     return ~((x | -x) >> 63);
   }
 
   /** -1 if a = b, else 0. */
   static long equal(long[] a, long[] b) {
-    long x = (a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]);
+    long x = (a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]);
     return ~((x | -x) >> 63);
   }
 
@@ -239,32 +239,69 @@ final class Fp {
     r[1] ^= (r[1] ^ a[1]) & mask;
     r[2] ^= (r[2] ^ a[2]) & mask;
     r[3] ^= (r[3] ^ a[3]) & mask;
+    r[4] ^= (r[4] ^ a[4]) & mask;
   }
 
   static void copy(long[] r, long[] a) {
-    System.arraycopy(a, 0, r, 0, 4);
+    System.arraycopy(a, 0, r, 0, LIMBS);
   }
 
-  /** r = a^-1 (0 for 0) by Fermat, a^(p-2), with a fixed 4-bit window: constant-time in a. */
+  /** r = a^(2^n), n ≥ 1 squarings (r may be a). */
+  private static void sqrN(long[] r, long[] a, int n) {
+    sqr(r, a);
+    for (int i = 1; i < n; i++) {
+      sqr(r, r);
+    }
+  }
+
+  /**
+   * r = a^-1 (0 for 0) by Fermat, a^(p-2), constant-time in a. An addition chain: with
+   * x_k = a^(2^k - 1), p - 2 = 2^256 - 2^224 - 2^96 + 2^64 - 3 is, in binary from the top,
+   * 31 ones, a zero, 128 ones, 32 zeros, 62 ones, a zero, a one: 256 squarings and 15
+   * multiplications (the 4-bit window it replaces took 256 and 79).
+   */
   static void inv(long[] r, long[] a) {
-    long[][] table = new long[16][];
-    table[0] = ONE.clone();
-    table[1] = a.clone();
-    for (int i = 2; i < 16; i++) {
-      table[i] = new long[4];
-      mul(table[i], table[i - 1], a);
+    long[] x2 = create();
+    long[] x3 = create();
+    long[] x6 = create();
+    long[] x12 = create();
+    long[] x24 = create();
+    long[] x30 = create();
+    long[] x31 = create();
+    long[] x32 = create();
+    long[] t = create();
+    sqr(t, a);
+    mul(x2, t, a);
+    sqr(t, x2);
+    mul(x3, t, a);
+    sqrN(t, x3, 3);
+    mul(x6, t, x3);
+    sqrN(t, x6, 6);
+    mul(x12, t, x6);
+    sqrN(t, x12, 12);
+    mul(x24, t, x12);
+    sqrN(t, x24, 6);
+    mul(x30, t, x6);
+    sqr(t, x30);
+    mul(x31, t, a);
+    sqr(t, x31);
+    mul(x32, t, a);
+    // 31 ones, a zero, then 128 ones as four runs of 32
+    long[] acc = create();
+    sqrN(acc, x31, 1 + 32);
+    mul(acc, acc, x32);
+    for (int i = 0; i < 3; i++) {
+      sqrN(acc, acc, 32);
+      mul(acc, acc, x32);
     }
-    // p - 2, most significant nibble first (the exponent is public: indexing by it is fine).
-    long[] e = {P0 - 2, P1, P2, P3};
-    long[] acc = ONE.clone();
-    for (int i = 63; i >= 0; i--) {
-      for (int k = 0; k < 4; k++) {
-        sqr(acc, acc);
-      }
-      int nibble = (int) (e[i >>> 4] >>> ((i & 15) * 4)) & 15;
-      mul(acc, acc, table[nibble]);
-    }
-    copy(r, acc);
+    // 32 zeros, then 62 ones as two runs of 31
+    sqrN(acc, acc, 32 + 31);
+    mul(acc, acc, x31);
+    sqrN(acc, acc, 31);
+    mul(acc, acc, x31);
+    // a zero, a one
+    sqrN(acc, acc, 2);
+    mul(r, acc, a);
   }
 
   /** r = a^-1 for a public value (variable time). */
@@ -274,35 +311,43 @@ final class Fp {
 
   /** Montgomery form of the big-endian 32 bytes at {@code off}; -1 if the value is &lt; p, else 0. */
   static long fromBytes(long[] r, byte[] in, int off) {
+    long[] w = new long[4];
     for (int i = 0; i < 4; i++) {
       long v = 0;
       for (int j = 0; j < 8; j++) {
         v = (v << 8) | (in[off + 8 * (3 - i) + j] & 0xFF);
       }
-      r[i] = v;
+      w[i] = v;
     }
-    long d0 = r[0] - P0;
-    long bw = borrow(r[0], P0, d0);
-    long d1 = r[1] - P1 - bw;
-    bw = borrow(r[1], P1, d1);
-    long d2 = r[2] - P2 - bw;
-    bw = borrow(r[2], P2, d2);
-    long d3 = r[3] - P3 - bw;
-    bw = borrow(r[3], P3, d3);
-    long below = -bw;
-    // A value ≥ p is only ever rejected by the caller; reduce it anyway so r stays < p.
-    long[] reduced = new long[4];
-    reduceOnce(reduced, r[0], r[1], r[2], r[3], 0);
-    mul(r, reduced, R2);
+    long[] n = create();
+    n[0] = w[0] & M;
+    n[1] = ((w[0] >>> 52) | (w[1] << 12)) & M;
+    n[2] = ((w[1] >>> 40) | (w[2] << 24)) & M;
+    n[3] = ((w[2] >>> 28) | (w[3] << 36)) & M;
+    n[4] = w[3] >>> 16;
+    long below = (n[0] - P0) >> 52;
+    below = (n[1] - P1 + below) >> 52;
+    below = (n[2] - P2 + below) >> 52;
+    below = (n[3] - P3 + below) >> 52;
+    below = (n[4] - P4 + below) >> 63;
+    // A value ≥ p is only ever rejected by the caller; reduce it anyway so r stays < p
+    // (any 256-bit value is below 2p).
+    subtractPOnce(n, n[0], n[1], n[2], n[3], n[4]);
+    mul(r, n, R2);
     return below;
   }
 
   /** Big-endian 32 bytes of a (in Montgomery form) at {@code off}. */
   static void toBytes(long[] a, byte[] out, int off) {
-    long[] n = new long[4];
+    long[] n = create();
     mul(n, a, PLAIN_ONE);
+    long[] w = {
+        n[0] | (n[1] << 52),
+        (n[1] >>> 12) | (n[2] << 40),
+        (n[2] >>> 24) | (n[3] << 28),
+        (n[3] >>> 36) | (n[4] << 16)};
     for (int i = 0; i < 4; i++) {
-      long v = n[i];
+      long v = w[i];
       for (int j = 7; j >= 0; j--) {
         out[off + 8 * (3 - i) + j] = (byte) v;
         v >>>= 8;
@@ -324,11 +369,20 @@ final class Fp {
     fromBytes(r, b, 0);
   }
 
-  /** The plain (non-Montgomery) limbs of v &lt; 2^256. */
+  /** The plain little-endian 64-bit limbs of a scalar v &lt; 2^256 (not a field element). */
   static long[] limbs(BigInteger v) {
     long[] r = new long[4];
     for (int i = 0; i < 4; i++) {
       r[i] = v.shiftRight(64 * i).longValue();
+    }
+    return r;
+  }
+
+  /** The plain 52-bit limbs of v &lt; 2^260. */
+  private static long[] limbs52(BigInteger v) {
+    long[] r = create();
+    for (int i = 0; i < LIMBS; i++) {
+      r[i] = v.shiftRight(52 * i).longValue() & M;
     }
     return r;
   }

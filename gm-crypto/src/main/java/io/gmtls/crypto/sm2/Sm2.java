@@ -48,6 +48,12 @@ public final class Sm2 {
   private static final BigInteger TWO_POW_127 = BigInteger.ONE.shiftLeft(127);
   private static final int FIELD = 32;
   private static final int HASH = 32;
+  /**
+   * Verifications with one {@link Public} after which it gets its own fixed-window table (a
+   * millisecond and 77 KB, then each verification about half as costly): a key handle kept and
+   * reused, such as a CA's, is promoted; a peer's key decoded for one handshake never is.
+   */
+  static final int KEPT_AFTER = 8;
 
   private Sm2() {}
 
@@ -57,6 +63,10 @@ public final class Sm2 {
     final long[] y;
     private final byte[] encoded;
     private volatile long[][] odd;
+    /** {@link Ec#keptTable}, built once this key has verified {@link #KEPT_AFTER} signatures. */
+    private volatile long[] kept;
+    /** Verifications so far (racy increments may lose counts: it only delays the table). */
+    private volatile int verifications;
 
     private Public(long[] x, long[] y) {
       this.x = x;
@@ -78,8 +88,8 @@ public final class Sm2 {
       if (point == null) {
         throw new InvalidKeyException("no SM2 point");
       }
-      long[] x = new long[4];
-      long[] y = new long[4];
+      long[] x = Fp.create();
+      long[] y = Fp.create();
       if (point.length == 1 + 2 * FIELD && point[0] == 0x04) {
         long ok = Fp.fromBytes(x, point, 1) & Fp.fromBytes(y, point, 1 + FIELD);
         if (ok == 0 || !Ec.onCurve(x, y)) {
@@ -110,8 +120,8 @@ public final class Sm2 {
     }
 
     static Public of(Ec.Jac p) {
-      long[] x = new long[4];
-      long[] y = new long[4];
+      long[] x = Fp.create();
+      long[] y = Fp.create();
       Ec.toAffine(p, x, y);
       return new Public(x, y);
     }
@@ -131,6 +141,17 @@ public final class Sm2 {
         // Benign race: two threads may both compute the same table.
         t = Ec.oddMultiples(x, y, Ec.Q_WNAF);
         odd = t;
+      }
+      return t;
+    }
+
+    /** The kept-key table once this key has been used often enough, else null. */
+    long[] keptTable() {
+      long[] t = kept;
+      if (t == null && verifications++ >= KEPT_AFTER) {
+        // Benign race: two threads may both build the same table.
+        t = Ec.keptTable(x, y);
+        kept = t;
       }
       return t;
     }
@@ -271,8 +292,8 @@ public final class Sm2 {
     long[] kl = Fp.limbs(k);
     Ec.mulBase(p, kl, s);
     Arrays.fill(kl, 0);
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(p, x, y);
     BigInteger r = e.add(Fp.toBigInteger(x)).mod(N);
     if (r.signum() == 0 || r.add(k).equals(N)) {
@@ -308,15 +329,29 @@ public final class Sm2 {
       return false;
     }
     Ec.Jac p = new Ec.Jac();
-    Ec.mulAddVar(p, s, key.oddMultiples(), t);
+    long[] kept = key.keptTable();
+    if (kept != null) {
+      Ec.mulAddKeptVar(p, Fp.limbs(s), kept, Fp.limbs(t));
+    } else {
+      Ec.mulAddVar(p, s, key.oddMultiples(), t);
+    }
     if (p.isInfinity()) {
       return false;
     }
-    long[] zi = new long[4];
-    Fp.invVar(zi, p.z);
-    Fp.sqr(zi, zi);
-    Fp.mul(zi, p.x, zi);
-    return e.add(Fp.toBigInteger(zi)).mod(N).equals(r);
+    // r = e + x1 mod n, x1 = X/Z^2 < p < 2n: x1 is c = r - e mod n or c + n. Checking
+    // X = x1·Z^2 for both candidates saves the inversion (all values here are public).
+    BigInteger c = r.subtract(e).mod(N);
+    long[] z2 = Fp.create();
+    Fp.sqr(z2, p.z);
+    long[] xz2 = Fp.create();
+    for (BigInteger x1 = c; x1.compareTo(Fp.P) < 0; x1 = x1.add(N)) {
+      Fp.fromBigInteger(xz2, x1);
+      Fp.mul(xz2, xz2, z2);
+      if (Fp.equal(xz2, p.x) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** SM2 encryption (GB/T 32918.4 clause 6), C1C3C2: 04 || x1 || y1 || C3 || C2. */
@@ -344,8 +379,8 @@ public final class Sm2 {
     Arrays.fill(kl, 0);
     byte[] out = new byte[1 + 2 * FIELD + HASH + message.length];
     out[0] = 0x04;
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(c1, x, y);
     Fp.toBytes(x, out, 1);
     Fp.toBytes(y, out, 1 + FIELD);
@@ -391,8 +426,8 @@ public final class Sm2 {
     Ec.Scratch s = new Ec.Scratch();
     Ec.Jac shared = new Ec.Jac();
     Ec.mul(shared, c1.jacobian(), key.limbs, s);
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(shared, x, y);
     byte[] x2y2 = new byte[2 * FIELD];
     Fp.toBytes(x, x2y2, 0);
@@ -513,8 +548,8 @@ public final class Sm2 {
     if (u.isInfinity()) {
       throw new InvalidKeyException("SM2 key exchange failed");
     }
-    long[] x = new long[4];
-    long[] y = new long[4];
+    long[] x = Fp.create();
+    long[] y = Fp.create();
     Ec.toAffine(u, x, y);
     byte[] in = new byte[2 * FIELD + 2 * HASH];
     Fp.toBytes(x, in, 0);

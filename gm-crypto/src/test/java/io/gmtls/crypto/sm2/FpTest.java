@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.security.SecureRandom;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class FpTest {
   }
 
   private static long[] m(BigInteger v) {
-    long[] r = new long[4];
+    long[] r = Fp.create();
     Fp.fromBigInteger(r, v);
     return r;
   }
@@ -42,7 +43,7 @@ class FpTest {
   @Test
   void mulAddSubAgreeWithBigInteger() {
     List<BigInteger> vs = values();
-    long[] r = new long[4];
+    long[] r = Fp.create();
     for (int i = 0; i < vs.size(); i++) {
       BigInteger a = vs.get(i);
       assertThat(Fp.toBigInteger(m(a))).isEqualTo(a);
@@ -62,8 +63,8 @@ class FpTest {
 
   @Test
   void inversionByFermatAndVariableTimeAgree() {
-    long[] r = new long[4];
-    long[] v = new long[4];
+    long[] r = Fp.create();
+    long[] v = Fp.create();
     for (BigInteger a : values()) {
       Fp.inv(r, m(a));
       if (a.signum() == 0) {
@@ -78,7 +79,7 @@ class FpTest {
 
   @Test
   void valuesAtOrAboveThePrimeAreFlagged() {
-    long[] r = new long[4];
+    long[] r = Fp.create();
     byte[] pBytes = new byte[32];
     byte[] raw = P.toByteArray();
     System.arraycopy(raw, raw.length - 32, pBytes, 0, 32);
@@ -90,5 +91,89 @@ class FpTest {
     byte[] ff = new byte[32];
     java.util.Arrays.fill(ff, (byte) 0xFF);
     assertThat(Fp.fromBytes(r, ff, 0)).isZero();
+  }
+
+  /** R = 2^260: the Montgomery radix of the 52-bit limbs. */
+  private static final BigInteger R_INV = BigInteger.ONE.shiftLeft(260).modInverse(P);
+
+  /** The raw limbs of v &lt; p taken as a Montgomery representation (its value is v·R^-1). */
+  private static long[] raw(BigInteger v) {
+    long[] r = Fp.create();
+    for (int i = 0; i < Fp.LIMBS; i++) {
+      r[i] = v.shiftRight(52 * i).longValue() & ((1L << 52) - 1);
+    }
+    return r;
+  }
+
+  private static BigInteger rawValue(long[] a) {
+    BigInteger v = BigInteger.ZERO;
+    for (int i = Fp.LIMBS - 1; i >= 0; i--) {
+      assertThat(a[i]).as("limb %d is below 2^52", i).isBetween(0L, (1L << 52) - 1);
+      v = v.shiftLeft(52).add(BigInteger.valueOf(a[i]));
+    }
+    assertThat(v).isLessThan(P);
+    return v;
+  }
+
+  /**
+   * The column sums and the signed reduction steps at their extremes: representations whose
+   * limbs are all 2^52 - 1 (as far as below p allows), single top limbs, p - 1, and random raw
+   * limbs, checked as a·b·R^-1 and a^2·R^-1 against BigInteger, outputs fully reduced.
+   */
+  @Test
+  void rawMontgomeryProductsAtTheLimbExtremesAgreeWithBigInteger() {
+    List<BigInteger> vs = new ArrayList<>(List.of(BigInteger.ZERO, BigInteger.ONE,
+        P.subtract(BigInteger.ONE), P.subtract(BigInteger.TWO),
+        BigInteger.ONE.shiftLeft(256).subtract(BigInteger.ONE).mod(P),
+        BigInteger.ONE.shiftLeft(255).subtract(BigInteger.ONE),
+        BigInteger.ONE.shiftLeft(208).subtract(BigInteger.ONE),
+        BigInteger.ONE.shiftLeft(208), BigInteger.ONE.shiftLeft(255),
+        P.subtract(BigInteger.ONE.shiftLeft(52)), P.subtract(BigInteger.ONE.shiftLeft(208))));
+    SecureRandom rnd = new SecureRandom();
+    while (vs.size() < 300) {
+      vs.add(new BigInteger(256, rnd).mod(P));
+    }
+    long[] r = Fp.create();
+    for (BigInteger a : vs) {
+      Fp.sqr(r, raw(a));
+      assertThat(rawValue(r)).as("%s^2", a).isEqualTo(a.multiply(a).multiply(R_INV).mod(P));
+      for (BigInteger b : vs) {
+        Fp.mul(r, raw(a), raw(b));
+        assertThat(rawValue(r)).as("%s * %s", a, b)
+            .isEqualTo(a.multiply(b).multiply(R_INV).mod(P));
+      }
+    }
+  }
+
+  @Test
+  void squaringAgreesWithMultiplication() {
+    long[] s = Fp.create();
+    long[] t = Fp.create();
+    for (BigInteger a : values()) {
+      Fp.sqr(s, m(a));
+      Fp.mul(t, m(a), m(a));
+      assertThat(Fp.equal(s, t)).as("%s", a).isEqualTo(-1L);
+      assertThat(Fp.toBigInteger(s)).isEqualTo(a.multiply(a).mod(P));
+    }
+  }
+
+  @Test
+  void smallMultiplesAgreeWithBigInteger() {
+    long[] r = Fp.create();
+    for (BigInteger a : values()) {
+      for (int c = 0; c <= 8; c++) {
+        Fp.mulSmall(r, m(a), c);
+        assertThat(Fp.toBigInteger(r)).as("%d * %s", c, a)
+            .isEqualTo(a.multiply(BigInteger.valueOf(c)).mod(P));
+      }
+    }
+    // Raw limbs at their extremes (p - 1 as a representation): the fold and the signed carry.
+    for (BigInteger a : List.of(P.subtract(BigInteger.ONE), P.subtract(BigInteger.ONE.shiftLeft(52)),
+        BigInteger.ONE.shiftLeft(255))) {
+      for (int c = 0; c <= 8; c++) {
+        Fp.mulSmall(r, raw(a), c);
+        assertThat(rawValue(r)).isEqualTo(a.multiply(BigInteger.valueOf(c)).mod(P));
+      }
+    }
   }
 }

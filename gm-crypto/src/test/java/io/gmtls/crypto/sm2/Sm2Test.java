@@ -313,4 +313,64 @@ class Sm2Test {
         .isInstanceOf(InvalidCipherTextException.class);
     assertThatThrownBy(() -> Sm2.decrypt(key, c)).isInstanceOf(GeneralSecurityException.class);
   }
+
+  /**
+   * The kept-key path (a key's own fixed-window table, no doublings) against BouncyCastle and
+   * against the wNAF path: random scalars, the extremes 1 and n - 1, and the sums that hit
+   * infinity or need a doubling inside an addition.
+   */
+  @Test
+  void keptKeyTableAgreesWithBouncyCastleAndTheWnafPath() throws Exception {
+    Sm2.Private q = Sm2.Private.generate(random);
+    long[] table = Ec.keptTable(q.publicKey().x, q.publicKey().y);
+    ECPoint bq = BC.getG().multiply(q.scalar()).normalize();
+    BigInteger nMinus1 = Sm2.N.subtract(BigInteger.ONE);
+    java.util.List<BigInteger[]> pairs = new java.util.ArrayList<>();
+    pairs.add(new BigInteger[] {BigInteger.ONE, BigInteger.ONE});
+    pairs.add(new BigInteger[] {nMinus1, nMinus1});
+    pairs.add(new BigInteger[] {BigInteger.ONE, nMinus1});
+    for (int i = 0; i < 300; i++) {
+      pairs.add(new BigInteger[] {Sm2.randomScalar(random, nMinus1), Sm2.randomScalar(random, nMinus1)});
+    }
+    Ec.Jac kept = new Ec.Jac();
+    Ec.Jac wnaf = new Ec.Jac();
+    for (BigInteger[] u : pairs) {
+      Ec.mulAddKeptVar(kept, Fp.limbs(u[0]), table, Fp.limbs(u[1]));
+      Ec.mulAddVar(wnaf, u[0], q.publicKey().oddMultiples(), u[1]);
+      byte[] expected = BC.getG().multiply(u[0]).add(bq.multiply(u[1])).normalize().getEncoded(false);
+      assertThat(Sm2.Public.of(kept).encoded()).isEqualTo(expected);
+      assertThat(Sm2.Public.of(wnaf).encoded()).isEqualTo(expected);
+    }
+    Sm2.Private seven = Sm2.Private.of(BigInteger.valueOf(7));
+    long[] sevenTable = Ec.keptTable(seven.publicKey().x, seven.publicKey().y);
+    BigInteger u2 = BigInteger.valueOf(12345);
+    Ec.mulAddKeptVar(kept, Fp.limbs(Sm2.N.subtract(u2.multiply(BigInteger.valueOf(7)))), sevenTable,
+        Fp.limbs(u2));
+    assertThat(kept.isInfinity()).isTrue();
+    Ec.mulAddKeptVar(kept, Fp.limbs(u2.multiply(BigInteger.valueOf(7))), sevenTable, Fp.limbs(u2));
+    assertThat(Sm2.Public.of(kept).encoded()).isEqualTo(
+        BC.getG().multiply(u2.multiply(BigInteger.valueOf(14))).normalize().getEncoded(false));
+  }
+
+  /** A key handle verifying many signatures switches to its table and keeps deciding the same. */
+  @Test
+  void aKeyKeptForManyVerificationsStillAcceptsAndRejectsCorrectly() throws Exception {
+    Sm2.Private signer = Sm2.Private.generate(random);
+    Sm2.Public kept = Sm2.Public.decode(signer.publicKey().encoded());
+    byte[] z = Sm2.z(Sm2.DEFAULT_USER_ID, kept);
+    for (int i = 0; i < 4 * Sm2.KEPT_AFTER; i++) {
+      byte[] m = new byte[1 + i];
+      random.nextBytes(m);
+      byte[] sig = Sm2.sign(signer, z, m, random);
+      assertThat(Sm2.verify(kept, z, m, sig)).as("round %d", i).isTrue();
+      byte[] other = m.clone();
+      other[0] ^= 1;
+      assertThat(Sm2.verify(kept, z, other, sig)).as("round %d, other message", i).isFalse();
+      // The same verdicts from a key decoded afresh (never promoted).
+      Sm2.Public fresh = Sm2.Public.decode(signer.publicKey().encoded());
+      assertThat(Sm2.verify(fresh, z, m, sig)).isTrue();
+      assertThat(Sm2.verify(fresh, z, other, sig)).isFalse();
+    }
+    assertThat(kept.keptTable()).isNotNull();
+  }
 }

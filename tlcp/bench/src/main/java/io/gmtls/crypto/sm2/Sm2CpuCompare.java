@@ -36,7 +36,7 @@ public class Sm2CpuCompare {
   public static void main(String[] a) throws Exception {
     SecureRandom rnd = new SecureRandom();
     ECDomainParameters dp = new ECDomainParameters(CustomNamedCurves.getByName("sm2p256v1"));
-    long[] x = new long[4]; long[] y = new long[4];
+    long[] x = Fp.create(); long[] y = Fp.create();
     Fp.fromBigInteger(x, new BigInteger(255, rnd)); Fp.fromBigInteger(y, new BigInteger(255, rnd));
     ECFieldElement fx = dp.getCurve().fromBigInteger(new BigInteger(255, rnd));
     ECFieldElement fy = dp.getCurve().fromBigInteger(new BigInteger(255, rnd));

@@ -171,10 +171,12 @@ class FastTlcpCryptoTest {
   }
 
   @Test
-  void bouncyCastleIsTheDefaultAndOursIsSelectable() {
+  void oursIsTheDefaultAndBouncyCastleIsSelectable() {
     String old = System.getProperty(TlcpCryptos.PROPERTY);
     try {
       System.clearProperty(TlcpCryptos.PROPERTY);
+      assertThat(TlcpCryptos.createDefault()).isInstanceOf(FastTlcpCrypto.class);
+      System.setProperty(TlcpCryptos.PROPERTY, "bc");
       assertThat(TlcpCryptos.createDefault()).isInstanceOf(BcTlcpCrypto.class);
       System.setProperty(TlcpCryptos.PROPERTY, "fast");
       assertThat(TlcpCryptos.createDefault()).isInstanceOf(FastTlcpCrypto.class);
