@@ -120,7 +120,7 @@ public final class ProxyHeaderEncoder {
                 ipv4 ? HAProxyProxiedProtocol.TCP4 : HAProxyProxiedProtocol.TCP6,
                 addressString(facts.source().getAddress(), ipv4), addressString(facts.destination().getAddress(), ipv4),
                 facts.source().getPort(), facts.destination().getPort(), tlvs);
-        byte[] header = NettyHeaderCodec.encode(message);
+        byte[] header = NettyHeaderCodec.encode(message, size);
         if (header.length != size) {
             throw new IllegalStateException("encoded PPv2 header is " + header.length + " bytes, planned " + size);
         }

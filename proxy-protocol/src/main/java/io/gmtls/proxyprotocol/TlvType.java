@@ -139,12 +139,7 @@ public enum TlvType {
      * @throws IllegalArgumentException naming the type and what is wrong; the message never echoes the value
      */
     String checkText(String value) {
-        if (value == null) {
-            throw new IllegalArgumentException(label() + ": value is null");
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        checkLength(bytes.length);
-        checkSyntax(value);
+        encodeText(value);
         return value;
     }
 
@@ -165,9 +160,15 @@ public enum TlvType {
         return text;
     }
 
-    /** Encodes a checked text value. */
+    /** Encodes a text value, checking it as {@link #checkText} does (one UTF-8 encoding for both). */
     byte[] encodeText(String value) {
-        return checkText(value).getBytes(StandardCharsets.UTF_8);
+        if (value == null) {
+            throw new IllegalArgumentException(label() + ": value is null");
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        checkLength(bytes.length);
+        checkSyntax(value);
+        return bytes;
     }
 
     void checkLength(int length) {
@@ -191,9 +192,15 @@ public enum TlvType {
                     }
                 }
             }
-            case UTF8_TEXT -> value.codePoints().filter(Character::isISOControl).findFirst().ifPresent(cp -> {
-                throw new IllegalArgumentException(label() + ": value contains a control character");
-            });
+            case UTF8_TEXT -> {
+                // Char by char, no stream (a gateway checks names on every connection): the ISO control
+                // characters are all in the BMP, so no surrogate half is one and code points change nothing.
+                for (int i = 0; i < value.length(); i++) {
+                    if (Character.isISOControl(value.charAt(i))) {
+                        throw new IllegalArgumentException(label() + ": value contains a control character");
+                    }
+                }
+            }
             case HEX_NUMBER -> {
                 checkLowerHex(value);
                 if (value.length() > 1 && value.charAt(0) == '0') {

@@ -85,6 +85,11 @@ class CertificateFactsTest {
         String fp = "0".repeat(64);
         assertThatThrownBy(() -> new CertificateFacts(java.util.Optional.of("bad\u0001cn"), "a", fp, "CN=x", "SM2-with-SM3", "SM2"))
                 .hasMessageContaining("SSL_CN").hasMessageContaining("control character");
+        assertThatThrownBy(() -> new CertificateFacts(java.util.Optional.of("bad\u0085cn"), "a", fp, "CN=x", "SM2-with-SM3", "SM2"))
+                .hasMessageContaining("SSL_CN").hasMessageContaining("control character");
+        // Characters outside the BMP (a surrogate pair) are text, not control characters.
+        assertThat(new CertificateFacts(java.util.Optional.of("\u8f66\uD83D\uDE97cn"), "a", fp, "CN=x", "SM2-with-SM3", "SM2")
+                .commonName()).contains("\u8f66\uD83D\uDE97cn");
         assertThatThrownBy(() -> new CertificateFacts(java.util.Optional.empty(), "0A", fp, "CN=x", "SM2-with-SM3", "SM2"))
                 .hasMessageContaining("CERT_SERIAL").hasMessageContaining("lowercase hex");
         assertThatThrownBy(() -> new CertificateFacts(java.util.Optional.empty(), "0a", fp, "CN=x", "SM2-with-SM3", "SM2"))

@@ -34,7 +34,6 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.Time;
 
 /**
  * Verifies a TLCP peer's certificates (GB/T 38636-2020 clause 6.4.5.3 and RFC 5280 clause 6,
@@ -167,7 +166,14 @@ public final class CertificatePathValidator {
     final List<Digest> unconfirmed = new ArrayList<>();
     /** The DER each certificate was parsed from, so that none is re-encoded. */
     final Map<Certificate, byte[]> ders = new IdentityHashMap<>();
+    /** The validity (converted once per parsed certificate) of each certificate parsed. */
+    final Map<Certificate, Certificates.Structure> structures = new IdentityHashMap<>();
     int failures;
+
+    Certificates.Structure structure(Certificate c) {
+      Certificates.Structure s = structures.get(c);
+      return s != null ? s : Certificates.Structure.of(c);
+    }
 
     byte[] der(Certificate c) throws IOException {
       byte[] der = ders.get(c);
@@ -336,14 +342,16 @@ public final class CertificatePathValidator {
       throws TlcpAlertException {
     List<Certificate> parsed = new ArrayList<>(ders.size());
     for (byte[] der : ders) {
-      Certificate c;
+      Certificates.Structure s;
       try {
-        c = Certificates.structure(der);
+        s = Certificates.structure(der);
       } catch (RuntimeException e) {
         throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "unparsable certificate", e);
       }
+      Certificate c = s.certificate();
       parsed.add(c);
       attempt.ders.putIfAbsent(c, der);
+      attempt.structures.putIfAbsent(c, s);
     }
     return parsed;
   }
@@ -387,7 +395,8 @@ public final class CertificatePathValidator {
       for (int i = 0; i < leaves; i++) {
         String what = i == 0 ? "signing certificate" : "encryption certificate";
         for (Certificate c : chains.get(i)) {
-          checkCommon(c, c == parsed.get(i) ? what : "CA certificate", now0, notAfter);
+          checkCommon(attempt.structure(c), c == parsed.get(i) ? what : "CA certificate", now0,
+              notAfter);
         }
         if (checker != null) {
           revocation(checker, chains.get(i), ends.get(i), what, attempt);
@@ -475,7 +484,7 @@ public final class CertificatePathValidator {
       boolean signing, long now, long[] notAfter, RevocationChecker checker, Attempt attempt,
       List<Certificate> pathCas) throws TlcpAlertException {
     String what = signing ? "signing certificate" : "encryption certificate";
-    checkCommon(leaf, what, now, notAfter);
+    checkCommon(attempt.structure(leaf), what, now, notAfter);
     if (!reachesAnchorByName(leaf, pool)) {
       // Names cost nothing to compare: certificates that cannot lead to an anchor whatever
       // their signatures say cost no SM2 verification either.
@@ -543,7 +552,7 @@ public final class CertificatePathValidator {
       if (issuer == null) {
         throw new TlcpAlertException(Alert.UNKNOWN_CA, what + " does not chain to a trusted CA");
       }
-      checkCa(issuer, depth, now, notAfter);
+      checkCa(issuer, depth, now, notAfter, attempt);
       path.add(issuer);
       caKeys.add(issuerKey);
       current = issuer;
@@ -594,9 +603,9 @@ public final class CertificatePathValidator {
     return null;
   }
 
-  private void checkCa(Certificate ca, int depthBelow, long now, long[] notAfter)
+  private void checkCa(Certificate ca, int depthBelow, long now, long[] notAfter, Attempt attempt)
       throws TlcpAlertException {
-    checkCommon(ca, "CA certificate", now, notAfter);
+    checkCommon(attempt.structure(ca), "CA certificate", now, notAfter);
     BasicConstraints bc = BasicConstraints.fromExtensions(ca.getTBSCertificate().getExtensions());
     if (bc.getPathLenConstraint() != null && bc.getPathLenConstraint().intValue() < depthBelow) {
       throw new TlcpAlertException(Alert.BAD_CERTIFICATE, "CA path length constraint exceeded");
@@ -607,17 +616,21 @@ public final class CertificatePathValidator {
     }
   }
 
-  private static void checkCommon(Certificate c, String what, long now, long[] notAfter)
-      throws TlcpAlertException {
+  private static void checkCommon(Certificates.Structure s, String what, long now,
+      long[] notAfter) throws TlcpAlertException {
+    Certificate c = s.certificate();
     ASN1ObjectIdentifier alg = c.getSignatureAlgorithm().getAlgorithm();
     if (!GMObjectIdentifiers.sm2sign_with_sm3.equals(alg)
         || !c.getSignatureAlgorithm().equals(c.getTBSCertificate().getSignature())) {
       throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " is not signed with SM2-with-SM3");
     }
-    if (now < millis(c.getStartDate(), what)) {
+    if (!s.datesReadable()) {
+      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " has a malformed validity time");
+    }
+    if (now < s.notBefore()) {
       throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " is not yet valid");
     }
-    long end = millis(c.getEndDate(), what);
+    long end = s.notAfter();
     if (now > end) {
       throw new TlcpAlertException(Alert.CERTIFICATE_EXPIRED, what + " has expired");
     }
@@ -630,15 +643,6 @@ public final class CertificatePathValidator {
               what + " has an unsupported critical extension " + oid);
         }
       }
-    }
-  }
-
-  /** BouncyCastle parses validity times lazily and throws on a malformed one. */
-  private static long millis(Time t, String what) throws TlcpAlertException {
-    try {
-      return t.getDate().getTime();
-    } catch (RuntimeException e) {
-      throw new TlcpAlertException(Alert.BAD_CERTIFICATE, what + " has a malformed validity time", e);
     }
   }
 

@@ -39,7 +39,28 @@ public final class Certificates {
   /** A parsed certificate with the cache's own copy of its DER. */
   private record Parsed(byte[] der, X509Certificate certificate) {
   }
-  private static final Lru<Certificate> STRUCTURES = new Lru<>(CACHE_SIZE);
+  private static final Lru<Structure> STRUCTURES = new Lru<>(CACHE_SIZE);
+
+  /**
+   * BouncyCastle's ASN.1 view of one certificate with its validity period converted to epoch
+   * milliseconds once, when it is parsed: BouncyCastle converts {@code Time} through a
+   * {@code SimpleDateFormat} and a {@code GregorianCalendar} on every call, which was most of the
+   * cost of re-checking a resumed session's path. {@code datesReadable} is false when either
+   * validity time is malformed (then both millis are 0 and checks must fail closed).
+   */
+  public record Structure(Certificate certificate, long notBefore, long notAfter,
+      boolean datesReadable) {
+
+    static Structure of(Certificate c) {
+      try {
+        return new Structure(c, c.getStartDate().getDate().getTime(),
+            c.getEndDate().getDate().getTime(), true);
+      } catch (RuntimeException e) {
+        // BouncyCastle parses validity times lazily and throws on a malformed one.
+        return new Structure(c, 0, 0, false);
+      }
+    }
+  }
 
   private Certificates() {
   }
@@ -88,17 +109,18 @@ public final class Certificates {
   }
 
   /**
-   * BouncyCastle's ASN.1 view of one DER certificate, shared like {@link #fromDer(byte[])}.
+   * BouncyCastle's ASN.1 view of one DER certificate with its validity in millis, shared like
+   * {@link #fromDer(byte[])}.
    *
    * @throws IllegalArgumentException (or another RuntimeException) if it does not parse
    */
-  public static Certificate structure(byte[] der) {
+  public static Structure structure(byte[] der) {
     DerKey key = new DerKey(der);
-    Certificate known = STRUCTURES.get(key);
+    Structure known = STRUCTURES.get(key);
     if (known != null) {
       return known;
     }
-    Certificate parsed = Certificate.getInstance(der);
+    Structure parsed = Structure.of(Certificate.getInstance(der));
     STRUCTURES.put(key.copy(), parsed);
     return parsed;
   }

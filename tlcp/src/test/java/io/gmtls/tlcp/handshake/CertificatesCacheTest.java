@@ -134,4 +134,29 @@ class CertificatesCacheTest {
         .satisfies(e -> assertThat(((TlcpAlertException) e).alert()).isEqualTo(Alert.CERTIFICATE_EXPIRED));
     assertThat(crypto.verifies()).as("a re-check verifies no signature").isEqualTo(verifies);
   }
+
+  @Test
+  void aMalformedValidityTimeIsABadCertificateOnEveryHandshake() throws Exception {
+    // Validity is converted once per parsed certificate: an unreadable time must still fail every
+    // time the cached structure is used, not only when it was parsed.
+    byte[] der = PKI.vehicles().get(0).sign().certificate().getEncoded();
+    int at = -1;
+    for (int i = 0; i + 2 < der.length; i++) {
+      if ((der[i] == 0x17 && der[i + 1] == 13) || (der[i] == 0x18 && der[i + 1] == 15)) {
+        at = i + 2;
+        break;
+      }
+    }
+    assertThat(at).as("a validity time in the certificate").isPositive();
+    der[at + 2] = 'x';
+    CertificatePathValidator validator = new CertificatePathValidator(new CountingCrypto(), PKI.sm2Trust());
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+      assertThatThrownBy(() -> validator.validate(List.of(der), CertificatePathValidator.PeerRole.CLIENT,
+          Instant.now(), chain -> RevocationStatus.GOOD))
+          .isInstanceOf(TlcpAlertException.class)
+          .hasMessageContaining("malformed validity time")
+          .satisfies(e -> assertThat(((TlcpAlertException) e).alert()).isEqualTo(Alert.BAD_CERTIFICATE));
+    }
+  }
 }
