@@ -79,7 +79,7 @@ public final class Gateway implements AutoCloseable {
     private GatewayMetrics.Registration certificateGauges;
     private AdminServer admin;
     private ConfigWatcher watcher;
-    private WarmUp.Result warmUp = new WarmUp.Result(0, Map.of(), 0, 0, 0, 0, true);
+    private WarmUp.Result warmUp = WarmUp.Result.none();
     private boolean closed;
 
     private Gateway(GatewayConfig config) {

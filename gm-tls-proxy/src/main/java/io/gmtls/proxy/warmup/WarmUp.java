@@ -78,13 +78,16 @@ public final class WarmUp {
      * @param upstreamHeaders PPv2 headers the sink read
      * @param millis          time taken, handshakes and settling
      * @param settleMillis    of which waiting for the JIT to settle
-     * @param completed       true when the count was reached (false: out of time, or a failure)
+     * @param settled         whether the JIT settled before the time budget was used up
+     * @param failed          whether a connection failed or the warm-up listener could not be set up
+     * @param completed       true when the count was reached without a failure
      */
     public record Result(int handshakes, Map<String, Integer> byKind, int resumed, int upstreamHeaders, long millis,
-            long settleMillis, boolean completed) {
+            long settleMillis, boolean settled, boolean failed, boolean completed) {
 
-        static Result none(boolean completed) {
-            return new Result(0, Map.of(), 0, 0, 0, 0, completed);
+        /** No warm-up ran (none asked for, or nothing to warm). */
+        public static Result none() {
+            return new Result(0, Map.of(), 0, 0, 0, 0, false, false, true);
         }
     }
 
@@ -112,20 +115,32 @@ public final class WarmUp {
     public static Result run(GatewayConfig config, Loops loops) {
         WarmUpConfig settings = config.warmUp();
         if (!settings.enabled()) {
-            return Result.none(true);
+            return Result.none();
         }
-        long start = System.nanoTime();
-        long deadline = start + settings.maxTime().toNanos();
+        long deadline = System.nanoTime() + settings.maxTime().toNanos();
         WarmUpListener.Served served = WarmUpListener.Served.of(config);
         if (served.isEmpty()) {
-            return Result.none(true);
+            return Result.none();
         }
+        Result result = run(served, settings.handshakes(), deadline, loops);
+        LOG.info("warm-up: {} handshakes in {} ms{}, JIT {} after {} ms more; {}, {} resumed, {} PPv2 headers at the sink",
+                result.handshakes(), result.millis() - result.settleMillis(),
+                result.completed() ? "" : (result.handshakes() < settings.handshakes() && !result.failed()
+                        ? " (time budget " + settings.maxTime() + " used up)" : " (stopped by a failure)"),
+                result.settled() ? "settled" : "not settled", result.settleMillis(), result.byKind(), result.resumed(),
+                result.upstreamHeaders());
+        return result;
+    }
+
+    /** Runs {@code count} connections of what {@code served} names, then lets the JIT settle, until the deadline. */
+    static Result run(WarmUpListener.Served served, int count, long deadline, Loops loops) {
+        long start = System.nanoTime();
         Map<String, Integer> byKind = new LinkedHashMap<>();
         AtomicInteger resumed = new AtomicInteger();
         int headers = 0;
-        boolean failed = false;
+        boolean failed;
         try (WarmUpListener listener = WarmUpListener.start(served, loops)) {
-            failed = !drive(listener, kinds(listener), settings.handshakes(), deadline, byKind, resumed);
+            failed = !drive(listener, kinds(listener), count, deadline, byKind, resumed);
             headers = listener.sinkHeaders();
         } catch (Exception e) {
             LOG.warn("warm-up stopped: its listener could not be set up: {}", e.toString());
@@ -135,21 +150,15 @@ public final class WarmUp {
         long settleStart = System.nanoTime();
         boolean settled = total > 0 && settle(deadline);
         long now = System.nanoTime();
-        long millis = (now - start) / 1_000_000;
-        long settleMillis = (now - settleStart) / 1_000_000;
-        boolean completed = !failed && total >= settings.handshakes();
-        LOG.info("warm-up: {} handshakes in {} ms{}, JIT {} after {} ms more; {}, {} resumed, {} PPv2 headers at the sink",
-                total, millis - settleMillis,
-                completed ? "" : (failed ? " (stopped by a failure)" : " (time budget " + settings.maxTime() + " used up)"),
-                settled ? "settled" : "not settled", settleMillis, byKind, resumed.get(), headers);
-        return new Result(total, Map.copyOf(byKind), resumed.get(), headers, millis, settleMillis, completed);
+        return new Result(total, Map.copyOf(byKind), resumed.get(), headers, (now - start) / 1_000_000,
+                (now - settleStart) / 1_000_000, settled, failed, !failed && total >= count);
     }
 
     /**
      * Runs up to {@code count} connections, {@value #IN_FLIGHT} at a time, the kinds in turn, until the
      * deadline; false on the first failure (logged).
      */
-    private static boolean drive(WarmUpListener listener, List<Kind> kinds, int count, long deadline,
+    static boolean drive(WarmUpListener listener, List<Kind> kinds, int count, long deadline,
             Map<String, Integer> byKind, AtomicInteger resumed) throws InterruptedException {
         Semaphore slots = new Semaphore(IN_FLIGHT);
         AtomicReference<String> failure = new AtomicReference<>();
