@@ -53,9 +53,9 @@ import io.netty.handler.ssl.SslHandler;
  * group, revocation service and metrics registry; it listens on loopback only while the real listeners
  * are still closed, and is closed before they open; its connections' access lines are not written.
  *
- * <p>Runs until {@link WarmUpConfig#handshakes()} are done, then waits for the JIT compiler to settle
- * (total compilation time unchanged for {@value #QUIET_MILLIS} ms), all within {@link
- * WarmUpConfig#maxTime()}, on the calling thread. A failure is logged and ends the warm-up: a cold
+ * <p>Runs until {@link WarmUpConfig#handshakes()} are done (or three quarters of {@link
+ * WarmUpConfig#maxTime()} are used), then waits for the JIT compiler to settle (total compilation time
+ * unchanged for {@value #QUIET_MILLIS} ms), all within {@code maxTime}, on the calling thread. A failure is logged and ends the warm-up: a cold
  * gateway still serves correctly.
  */
 public final class WarmUp {
@@ -132,15 +132,21 @@ public final class WarmUp {
         return result;
     }
 
-    /** Runs {@code count} connections of what {@code served} names, then lets the JIT settle, until the deadline. */
+    /**
+     * Runs {@code count} connections of what {@code served} names (within three quarters of the time to
+     * the deadline), then lets the JIT settle, until the deadline.
+     */
     static Result run(WarmUpListener.Served served, int count, long deadline, Loops loops) {
         long start = System.nanoTime();
+        // A warm-up cut short by its budget (a slow or busy machine) still leaves the JIT a quarter of
+        // it to compile what the connections made hot.
+        long connectionsUntil = start + (deadline - start) / 4 * 3;
         Map<String, Integer> byKind = new LinkedHashMap<>();
         AtomicInteger resumed = new AtomicInteger();
         int headers = 0;
         boolean failed;
         try (WarmUpListener listener = WarmUpListener.start(served, loops)) {
-            failed = !drive(listener, kinds(listener), count, deadline, byKind, resumed);
+            failed = !drive(listener, kinds(listener), count, connectionsUntil, byKind, resumed);
             headers = listener.sinkHeaders();
         } catch (Exception e) {
             LOG.warn("warm-up stopped: its listener could not be set up: {}", e.toString());
