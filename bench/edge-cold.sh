@@ -10,7 +10,8 @@
 #   BASE_JAR=/path/to/main/gm-tls-proxy.jar bench/edge-cold.sh      (SKIP_BUILD=1: the jars as they are)
 #
 # Env: COLD (200), MEASURE (1000 per warm row), PREWARM (3000), CONCURRENCY (4), PORT_BASE (21000; uses
-#      PORT_BASE+0..2), WARM_UP (the gateway's default), BASE_JAR (none: no baseline rows).
+#      PORT_BASE+0..2), WARM_UP (the gateway's default), BASE_JAR (none: no baseline rows),
+#      ROWS (tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm), MODES (off base new; base only with BASE_JAR).
 # Writes bench/work/edge-cold/raw.txt (git-ignored); the figures go into bench/results/edge-warm.md by hand.
 set -euo pipefail
 log_tag=edge-cold
@@ -111,9 +112,11 @@ for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
 done
 stop_gateway
 
-jars="new"; [ -n "${BASE_JAR:-}" ] && jars="base new"
-for mode in off $jars; do
-  for r in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
+ROWS=${ROWS:-"tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm"}
+MODES=${MODES:-"off base new"}
+[ -z "${BASE_JAR:-}" ] && MODES=${MODES//base/}
+for mode in $MODES; do
+  for r in $ROWS; do
     log "cold ($mode) $r"
     if [[ $mode == off ]]; then start_gateway "cold-off-$r" "$WORK/new.jar" off
     else start_gateway "cold-$mode-$r" "$WORK/$mode.jar" "$WARM_UP"; fi

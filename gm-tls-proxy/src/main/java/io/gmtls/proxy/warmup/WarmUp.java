@@ -3,6 +3,7 @@ package io.gmtls.proxy.warmup;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class WarmUp {
      * What the warm-up did.
      *
      * @param handshakes      connections completed (handshake, one byte relayed to the sink and back), in all
-     * @param byKind          of these, per kind (e.g. {@code tlcp-ECC_SM4_GCM_SM3-full})
+     * @param byKind          of these, per kind in the order they ran (e.g. {@code tlcp-ECC_SM4_GCM_SM3-full})
      * @param resumed         of these, TLCP connections that resumed a session
      * @param upstreamHeaders PPv2 headers the sink read
      * @param millis          time taken, handshakes and settling
@@ -156,7 +157,7 @@ public final class WarmUp {
         long settleStart = System.nanoTime();
         boolean settled = total > 0 && settle(deadline);
         long now = System.nanoTime();
-        return new Result(total, Map.copyOf(byKind), resumed.get(), headers, (now - start) / 1_000_000,
+        return new Result(total, Collections.unmodifiableMap(byKind), resumed.get(), headers, (now - start) / 1_000_000,
                 (now - settleStart) / 1_000_000, settled, failed, !failed && total >= count);
     }
 

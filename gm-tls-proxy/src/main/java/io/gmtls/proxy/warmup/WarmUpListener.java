@@ -275,8 +275,8 @@ final class WarmUpListener implements AutoCloseable {
     public void close() {
         close(server == null ? null : server::stopAccepting);
         close(() -> channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS));
-        close(() -> clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
         close(sink);
+        close(() -> clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
         close(revocation);
     }
 
