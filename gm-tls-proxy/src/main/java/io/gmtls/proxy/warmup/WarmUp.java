@@ -27,7 +27,6 @@ import io.gmtls.proxy.config.WarmUpConfig;
 import io.gmtls.proxy.listener.Transport;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
-import io.gmtls.tlcp.TlcpSession;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -68,7 +67,6 @@ public final class WarmUp {
     /** The JIT counts as settled when its total compilation time did not grow for this long. */
     static final long QUIET_MILLIS = 500;
     private static final long POLL_MILLIS = 50;
-    private static final String LISTENER = "warm-up";
 
     /**
      * What the warm-up did.

@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +135,6 @@ final class WarmUpListener implements AutoCloseable {
     private final RevocationService revocation;
     private final WarmUp.Loops loops;
     private final EventLoopGroup clients;
-    private final List<AutoCloseable> opened = new ArrayList<>();
     private Tls13ServerContexts tlsContexts;
     private WarmUpSink sink;
     private ListenerServer server;
