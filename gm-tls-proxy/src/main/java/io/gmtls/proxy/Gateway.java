@@ -79,6 +79,7 @@ public final class Gateway implements AutoCloseable {
     private GatewayMetrics.Registration certificateGauges;
     private AdminServer admin;
     private ConfigWatcher watcher;
+    private WarmUp.Result warmUp = WarmUp.Result.none();
     private boolean closed;
 
     private Gateway(GatewayConfig config) {
@@ -123,8 +124,8 @@ public final class Gateway implements AutoCloseable {
         apply(next);
         // Before any port opens (the admin port too, so /health is not ready): a restart in a rolling
         // deploy is when a reconnect wave hits, and a cold JVM pays several times the warm handshake cost.
-        WarmUp.Result warm = WarmUp.run(config);
-        metrics.warmUp(warm.handshakes(), warm.millis());
+        warmUp = WarmUp.run(config, new WarmUp.Loops(boss, workers, transport));
+        metrics.warmUp(warmUp.handshakes(), warmUp.millis());
         for (ListenerServer server : listeners.values()) {
             var bind = server.bind(boss, workers, transport).await();
             if (!bind.isSuccess()) {
@@ -384,6 +385,11 @@ public final class Gateway implements AutoCloseable {
     /** The admin endpoint's address, or null without one. */
     public InetSocketAddress adminAddress() {
         return admin == null ? null : admin.localAddress();
+    }
+
+    /** What the start-up warm-up did. */
+    public WarmUp.Result warmUp() {
+        return warmUp;
     }
 
     /** The meters. */

@@ -20,7 +20,12 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import io.gmtls.certsdev.Vehicle;
+import io.gmtls.proxy.relay.AccessLog;
+import io.gmtls.proxy.warmup.WarmUp;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
 import io.gmtls.tlcp.TlcpSession;
@@ -117,18 +122,62 @@ class GatewayAdmissionIT {
     }
 
     @Test
-    void theWarmUpRunsItsHandshakesBeforeTheListenersOpen() throws Exception {
+    void theWarmUpRunsEveryKindThroughTheRealPipelineBeforeTheListenersOpenAndLeavesNoTrace() throws Exception {
+        GatewayFixture fixture = new GatewayFixture(dir);
+        ListAppender<ILoggingEvent> access = GatewayFixture.captureAccessLog();
+        try (PpEchoUpstream upstream = PpEchoUpstream.start()) {
+            GatewayFixture.Settings settings = new GatewayFixture.Settings().upstreams(upstream.port());
+            settings.warmUp = "{handshakes: 36, max-time: 120s}";
+            settings.fullHandshakesPerSecond = 1_000;
+            Gateway gateway = Gateway.start(fixture.write(settings));
+            try {
+                WarmUp.Result warm = gateway.warmUp();
+                assertThat(warm.completed()).isTrue();
+                assertThat(warm.handshakes()).isEqualTo(36);
+                // Each kind the listener serves, over sockets through the relay: every connection's byte came
+                // back from the sink, after the PPv2 header the relay wrote.
+                assertThat(warm.byKind()).containsOnlyKeys("tlcp-ECC_SM4_GCM_SM3-full", "tlcp-ECDHE_SM4_GCM_SM3-full",
+                        "tlcp-ECC_SM4_GCM_SM3-resumed-id", "tlcp-ECC_SM4_GCM_SM3-resumed-ticket", "tls13-ecdsa-full",
+                        "tls13-sm-full");
+                assertThat(warm.byKind().values()).allSatisfy(n -> assertThat(n).isEqualTo(6));
+                assertThat(warm.upstreamHeaders()).isEqualTo(36);
+                assertThat(warm.resumed()).as("both resumed kinds but their first connections").isGreaterThanOrEqualTo(10);
+                // Not in the operators' metrics (beyond the warm-up's own gauge), not at the real upstream,
+                // not in the access log.
+                String scrape = gateway.metrics().scrape();
+                assertThat(counter(scrape, "gateway_warmup_handshakes", "")).isEqualTo(36);
+                assertThat(counter(scrape, "gateway_handshakes_total", "")).as("not the listeners' handshakes").isZero();
+                assertThat(scrape).doesNotContain("warm-up\"");
+                assertThat(access.list).as("no access line for a warm-up connection").isEmpty();
+                // The listener's own session cache and metrics start empty: a vehicle's first connection is
+                // full, its second resumes, and they are the only handshakes counted.
+                Vehicle vehicle = fixture.vehicle(1);
+                TlcpContext client = fixture.tlcpClient(vehicle, TlcpCipherSuite.ECDHE_SM4_GCM_SM3);
+                int port = gateway.listenerAddress("mqtt").getPort();
+                assertThat(connect(client, port)).isEqualTo(Outcome.FULL);
+                assertThat(upstream.nextFacts().commonName()).as("the real upstream's first header: the vehicle's")
+                        .contains(vehicle.vin());
+                assertThat(connect(client, port)).isEqualTo(Outcome.RESUMED);
+                assertThat(counter(gateway.metrics().scrape(), "gateway_handshakes_total", "")).isEqualTo(2);
+                GatewayFixture.awaitAccessLine(access, "listener=mqtt");
+            } finally {
+                gateway.shutdown(Duration.ofSeconds(1));
+            }
+        } finally {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(AccessLog.LOGGER)).detachAppender(access);
+        }
+    }
+
+    @Test
+    void withTheWarmUpOffTheListenersOpenAtOnceAndServe() throws Exception {
         GatewayFixture fixture = new GatewayFixture(dir);
         try (PpEchoUpstream upstream = PpEchoUpstream.start()) {
             GatewayFixture.Settings settings = new GatewayFixture.Settings().upstreams(upstream.port());
-            settings.warmUp = "{handshakes: 24, max-time: 120s}";
+            settings.warmUp = "off";
             Gateway gateway = Gateway.start(fixture.write(settings));
             try {
-                String scrape = gateway.metrics().scrape();
-                assertThat(counter(scrape, "gateway_warmup_handshakes", "")).isEqualTo(24);
-                assertThat(counter(scrape, "gateway_handshakes_total", "")).as("not the listeners' handshakes").isZero();
-                Vehicle vehicle = fixture.vehicle(1);
-                assertThat(connect(fixture.tlcpClient(vehicle, TlcpCipherSuite.ECDHE_SM4_GCM_SM3),
+                assertThat(gateway.warmUp().handshakes()).isZero();
+                assertThat(connect(fixture.tlcpClient(fixture.vehicle(1), TlcpCipherSuite.ECC_SM4_GCM_SM3),
                         gateway.listenerAddress("mqtt").getPort())).isEqualTo(Outcome.FULL);
             } finally {
                 gateway.shutdown(Duration.ofSeconds(1));

@@ -6,9 +6,10 @@ import io.gmtls.config.Durations;
 import io.gmtls.config.Ranges;
 
 /**
- * The gateway's warm-up before its listeners open: handshakes through the real engines (TLCP ECC and
- * ECDHE, full and resumed; TLS 1.3 ECDSA and SM when a listener serves TLS) between in-memory engine
- * pairs, with throwaway credentials, until {@code handshakes} are done or {@code maxTime} is up.
+ * The gateway's warm-up before its listeners open: connections through the real pipeline over loopback
+ * (TLCP ECC and ECDHE, full and resumed; TLS 1.3 ECDSA and SM when a listener serves TLS), with
+ * throwaway credentials, until {@code handshakes} are done, then until the JIT settles; the listeners
+ * open when that is done or {@code maxTime} is up.
  *
  * @param enabled    false for {@code warm-up: off}
  * @param handshakes how many handshakes in all (shared out over the kinds served)

@@ -83,6 +83,14 @@ public final class Terminations {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new ConfigException(config.file(), "listeners[" + index + "].tlcp", e.getMessage(), e);
         }
+        return tlcp(context);
+    }
+
+    /**
+     * The TLCP termination serving with {@code context}: the listeners' (built from their configuration
+     * above) and the start-up warm-up's (a throwaway context of its own) are made the same way.
+     */
+    public static TlcpTermination tlcp(TlcpContext context) {
         return new TlcpTermination() {
             @Override
             public SslHandler newHandler(io.netty.buffer.ByteBufAllocator allocator) {
@@ -181,6 +189,14 @@ public final class Terminations {
         } catch (Exception e) {
             throw new ConfigException(config.file(), key.substring(0, key.length() - 1), e.getMessage(), e);
         }
+        return tls(contexts, listener);
+    }
+
+    /**
+     * The TLS 1.3 termination of {@code listener} serving with {@code contexts}: the listeners' and the
+     * start-up warm-up's are made the same way.
+     */
+    public static TlsTermination tls(Tls13ServerContexts contexts, ListenerConfig listener) {
         long helloTimeout = engineTimeout(listener);
         return () -> new Tls13EngineSelector(contexts, Tls13EngineSelector.DEFAULT_MAX_CLIENT_HELLO_LENGTH, helloTimeout);
     }

@@ -31,8 +31,9 @@ public final class AccessLog {
      *
      * @param listener  the listener's name
      * @param plaintext whether the listener relays without TLS (for the close reason of a client that went away)
+     * @param written   false for the start-up warm-up's connections: their line is built but not written
      */
-    static ChannelFutureListener onClose(ConnectionState state, String listener, boolean plaintext) {
+    static ChannelFutureListener onClose(ConnectionState state, String listener, boolean plaintext, boolean written) {
         return closed -> {
             // Written once the channel's handlers have seen channelInactive, as the line used to be written
             // from it: Netty completes the close future inside close() and fires channelInactive in a task
@@ -44,7 +45,10 @@ public final class AccessLog {
             loop.execute(() -> loop.execute(() -> {
                 state.closeReason(state.clientGoneReason(plaintext));
                 if (enabled()) {
-                    write(state.id(), line(state, listener));
+                    StringBuilder line = line(state, listener);
+                    if (written) {
+                        write(state.id(), line);
+                    }
                 }
             }));
         };

@@ -20,6 +20,8 @@ import io.gmtls.proxy.upstream.UpstreamGroup;
  * @param revocation       CRLs and the registry of live authenticated connections
  * @param upstreams        opens upstream channels (TCP on the gateway's Netty transport)
  * @param warnings         rate-limited log of refusals and upstream failures
+ * @param accessLog        whether connections get their access line (false only for the start-up
+ *                         warm-up's own connections: the line is built, as for any connection, but not written)
  */
 public record RelayContext(
         ListenerConfig listener,
@@ -28,7 +30,14 @@ public record RelayContext(
         GatewayMetrics metrics,
         RevocationService revocation,
         UpstreamConnector upstreams,
-        RateLimitedLog warnings) {
+        RateLimitedLog warnings,
+        boolean accessLog) {
+
+    /** A listener's context: its connections are access-logged. */
+    public RelayContext(ListenerConfig listener, Map<String, UpstreamGroup> groups, GatewayMetrics.ListenerMeters meters,
+            GatewayMetrics metrics, RevocationService revocation, UpstreamConnector upstreams, RateLimitedLog warnings) {
+        this(listener, groups, meters, metrics, revocation, upstreams, warnings, true);
+    }
 
     /** The upstream group for an SNI host name. */
     UpstreamGroup groupFor(String serverName) {

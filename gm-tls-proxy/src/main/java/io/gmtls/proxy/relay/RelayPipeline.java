@@ -33,6 +33,7 @@ public final class RelayPipeline {
             pipeline.addLast("client-identity", new ClientIdentityHandler(rc, state));
         }
         pipeline.addLast("relay", new RelayHandler(rc, state));
-        pipeline.channel().closeFuture().addListener(AccessLog.onClose(state, rc.listener().name(), plaintext));
+        pipeline.channel().closeFuture()
+                .addListener(AccessLog.onClose(state, rc.listener().name(), plaintext, rc.accessLog()));
     }
 }

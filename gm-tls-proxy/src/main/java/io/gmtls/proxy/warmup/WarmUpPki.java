@@ -32,10 +32,12 @@ import io.gmtls.crypto.BouncyCastle;
 import io.gmtls.crypto.tls.CertificateCredential;
 
 /**
- * A throwaway PKI for the warm-up, made in memory at start and dropped after it: one SM2 CA with server
- * and client signing and encryption certificates, one ECDSA P-256 CA with a server and a client
- * certificate. Nothing here is trusted by the real listeners (their trust comes from the configuration
- * only) and no key leaves the process.
+ * A throwaway PKI for the warm-up, made in memory at start and dropped after it: an SM2 root and issuing
+ * CA with server and client signing and encryption certificates, an ECDSA P-256 root and issuing CA
+ * with a server and a client certificate — chains of the shape vehicles and gateways present (end
+ * entity and issuing CA, anchored at a root), so path validation runs as it does for them. Nothing here
+ * is trusted by the real listeners (their trust comes from the configuration only) and no key leaves
+ * the process.
  */
 final class WarmUpPki {
 
@@ -44,33 +46,41 @@ final class WarmUpPki {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** The SM2 root: the warm-up's TLCP and TLS 1.3 SM trust anchor. */
     final X509Certificate sm2Ca;
     final CertificateCredential sm2ServerSign;
     final CertificateCredential sm2ServerEnc;
     final CertificateCredential sm2ClientSign;
     final CertificateCredential sm2ClientEnc;
+    /** The ECDSA root: the warm-up's TLS 1.3 ECDSA trust anchor. */
     final X509Certificate ecdsaCa;
     final CertificateCredential ecdsaServer;
     final CertificateCredential ecdsaClient;
 
     private WarmUpPki() throws GeneralSecurityException {
+        KeyPair sm2RootKeys = keys("sm2p256v1");
+        sm2Ca = ca(sm2RootKeys, "SM3withSM2", "CN=gateway warm-up SM2 root CA");
         KeyPair sm2CaKeys = keys("sm2p256v1");
-        sm2Ca = ca(sm2CaKeys, "SM3withSM2", "CN=gateway warm-up SM2 CA");
-        sm2ServerSign = leaf(sm2Ca, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=" + HOST,
+        X509Certificate sm2Issuing = issuing(sm2Ca, sm2RootKeys.getPrivate(), sm2CaKeys, "SM3withSM2",
+                "CN=gateway warm-up SM2 issuing CA");
+        sm2ServerSign = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=" + HOST,
                 KeyUsage.digitalSignature, KeyPurposeId.id_kp_serverAuth, true);
-        sm2ServerEnc = leaf(sm2Ca, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=" + HOST,
+        sm2ServerEnc = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=" + HOST,
                 KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.dataEncipherment,
                 KeyPurposeId.id_kp_serverAuth, true);
-        sm2ClientSign = leaf(sm2Ca, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=WARMUP0000000001",
+        sm2ClientSign = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=WARMUP0000000001",
                 KeyUsage.digitalSignature, KeyPurposeId.id_kp_clientAuth, false);
-        sm2ClientEnc = leaf(sm2Ca, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=WARMUP0000000001",
+        sm2ClientEnc = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=WARMUP0000000001",
                 KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.dataEncipherment,
                 KeyPurposeId.id_kp_clientAuth, false);
+        KeyPair ecdsaRootKeys = keys("secp256r1");
+        ecdsaCa = ca(ecdsaRootKeys, "SHA256withECDSA", "CN=gateway warm-up ECDSA root CA");
         KeyPair ecdsaCaKeys = keys("secp256r1");
-        ecdsaCa = ca(ecdsaCaKeys, "SHA256withECDSA", "CN=gateway warm-up ECDSA CA");
-        ecdsaServer = leaf(ecdsaCa, ecdsaCaKeys.getPrivate(), "SHA256withECDSA", "secp256r1", "CN=" + HOST,
+        X509Certificate ecdsaIssuing = issuing(ecdsaCa, ecdsaRootKeys.getPrivate(), ecdsaCaKeys, "SHA256withECDSA",
+                "CN=gateway warm-up ECDSA issuing CA");
+        ecdsaServer = leaf(ecdsaIssuing, ecdsaCaKeys.getPrivate(), "SHA256withECDSA", "secp256r1", "CN=" + HOST,
                 KeyUsage.digitalSignature, KeyPurposeId.id_kp_serverAuth, true);
-        ecdsaClient = leaf(ecdsaCa, ecdsaCaKeys.getPrivate(), "SHA256withECDSA", "secp256r1",
+        ecdsaClient = leaf(ecdsaIssuing, ecdsaCaKeys.getPrivate(), "SHA256withECDSA", "secp256r1",
                 "CN=WARMUP0000000001", KeyUsage.digitalSignature, KeyPurposeId.id_kp_clientAuth, false);
     }
 
@@ -89,12 +99,26 @@ final class WarmUpPki {
         X500Name name = new X500Name(subject);
         X509v3CertificateBuilder builder = builder(name, name, keys.getPublic());
         try {
-            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(1));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         } catch (CertIOException e) {
             throw new GeneralSecurityException(e);
         }
         return sign(builder, keys.getPrivate(), algorithm);
+    }
+
+    /** An issuing CA under {@code root}: it signs the leaves. */
+    private static X509Certificate issuing(X509Certificate root, PrivateKey rootKey, KeyPair keys, String algorithm,
+            String subject) throws GeneralSecurityException {
+        X509v3CertificateBuilder builder = builder(X500Name.getInstance(root.getSubjectX500Principal().getEncoded()),
+                new X500Name(subject), keys.getPublic());
+        try {
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        } catch (CertIOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        return sign(builder, rootKey, algorithm);
     }
 
     private static CertificateCredential leaf(X509Certificate ca, PrivateKey caKey, String algorithm, String curve,

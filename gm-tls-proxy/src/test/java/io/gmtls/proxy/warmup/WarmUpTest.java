@@ -1,0 +1,101 @@
+package io.gmtls.proxy.warmup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.gmtls.proxy.config.GatewayConfig;
+import io.gmtls.proxy.config.LimitsConfig;
+import io.gmtls.proxy.config.UpstreamGroupConfig;
+import io.gmtls.proxy.listener.Transport;
+import io.gmtls.proxyprotocol.HeaderOptions;
+import io.gmtls.tlcp.TlcpCipherSuite;
+import io.gmtls.tlcp.TlcpContext;
+import io.netty.handler.ssl.SslHandler;
+
+/**
+ * The warm-up's listener and driver over real loopback sockets: the kinds a listener set serves, a
+ * failing connection ending the warm-up (reported, not thrown), a listener that cannot be set up.
+ */
+class WarmUpTest {
+
+    private final Transport transport = Transport.choose(GatewayConfig.Transport.AUTO);
+    private final WarmUp.Loops loops = new WarmUp.Loops(transport.newGroup(1), transport.newGroup(2), transport);
+
+    @AfterEach
+    void stop() {
+        loops.boss().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        loops.workers().shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    private static WarmUpListener.Served tlcpOnly() {
+        return new WarmUpListener.Served(List.of(TlcpCipherSuite.ECC_SM4_GCM_SM3, TlcpCipherSuite.ECDHE_SM4_GCM_SM3),
+                false, false, false,
+                new LimitsConfig(100, 100, 0, 1, Duration.ofSeconds(10), Duration.ofSeconds(60), 100, 100, 0),
+                new UpstreamGroupConfig.ProxyProtocolConfig(true, HeaderOptions.defaults()));
+    }
+
+    @Test
+    void tlcpWithoutTicketsRunsFullPerKeyExchangeAndResumedByIdThroughTheSink() throws Exception {
+        try (WarmUpListener listener = WarmUpListener.start(tlcpOnly(), loops)) {
+            List<WarmUp.Kind> kinds = WarmUp.kinds(listener);
+            assertThat(kinds).extracting(WarmUp.Kind::name).containsExactly("tlcp-ECC_SM4_GCM_SM3-full",
+                    "tlcp-ECDHE_SM4_GCM_SM3-full", "tlcp-ECC_SM4_GCM_SM3-resumed-id");
+            Map<String, Integer> byKind = new LinkedHashMap<>();
+            AtomicInteger resumed = new AtomicInteger();
+            boolean ok = WarmUp.drive(listener, kinds, 12, deadline(), byKind, resumed);
+            assertThat(ok).isTrue();
+            assertThat(byKind).containsExactlyInAnyOrderEntriesOf(Map.of("tlcp-ECC_SM4_GCM_SM3-full", 4,
+                    "tlcp-ECDHE_SM4_GCM_SM3-full", 4, "tlcp-ECC_SM4_GCM_SM3-resumed-id", 4));
+            assertThat(resumed.get()).as("resumed by ID but the first").isBetween(1, 4);
+            assertThat(listener.sinkHeaders()).as("each connection's PPv2 header at the sink").isEqualTo(12);
+            assertThat(listener.address().getAddress().isLoopbackAddress()).isTrue();
+        }
+    }
+
+    @Test
+    void aFailingConnectionEndsTheWarmUpAndIsReportedNotThrown() throws Exception {
+        try (WarmUpListener listener = WarmUpListener.start(tlcpOnly(), loops)) {
+            // A client of another throwaway PKI: the warm-up listener trusts its own CA only.
+            WarmUpPki stranger = WarmUpPki.create();
+            TlcpContext client = TlcpContext.builder()
+                    .signing(stranger.sm2ClientSign.privateKey(), stranger.sm2ClientSign.chain())
+                    .encryption(stranger.sm2ClientEnc.privateKey(), stranger.sm2ClientEnc.certificate())
+                    .trustAnchors(List.of(listener.pki().sm2Ca))
+                    .cipherSuites(List.of(TlcpCipherSuite.ECC_SM4_GCM_SM3))
+                    .allowNoHostname(true)
+                    .build();
+            WarmUp.Kind untrusted = new WarmUp.Kind("untrusted", false,
+                    alloc -> new SslHandler(client.newClientEngine(null, -1)));
+            Map<String, Integer> byKind = new LinkedHashMap<>();
+            boolean ok = WarmUp.drive(listener, List.of(untrusted), 50, deadline(), byKind, new AtomicInteger());
+            assertThat(ok).isFalse();
+            assertThat(byKind).isEmpty();
+            assertThat(listener.sinkHeaders()).isZero();
+        }
+    }
+
+    @Test
+    void aListenerThatCannotBeSetUpGivesAFailedResult() {
+        // Event loops already shut down: the warm-up listener cannot bind; the gateway goes on cold.
+        loops.boss().shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+        loops.workers().shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+        long start = System.nanoTime();
+        WarmUp.Result result = WarmUp.run(tlcpOnly(), 100, deadline(), loops);
+        assertThat(result.completed()).isFalse();
+        assertThat(result.handshakes()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
+
+    private static long deadline() {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    }
+}
