@@ -11,6 +11,7 @@
 #
 # Env: COUNTS ("1000 4000"), GATEWAYS (LABEL=JAR pairs, measured in turn in the same run; default: this
 #      tree's jar), GATEWAY_OPTS (the JVM options; default: those of deploy/src/dist/gateway/systemd),
+#      OPTS_<LABEL> (JVM options of that gateway only, e.g. OPTS_main="$deploy_opts" to compare option sets),
 #      GATEWAY_ENV (environment for the gateway, e.g. "MALLOC_ARENA_MAX=2"; default: the systemd unit's),
 #      NMT=1 (adds -XX:NativeMemoryTracking=summary and records the NMT diff; costs RSS itself: analysis only),
 #      PORT_BASE (23800: listener, +1 admin, +2 Mosquitto).
@@ -18,7 +19,7 @@
 set -euo pipefail
 log_tag=edge-memory
 . "$(dirname "$0")/lib.sh"             # changes to the repository root
-WORK=bench/work/edge-memory
+WORK=${WORK:-bench/work/edge-memory}
 mkdir -p "$WORK"
 COUNTS=${COUNTS:-"1000 4000"}
 PORT_BASE=${PORT_BASE:-23800}
@@ -42,8 +43,8 @@ for g in $GATEWAYS; do cp "${g#*=}" "$WORK/gateway-${g%%=*}.jar"; done
   java -jar "$jar_certs" --out "$WORK/pki" --vehicles "$max_n" --force -q >/dev/null
 for p in "$LISTEN_PORT" "$ADMIN_PORT" "$BROKER_PORT"; do port_open 127.0.0.1 "$p" && die "port $p is taken (PORT_BASE)"; done
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# Only this shell's jobs still running: a recorded PID of a process that ended may belong to another's by now.
+cleanup() { local p; for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 : > "$RAW"
@@ -52,16 +53,16 @@ raw() { echo "$*" | tee -a "$RAW" >&2; }
 printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\n' "$BROKER_PORT" > "$WORK/mosquitto.conf"
 /usr/sbin/mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & mq=$!
 wait_port "$BROKER_PORT" 300 && sleep 1 && kill -0 "$mq" 2>/dev/null || die "Mosquitto did not start (port taken?)"
-PIDS+=($mq)
 
 start_gateway() { # LABEL -> GW_PID
   local label=$1 listen_port=$LISTEN_PORT admin_port=$ADMIN_PORT upstream_port=$BROKER_PORT ppv2=false
   local full_budget=0 warm_up="{}"
   render bench/templates/edge-gateway.yaml.tmpl | sed '/^warm-up: {}$/d; s/, full-handshakes-per-second: 0//' > "$WORK/gateway.yaml"
+  local v="OPTS_$label"
   # shellcheck disable=SC2086 # option lists
-  env $GATEWAY_ENV java $GATEWAY_OPTS -jar "$WORK/gateway-$label.jar" --config "$WORK/gateway.yaml" \
+  env $GATEWAY_ENV java ${!v:-$GATEWAY_OPTS} -jar "$WORK/gateway-$label.jar" --config "$WORK/gateway.yaml" \
       > "$WORK/gateway-$label.out" 2> "$WORK/gateway-$label.err" &
-  GW_PID=$!; PIDS+=($GW_PID)
+  GW_PID=$!
   for _ in $(seq 1 3000); do
     http_ok "$ADMIN_PORT" /health && return 0
     kill -0 "$GW_PID" 2>/dev/null || break
@@ -76,7 +77,9 @@ open_conns() { metric_sum "$(http_body "$ADMIN_PORT" /metrics)" gateway_connecti
 measure() {
   jcmd "$1" GC.run >/dev/null; sleep 2
   local heap anon direct
-  heap=$(jcmd "$1" GC.heap_info | awk '/ used / || /used [0-9]/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?$/, "", v); print v; exit } }')
+  # The heap lines (G1: "garbage-first heap total …K, used …K"; Serial: one per generation), not Metaspace.
+  heap=$(jcmd "$1" GC.heap_info | awk '/total [0-9]+K, used [0-9]+K/ && !/Metaspace|class space/ {
+    for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); sum += v } } END { print sum + 0 }')
   anon=$(awk '/^Anonymous:/ { print $2 }' "/proc/$1/smaps_rollup")
   direct=$(metric_sum "$(http_body "$ADMIN_PORT" /metrics)" gateway_netty_allocator_direct_bytes)
   echo "$(rss_kb "$1") $anon $heap $direct"
@@ -86,10 +89,10 @@ measure() {
 hold() {
   local n=$1
   java -Xmx1g -jar "$WORK/tbox-sim.jar" connect --pki "$WORK/pki" --port "$LISTEN_PORT" -t tlcp --suite ECC_SM4_GCM_SM3 \
-      -n "$n" --ramp "${RAMP:-100}" --publish-rate 0 --keepalive 3600 --duration 30m --handshake-timeout 120s --connect-timeout 60s \
+      -n "$n" --ramp "${RAMP:-100}" --publish-rate 0 --keepalive 3600 --duration 30m --handshake-timeout 120s --connect-timeout 60s --connack-timeout 60s \
       --retries 5 --retry-delay 2s \
       --json "$WORK/sim-$n.json" > "$WORK/sim-$n.out" 2> "$WORK/sim-$n.err" &
-  SIM=$!; PIDS+=($SIM)
+  SIM=$!
   # Connected = CONNACK received (tbox-sim's progress line, once a second: "open K/N"), so every
   # handshake is over and every upstream connection made.
   local last=-1 same=0 o
@@ -143,13 +146,15 @@ done
 
 field() { sed -n "s/.*\\(^\\| \\)$1=\\([^ ]*\\).*/\\2/p" <<<"$2" | head -n 1; }  # NAME LINE
 {
-  result_header "Memory per idle proxied TLCP connection, as an operator sees it (issue 16)" "Gateway = \`java $GATEWAY_OPTS -jar gm-tls-proxy.jar\`${GATEWAY_ENV:+ with \`$GATEWAY_ENV\`} (the options of
-\`$unit\`; heap not pre-touched), a fresh process per row, Mosquitto as upstream, epoll. tbox-sim holds N
+  result_header "Memory per idle proxied TLCP connection, as an operator sees it (issue 16)" "Gateway = \`java \$OPTS -jar gm-tls-proxy.jar\`${GATEWAY_ENV:+ with \`$GATEWAY_ENV\`} (OPTS by default those of
+\`$unit\`, listed per gateway below; heap not pre-touched), a fresh process per row, Mosquitto as upstream, epoll. tbox-sim holds N
 TLCP ECC_SM4_GCM_SM3 MQTT 3.1.1 connections (client certificates from a certs-dev PKI, keep-alive 1 h, no
 publishes), after 200 vehicles connected and left (the relay path warm). Before and after: a full GC
 (\`jcmd GC.run\`), then VmRSS, the anonymous memory of \`/proc/<pid>/smaps_rollup\`, heap used
 (\`jcmd GC.heap_info\`) and Netty's direct memory; per connection = growth / N. Kernel socket buffers are
 not in RSS. Class histograms: bench/work/edge-memory/histo-*.txt."
+  echo
+  for g in $GATEWAYS; do v="OPTS_${g%%=*}"; echo "- gateway **${g%%=*}**: \`$(basename "${g#*=}")\` with \`${!v:-$GATEWAY_OPTS}\`"; done
   echo
   echo "| gateway | N | connected (CONNACK) | open at gateway | tbox-sim errors | RSS / conn | anonymous / conn | heap / conn | direct / conn |"
   echo "|---|---|---|---|---|---|---|---|---|"
@@ -166,5 +171,5 @@ not in RSS. Class histograms: bench/work/edge-memory/histo-*.txt."
     echo "|---|---|---|"
     cat "$WORK/histo-diff-$label-$n.md"
   done
-} > bench/results/edge-memory.md
-say "wrote bench/results/edge-memory.md"
+} > "${RESULT:-bench/results/edge-memory.md}"
+say "wrote ${RESULT:-bench/results/edge-memory.md}"
