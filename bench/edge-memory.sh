@@ -11,7 +11,7 @@
 #
 # Env: COUNTS ("1000 4000"), GATEWAYS (LABEL=JAR pairs, measured in turn in the same run; default: this
 #      tree's jar), GATEWAY_OPTS (the JVM options; default: those of deploy/src/dist/gateway/systemd),
-#      OPTS_<LABEL> (JVM options of that gateway only, e.g. OPTS_main="$deploy_opts" to compare option sets),
+#      OPTS_<LABEL>, ENV_<LABEL> (JVM options, environment of that gateway only: to compare option sets),
 #      GATEWAY_ENV (environment for the gateway, e.g. "MALLOC_ARENA_MAX=2"; default: the systemd unit's),
 #      NMT=1 (adds -XX:NativeMemoryTracking=summary and records the NMT diff; costs RSS itself: analysis only),
 #      PORT_BASE (23800: listener, +1 admin, +2 Mosquitto).
@@ -58,9 +58,9 @@ start_gateway() { # LABEL -> GW_PID
   local label=$1 listen_port=$LISTEN_PORT admin_port=$ADMIN_PORT upstream_port=$BROKER_PORT ppv2=false
   local full_budget=0 warm_up="{}"
   render bench/templates/edge-gateway.yaml.tmpl | sed '/^warm-up: {}$/d; s/, full-handshakes-per-second: 0//' > "$WORK/gateway.yaml"
-  local v="OPTS_$label"
+  local v="OPTS_$label" e="ENV_$label"
   # shellcheck disable=SC2086 # option lists
-  env $GATEWAY_ENV java ${!v:-$GATEWAY_OPTS} -jar "$WORK/gateway-$label.jar" --config "$WORK/gateway.yaml" \
+  env ${!e-$GATEWAY_ENV} java ${!v:-$GATEWAY_OPTS} -jar "$WORK/gateway-$label.jar" --config "$WORK/gateway.yaml" \
       > "$WORK/gateway-$label.out" 2> "$WORK/gateway-$label.err" &
   GW_PID=$!
   for _ in $(seq 1 3000); do
@@ -75,8 +75,14 @@ open_conns() { metric_sum "$(http_body "$ADMIN_PORT" /metrics)" gateway_connecti
 
 # measure PID -> "rss_kb anon_kb heap_used_kb direct_bytes" after a full GC
 measure() {
-  jcmd "$1" GC.run >/dev/null; sleep 2
-  local heap anon direct
+  jcmd "$1" GC.run >/dev/null
+  # G1 gives heap regions back to the OS in a background task after the GC: read once RSS holds still.
+  local heap anon direct last=0 now i
+  for i in $(seq 1 30); do
+    sleep 1; now=$(rss_kb "$1")
+    [ "$i" -ge 3 ] && [ "$now" = "$last" ] && break
+    last=$now
+  done
   # The heap lines (G1: "garbage-first heap total …K, used …K"; Serial: one per generation), not Metaspace.
   heap=$(jcmd "$1" GC.heap_info | awk '/total [0-9]+K, used [0-9]+K/ && !/Metaspace|class space/ {
     for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); sum += v } } END { print sum + 0 }')
@@ -146,7 +152,7 @@ done
 
 field() { sed -n "s/.*\\(^\\| \\)$1=\\([^ ]*\\).*/\\2/p" <<<"$2" | head -n 1; }  # NAME LINE
 {
-  result_header "Memory per idle proxied TLCP connection, as an operator sees it (issue 16)" "Gateway = \`java \$OPTS -jar gm-tls-proxy.jar\`${GATEWAY_ENV:+ with \`$GATEWAY_ENV\`} (OPTS by default those of
+  result_header "Memory per idle proxied TLCP connection, as an operator sees it (issue 16)" "Gateway = \`java \$OPTS -jar gm-tls-proxy.jar\` (OPTS and environment by default those of
 \`$unit\`, listed per gateway below; heap not pre-touched), a fresh process per row, Mosquitto as upstream, epoll. tbox-sim holds N
 TLCP ECC_SM4_GCM_SM3 MQTT 3.1.1 connections (client certificates from a certs-dev PKI, keep-alive 1 h, no
 publishes), after 200 vehicles connected and left (the relay path warm). Before and after: a full GC
@@ -154,7 +160,7 @@ publishes), after 200 vehicles connected and left (the relay path warm). Before 
 (\`jcmd GC.heap_info\`) and Netty's direct memory; per connection = growth / N. Kernel socket buffers are
 not in RSS. Class histograms: bench/work/edge-memory/histo-*.txt."
   echo
-  for g in $GATEWAYS; do v="OPTS_${g%%=*}"; echo "- gateway **${g%%=*}**: \`$(basename "${g#*=}")\` with \`${!v:-$GATEWAY_OPTS}\`"; done
+  for g in $GATEWAYS; do v="OPTS_${g%%=*}"; e="ENV_${g%%=*}"; echo "- gateway **${g%%=*}**: \`$(basename "${g#*=}")\` with \`${!v:-$GATEWAY_OPTS}\`, environment \`${!e-$GATEWAY_ENV}\`"; done
   echo
   echo "| gateway | N | connected (CONNACK) | open at gateway | tbox-sim errors | RSS / conn | anonymous / conn | heap / conn | direct / conn |"
   echo "|---|---|---|---|---|---|---|---|---|"
