@@ -132,9 +132,9 @@ for g in $GATEWAYS; do
     start_gateway "$label"
     # The relay path warm (JIT, classes, MQTT through Mosquitto) before the baseline: 200 vehicles, released.
     hold 200; release; sleep 3
-    [ -n "${NMT:-}" ] && jcmd "$GW_PID" VM.native_memory baseline >/dev/null
     histo "$GW_PID" "$WORK/histo-$label-$n-0.txt"
     read -r r0 a0 h0 d0 <<<"$(measure "$GW_PID")"
+    [ -n "${NMT:-}" ] && jcmd "$GW_PID" VM.native_memory baseline >/dev/null   # after the GC, like the reading
     hold "$n"
     o=$(open_conns)
     read -r r1 a1 h1 d1 <<<"$(measure "$GW_PID")"
