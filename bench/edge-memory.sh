@@ -30,7 +30,6 @@ deploy_opts=$(sed -n 's/^Environment="JAVA_OPTS=\(.*\)"$/\1/p' "$unit")
 deploy_env=$(sed -n 's/^Environment="\?\(MALLOC_[A-Z_]*=[^" ]*\)"\?$/\1/p' "$unit" | tr '\n' ' ')
 GATEWAY_OPTS=${GATEWAY_OPTS:-$deploy_opts}
 GATEWAY_ENV=${GATEWAY_ENV-$deploy_env}
-[ -n "${NMT:-}" ] && GATEWAY_OPTS="$GATEWAY_OPTS -XX:NativeMemoryTracking=summary"
 RAW=$WORK/raw.txt
 max_n=$(tr ' ' '\n' <<<"$COUNTS" | sort -n | tail -n 1)
 
@@ -60,9 +59,10 @@ start_gateway() { # LABEL -> GW_PID
   local label=$1 listen_port=$LISTEN_PORT admin_port=$ADMIN_PORT upstream_port=$BROKER_PORT ppv2=false
   local full_budget=0 warm_up="{}"
   render bench/templates/edge-gateway.yaml.tmpl | sed '/^warm-up: {}$/d; s/, full-handshakes-per-second: 0//' > "$WORK/gateway.yaml"
-  local v="OPTS_$label" e="ENV_$label"
+  local v="OPTS_$label" e="ENV_$label" opts
+  opts="${!v:-$GATEWAY_OPTS}${NMT:+ -XX:NativeMemoryTracking=summary}"
   # shellcheck disable=SC2086 # option lists
-  env ${!e-$GATEWAY_ENV} java ${!v:-$GATEWAY_OPTS} -jar "$WORK/gateway-$label.jar" --config "$WORK/gateway.yaml" \
+  env ${!e-$GATEWAY_ENV} java $opts -jar "$WORK/gateway-$label.jar" --config "$WORK/gateway.yaml" \
       > "$WORK/gateway-$label.out" 2> "$WORK/gateway-$label.err" &
   GW_PID=$!
   for _ in $(seq 1 3000); do
