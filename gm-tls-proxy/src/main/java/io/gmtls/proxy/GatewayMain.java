@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 import io.gmtls.config.ConfigException;
 import io.gmtls.proxy.config.ConfigLoader;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +61,13 @@ public final class GatewayMain implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
+            // The access log is written by logback's asynchronous appender: stopping the context writes
+            // what is still queued, including the lines of the connections the drain just closed. (Not
+            // logback's own shutdown hook: JVM shutdown hooks run concurrently, and it would stop the
+            // appender while the drain is still closing connections.)
+            if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+                logback.stop();
+            }
             stopped.countDown();
         }, "shutdown"));
         try {
