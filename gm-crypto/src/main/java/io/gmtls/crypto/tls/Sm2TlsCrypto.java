@@ -23,10 +23,12 @@ import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.math.ec.ECCurve;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.CertificateType;
 import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.crypto.Tls13Verifier;
 import org.bouncycastle.tls.crypto.TlsAgreement;
+import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.TlsSecret;
@@ -51,6 +53,8 @@ final class Sm2TlsCrypto extends JcaTlsCrypto {
     static final int SIGNING_KEYS = 16;
     /** Peer public keys remembered with their verification tables (a few KB each), LRU. */
     static final int VERIFYING_KEYS = 1024;
+    /** Parsed certificates remembered by their exact encoding (a few KB each), LRU. */
+    static final int CERTIFICATES = 1024;
 
     private static final ECCurve CURVE = Sm2Keys.CURVE.getCurve();
     private static final ECPoint G = Sm2Keys.CURVE.getG().normalize();
@@ -66,8 +70,49 @@ final class Sm2TlsCrypto extends JcaTlsCrypto {
         }
     };
 
+    /**
+     * Certificates parsed earlier, by their exact bytes: the server's own chain is sent in every handshake
+     * and a reconnecting vehicle presents the same one; BouncyCastle's parse (ASN.1, then its JCA
+     * certificate factory) was a few percent of a handshake. The values are only read afterwards (their
+     * lazily cached public keys are recomputed identically if two threads race).
+     */
+    private final Map<ByteBuffer, TlsCertificate> certificates = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, TlsCertificate> eldest) {
+            return size() > CERTIFICATES;
+        }
+    };
+
     Sm2TlsCrypto(JcaJceHelper helper, JcaJceHelper altHelper, SecureRandom keyRandom, SecureRandom nonceRandom) {
         super(helper, altHelper, keyRandom, nonceRandom);
+    }
+
+    @Override
+    public TlsCertificate createCertificate(short type, byte[] encoding) throws IOException {
+        if (type != CertificateType.X509 || encoding == null) {
+            return super.createCertificate(type, encoding);
+        }
+        ByteBuffer key = ByteBuffer.wrap(encoding.clone());
+        synchronized (certificates) {
+            TlsCertificate cached = certificates.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        TlsCertificate parsed = super.createCertificate(type, encoding);
+        synchronized (certificates) {
+            certificates.put(key, parsed);
+        }
+        return parsed;
+    }
+
+    /** Certificates remembered now (for tests: the memory is bounded). */
+    int certificateCount() {
+        synchronized (certificates) {
+            return certificates.size();
+        }
     }
 
     @Override

@@ -5,11 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.crypto.BouncyCastle;
 import io.gmtls.crypto.Sm2Keys;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.Date;
+
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import org.bouncycastle.jcajce.spec.SM2ParameterSpec;
 import org.bouncycastle.jcajce.util.ProviderJcaJceHelper;
@@ -18,6 +26,7 @@ import org.bouncycastle.tls.NamedGroup;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.crypto.Tls13Verifier;
 import org.bouncycastle.tls.crypto.TlsAgreement;
+import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsECConfig;
 import org.bouncycastle.tls.crypto.TlsStreamSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
@@ -126,9 +135,38 @@ class Sm2TlsCryptoTest {
     }
 
     @Test
+    void certificatesAreParsedOncePerEncodingAndMalformedOnesAreStillRefused() throws Exception {
+        byte[] encoding = selfSigned(key).getEncoded();
+
+        TlsCertificate first = crypto.createCertificate(encoding);
+        TlsCertificate again = crypto.createCertificate(encoding.clone());
+        TlsCertificate other = crypto.createCertificate(selfSigned(Sm2Keys.generate(random)).getEncoded());
+
+        assertThat(again).isSameAs(first);
+        assertThat(other).isNotSameAs(first);
+        assertThat(first.getEncoded()).isEqualTo(encoding);
+        assertThat(crypto.certificateCount()).isEqualTo(2);
+        byte[] trailing = Arrays.copyOf(encoding, encoding.length + 1);
+        assertThatThrownBy(() -> crypto.createCertificate(trailing)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> crypto.createCertificate(Arrays.copyOf(encoding, 40)))
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(crypto.certificateCount()).isEqualTo(2);
+    }
+
+    @Test
     void otherGroupsStayOnTheJcaPath() {
         assertThat(crypto.createECDomain(new TlsECConfig(NamedGroup.secp256r1)).getClass())
                 .isEqualTo(jca.createECDomain(new TlsECConfig(NamedGroup.secp256r1)).getClass());
+    }
+
+    private static X509Certificate selfSigned(KeyPair pair) throws Exception {
+        X500Name name = new X500Name("CN=sm2 test");
+        Date now = new Date();
+        return new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER).getCertificate(
+                new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.getTime()), now,
+                        new Date(now.getTime() + 86_400_000L), name, pair.getPublic())
+                        .build(new JcaContentSignerBuilder(Sm2Keys.SIGNATURE_ALGORITHM)
+                                .setProvider(BouncyCastle.PROVIDER).build(pair.getPrivate())));
     }
 
     private byte[] sign(KeyPair pair, byte[] id) throws Exception {
