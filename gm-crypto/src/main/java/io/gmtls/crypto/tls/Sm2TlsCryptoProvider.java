@@ -10,14 +10,14 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 /**
  * Makes BouncyCastle's JSSE run RFC 8998's SM2 work — sm2sig_sm3 signing and verification, curveSM2
- * ECDHE — on the project's own SM2 kernel ({@link io.gmtls.crypto.sm2.Sm2}) instead of JCA objects, and
+ * ECDHE — on the project's own SM2 kernel ({@link io.gmtls.crypto.sm2.Sm2}) and BouncyCastle's lightweight
+ * API instead of JCA objects ({@link Sm2TlsCrypto}), and
  * everything else (SM3, SM4-GCM, HKDF, certificate parsing) on {@link BouncyCastle#PROVIDER} as before.
  *
  * <p>Why: BCJSSE's default crypto builds a JCA {@code Signature} per handshake (twice, as it probes the
  * provider first) and BouncyCastle's JCA SM2 signer recomputes the public point d·G from the private key
  * at every {@code initSign}; a JCA key pair generator and key agreement run per ECDHE. Here the server key
- * is turned into a signing handle once, and peers' public keys keep their verification tables (see
- * {@link Sm2TlsCrypto}).
+ * is turned into a signing handle once, and peers' public keys keep their verification tables.
  */
 public final class Sm2TlsCryptoProvider extends JcaTlsCryptoProvider {
 
