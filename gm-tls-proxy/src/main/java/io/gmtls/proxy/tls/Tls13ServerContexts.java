@@ -1,10 +1,10 @@
 package io.gmtls.proxy.tls;
 
-import io.gmtls.crypto.BouncyCastle;
 import io.gmtls.crypto.tls.CertificateCredential;
 import io.gmtls.crypto.tls.ChainVerifyingTrustManager;
 import io.gmtls.crypto.tls.Rfc8998;
 import io.gmtls.crypto.tls.Sm2KeyManager;
+import io.gmtls.crypto.tls.Sm2TlsCryptoProvider;
 import java.security.GeneralSecurityException;
 import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
@@ -225,7 +225,8 @@ public final class Tls13ServerContexts {
 
     private SSLContext smContext(CertificateCredential credential)
             throws NoSuchAlgorithmException, KeyManagementException {
-        SSLContext context = SSLContext.getInstance(Rfc8998.PROTOCOL, BouncyCastle.JSSE);
+        // BCJSSE with the SM2 work on the project's kernel: several times cheaper per handshake than its JCA path.
+        SSLContext context = SSLContext.getInstance(Rfc8998.PROTOCOL, Sm2TlsCryptoProvider.JSSE);
         TrustManager[] trust = clientAuth.sm2() == null
                 ? new TrustManager[] {RefusingTrustManager.INSTANCE}
                 : new TrustManager[] {new ChainVerifyingTrustManager(clientAuth.sm2(), Purpose.CLIENT_AUTH,
