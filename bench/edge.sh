@@ -11,7 +11,7 @@
 #   REPORT_ONLY=1 bench/edge.sh   writes the report again from bench/work/edge (e.g. of an interrupted run)
 #   PARTS="storm" bench/edge.sh   runs only these parts (engine warm cold storm), keeping the others' records
 #
-# Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes before the warm figures, 3000),
+# Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes of the same kind before each warm figure, 3000),
 #      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (full
 #      handshakes/s during the storm; auto: half of what the machine serves, probed first), STORM_NEW_RATE
 #      (2 × budget), STORM_NEW_SECONDS (10), STORM_RAMP, ENGINE_SECONDS (3 per kind), WARM_UP (the
@@ -135,19 +135,19 @@ java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.EngineAloneBench --pki "$WORK/pki" 
 cat "$WORK/engine.txt" >> "$RAW"
 fi
 
-# ---- warm figures: one gateway (default warm-up), PREWARM earlier handshakes, then MEASURE per row
+# ---- warm figures: one gateway (default warm-up), per row PREWARM earlier handshakes of its kind, then MEASURE
 if part warm; then
 log "warm gateway"
 start_gateway warm "$WARM_UP" 0 "$upstream_port" true
 raw "warm gateway started in ${GW_START_MS} ms: $(grep -o 'warm-up: .* ms' "$WORK/warm.err" | head -n 1)"
-per=$(( PREWARM / 3 ))
-hs tlcp-ecc "$per" >/dev/null; hs tlcp-ecdhe "$per" >/dev/null; hs tls13-sm "$per" >/dev/null
 declare -A WARM
 for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
   log "warm $row"
+  # PREWARM handshakes of the row's own kind right before it: "warmed by ~3,000 earlier handshakes" for
+  # every row, the resumed one included (a kind never served before still runs partly interpreted code).
   case $row in
-    tlcp-resumed) line=$(hs tlcp-ecc "$MEASURE" --resume id) ;;
-    *) line=$(hs "$row" "$MEASURE") ;;
+    tlcp-resumed) hs tlcp-ecc "$PREWARM" --resume id >/dev/null; line=$(hs tlcp-ecc "$MEASURE" --resume id) ;;
+    *) hs "$row" "$PREWARM" >/dev/null; line=$(hs "$row" "$MEASURE") ;;
   esac
   raw "warm $row: $line"; WARM[$row]=$line
 done
@@ -340,7 +340,7 @@ storm. **Gateway CPU per handshake** = utime + stime of the gateway process (\`/
 the measured handshakes, divided by their number; client = LoadClient (Netty, TLCP and TLS 1.3 SM, one
 thread, $CONCURRENCY connections in flight, its own process) or the system \`openssl s_client\`
 ($CONCURRENCY loops of processes) for TLS 1.3 ECDSA. Each connection: handshake, one byte echoed end to
-end, close. **Warm**: one gateway, after its start-up warm-up and $PREWARM earlier handshakes, $MEASURE
+end, close. **Warm**: one gateway, after its start-up warm-up and, before each row, $PREWARM earlier handshakes of that row's kind, $MEASURE
 handshakes per row. **Cold**: a fresh gateway process per row, its first $COLD handshakes, started
 with \`warm-up: off\` and with the default warm-up. **Engine alone**: the same certificates, client and
 server engine in memory on one thread, server engine thread CPU per handshake
