@@ -23,7 +23,7 @@ MEASURE=${MEASURE:-1000}
 PREWARM=${PREWARM:-3000}
 CONCURRENCY=${CONCURRENCY:-4}
 B=${PORT_BASE:-21000}
-WARM_UP=${WARM_UP:-"{handshakes: 2000, max-time: 20s}"}
+WARM_UP=${WARM_UP:-"{handshakes: 8000, max-time: 20s}"}
 CLK_TCK=$(getconf CLK_TCK)
 RAW=$WORK/raw.txt
 : > "$RAW"

@@ -160,20 +160,29 @@ public final class WarmUp {
     }
 
     /**
-     * Runs up to {@code count} connections, {@value #IN_FLIGHT} at a time, the kinds in turn, until the
-     * deadline; false on the first failure (logged).
+     * Runs up to {@code count} connections, {@value #IN_FLIGHT} at a time, until the deadline; false on
+     * the first failure (logged). The first quarter takes the kinds in turn; the rest takes the resuming
+     * kinds in turn (all kinds when none resumes). Why: the code a handshake runs many times per
+     * connection (SM2, SM3, SM4, record and message code) reaches the optimising compiler within a few
+     * hundred handshakes of each kind, but the code that runs once per connection (the pipeline, relay,
+     * PPv2, upstream connect, access line, metrics) needs thousands of connections (HotSpot compiles a
+     * method at its top tier after ~5,000 calls); resumed connections run all of it at a fraction of a
+     * full handshake's cost, so they make the bulk.
      */
     static boolean drive(WarmUpListener listener, List<Kind> kinds, int count, long deadline,
             Map<String, Integer> byKind, AtomicInteger resumed) throws InterruptedException {
         Semaphore slots = new Semaphore(IN_FLIGHT);
         AtomicReference<String> failure = new AtomicReference<>();
         Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
+        List<Kind> resuming = kinds.stream().filter(Kind::resumes).toList();
+        List<Kind> bulk = resuming.isEmpty() ? kinds : resuming;
+        int mixed = Math.max(count / 4, Math.min(count, kinds.size()));
         for (int started = 0; started < count && failure.get() == null; started++) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Kind kind = kinds.get(started % kinds.size());
+            Kind kind = started < mixed ? kinds.get(started % kinds.size()) : bulk.get(started % bulk.size());
             listener.connect(kind, outcome -> {
                 if (outcome.error() != null) {
                     failure.compareAndSet(null, kind.name() + " failed: " + outcome.error());
