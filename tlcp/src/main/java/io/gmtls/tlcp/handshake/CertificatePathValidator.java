@@ -214,7 +214,8 @@ public final class CertificatePathValidator {
     int i = 0;
     for (X509Certificate x : trustAnchors) {
       byte[] der = Certificates.der(x, "trustAnchors[" + i + "]");
-      Certificate c = Certificate.getInstance(der);
+      // Shared by every handshake on every event loop: its lazy values are computed here, once.
+      Certificate c = Certificates.shareable(Certificate.getInstance(der));
       checkAnchorIsCa(c, "trustAnchors[" + i + "] (" + x.getSubjectX500Principal().getName() + ")");
       Sm2PublicKey key;
       try {

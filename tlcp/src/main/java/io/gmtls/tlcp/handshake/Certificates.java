@@ -1,6 +1,7 @@
 package io.gmtls.tlcp.handshake;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.security.Provider;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
@@ -120,9 +122,28 @@ public final class Certificates {
     if (known != null) {
       return known;
     }
-    Structure parsed = Structure.of(Certificate.getInstance(der));
+    Structure parsed = Structure.of(shareable(Certificate.getInstance(der)));
     STRUCTURES.put(key.copy(), parsed);
     return parsed;
+  }
+
+  /**
+   * Makes a parsed certificate safe to hand to other threads: computes now, on this thread and
+   * before it is published, what BouncyCastle's ASN.1 objects compute lazily and racily on first
+   * use — {@code X500Name.hashCode()} sets its "calculated" flag before it stores the value (a
+   * second thread can read 0 and miss the trust anchor in a name lookup: a valid vehicle refused
+   * with unknown_ca), and {@code ASN1Set.toDERObject()} publishes its sorted copy before sorting
+   * it (read by every DER re-encoding and {@code equals}). Returns {@code c}.
+   */
+  static Certificate shareable(Certificate c) {
+    c.getIssuer().hashCode();
+    c.getSubject().hashCode();
+    try {
+      c.getEncoded(ASN1Encoding.DER);
+    } catch (IOException | RuntimeException e) {
+      // Not encodable: whoever uses it fails on it as before; there is nothing to precompute.
+    }
+    return c;
   }
 
   /** Parsed certificates held now (for tests: the cache is bounded). */

@@ -159,4 +159,66 @@ class CertificatesCacheTest {
           .satisfies(e -> assertThat(((TlcpAlertException) e).alert()).isEqualTo(Alert.BAD_CERTIFICATE));
     }
   }
+
+  /**
+   * Regression: a cached certificate is handed to every event loop, and BouncyCastle's X500Name
+   * caches its hash code racily (it sets "calculated" before it stores the value), so a second
+   * thread could read 0 and miss the trust anchor in a name lookup — a valid vehicle refused with
+   * unknown_ca at a gateway's cold start. The cache now computes those lazy values before it
+   * publishes a certificate. Each round: a certificate new to the cache (another serial), parsed
+   * once, then looked up and hashed by several threads at the same moment.
+   */
+  @Test
+  void aCachedCertificateIsSafeToUseFromManyThreadsAtOnce() throws Exception {
+    byte[] original = PKI.vehicles().get(0).enc().certificate().getEncoded();
+    int serialAt = 15; // 30 82 xx xx 30 82 xx xx a0 03 02 01 02 02 len | serial
+    assertThat(original[13]).isEqualTo((byte) 0x02);
+    int serialEnd = serialAt + original[14];
+    org.bouncycastle.asn1.x500.X500Name issuer =
+        org.bouncycastle.asn1.x509.Certificate.getInstance(original).getIssuer();
+    org.bouncycastle.asn1.x500.X500Name subject =
+        org.bouncycastle.asn1.x509.Certificate.getInstance(original).getSubject();
+    int issuerHash = issuer.hashCode();
+    int subjectHash = subject.hashCode();
+    int threads = 4;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads + 1);
+    java.util.concurrent.CyclicBarrier end = new java.util.concurrent.CyclicBarrier(threads + 1);
+    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicReference<byte[]> current = new java.util.concurrent.atomic.AtomicReference<>();
+    List<Thread> workers = new ArrayList<>();
+    int rounds = 3000;
+    for (int t = 0; t < threads; t++) {
+      Thread w = new Thread(() -> {
+        try {
+          for (int r = 0; r < rounds; r++) {
+            start.await();
+            org.bouncycastle.asn1.x509.Certificate c = Certificates.structure(current.get()).certificate();
+            if (c.getIssuer().hashCode() != issuerHash || c.getSubject().hashCode() != subjectHash
+                || !c.getIssuer().equals(issuer)) {
+              wrong.incrementAndGet();
+            }
+            end.await();
+          }
+        } catch (Exception e) {
+          wrong.incrementAndGet();
+        }
+      });
+      w.start();
+      workers.add(w);
+    }
+    for (int r = 0; r < rounds; r++) {
+      byte[] der = original.clone();
+      der[serialEnd - 1] = (byte) r;
+      der[serialEnd - 2] = (byte) (r >> 8);
+      der[serialEnd - 3] = (byte) 0x5a; // a serial no other round or test has
+      Certificates.structure(der); // parsed once, as by the first handshake that sent it
+      current.set(der);
+      start.await();
+      end.await();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    assertThat(wrong.get()).as("threads that saw a wrong name hash").isZero();
+  }
 }
