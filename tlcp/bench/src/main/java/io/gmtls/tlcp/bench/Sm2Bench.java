@@ -120,13 +120,15 @@ public class Sm2Bench {
         peerEphemeralPoint);
   }
 
-  private static byte[] spki(AsymmetricCipherKeyPair pair) throws Exception {
+  /** The SubjectPublicKeyInfo of a generated SM2 key pair (named curve), as a certificate carries it. */
+  static byte[] spki(AsymmetricCipherKeyPair pair) throws Exception {
     return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(new ECPublicKeyParameters(
         ((ECPublicKeyParameters) pair.getPublic()).getQ(),
         new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, X9))).getEncoded();
   }
 
-  private static PrivateKey pkcs8(AsymmetricCipherKeyPair pair) throws Exception {
+  /** The private key of a generated SM2 key pair as a PKCS#8 {@link PrivateKey} (named curve). */
+  static PrivateKey pkcs8(AsymmetricCipherKeyPair pair) throws Exception {
     byte[] der = PrivateKeyInfoFactory.createPrivateKeyInfo(new ECPrivateKeyParameters(
         ((ECPrivateKeyParameters) pair.getPrivate()).getD(),
         new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, X9))).getEncoded();

@@ -14,18 +14,14 @@ import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
-import org.bouncycastle.crypto.params.ECNamedDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
-import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
 
 /**
  * The handshake's SM2 operations through the engine's {@link TlcpCrypto} seam, BcTlcpCrypto
@@ -78,8 +74,8 @@ public final class Sm2SeamCompare {
     random.nextBytes(message);
     AsymmetricCipherKeyPair signing = g.generateKeyPair();
     AsymmetricCipherKeyPair encryption = g.generateKeyPair();
-    Inputs in = new Inputs(message, pkcs8(signing), spki(signing), pkcs8(encryption),
-        spki(g.generateKeyPair()),
+    Inputs in = new Inputs(message, Sm2Bench.pkcs8(signing), Sm2Bench.spki(signing), Sm2Bench.pkcs8(encryption),
+        Sm2Bench.spki(g.generateKeyPair()),
         ((ECPublicKeyParameters) g.generateKeyPair().getPublic()).getQ().getEncoded(false));
     Side bc = new Side(new BcTlcpCrypto(random), in);
     Side fast = new Side(new FastTlcpCrypto(random), in);
@@ -151,35 +147,5 @@ public final class Sm2SeamCompare {
       System.out.print("");
     }
     return new long[] {ta, tb};
-  }
-
-  private static byte[] spki(AsymmetricCipherKeyPair pair) throws Exception {
-    return SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(new ECPublicKeyParameters(
-        ((ECPublicKeyParameters) pair.getPublic()).getQ(),
-        new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, X9))).getEncoded();
-  }
-
-  private static PrivateKey pkcs8(AsymmetricCipherKeyPair pair) throws Exception {
-    byte[] der = PrivateKeyInfoFactory.createPrivateKeyInfo(new ECPrivateKeyParameters(
-        ((ECPrivateKeyParameters) pair.getPrivate()).getD(),
-        new ECNamedDomainParameters(GMObjectIdentifiers.sm2p256v1, X9))).getEncoded();
-    return new PrivateKey() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public String getAlgorithm() {
-        return "EC";
-      }
-
-      @Override
-      public String getFormat() {
-        return "PKCS#8";
-      }
-
-      @Override
-      public byte[] getEncoded() {
-        return der.clone();
-      }
-    };
   }
 }
