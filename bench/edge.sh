@@ -10,6 +10,8 @@
 #   bench/edge.sh            (SKIP_BUILD=1 to use the jars and test classes as they are)
 #   REPORT_ONLY=1 bench/edge.sh   writes the report again from bench/work/edge (e.g. of an interrupted run)
 #   PARTS="storm" bench/edge.sh   runs only these parts (engine warm cold storm), keeping the others' records
+#   BASELINE_JAR=old/gm-tls-proxy.jar BASELINE_LABEL=a996191 bench/edge.sh   the warm rows also for that jar (its own
+#                                 default warm-up), first, in the same run: the report gets this tree / baseline ratios
 #
 # Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes of the same kind before each warm figure, 3000),
 #      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (full
@@ -54,7 +56,7 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 touch "$RAW"
 # A part run again replaces what an earlier run of it recorded.
 part engine && sed -i '/^kind=/d' "$RAW"
-part warm && sed -i '/^warm /d' "$RAW"
+part warm && sed -i '/^warm /d; /^baseline warm /d; /^baseline label /d' "$RAW"
 part cold && sed -i '/^cold /d' "$RAW"
 part storm && sed -i '/^storm/d' "$RAW"
 raw() { echo "$*" | tee -a "$RAW" >&2; }
@@ -75,8 +77,10 @@ start_gateway() {
   for attempt in 1 2 3; do
     listen_port=$(free_port); admin_port=$(free_port)
     render bench/templates/edge-gateway.yaml.tmpl > "$WORK/$name.yaml"
+    # "default": the jar's own default warm-up (a baseline jar of another commit has its own)
+    [ "$warm_up" = default ] && sed -i '/^warm-up:/d' "$WORK/$name.yaml"
     t=$(date +%s%N)
-    java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseSerialGC -jar "$WORK/gm-tls-proxy.jar" --config "$WORK/$name.yaml" \
+    java -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseSerialGC -jar "${GW_JAR:-$WORK/gm-tls-proxy.jar}" --config "$WORK/$name.yaml" \
         > "$WORK/$name.out" 2> "$WORK/$name.err" &
     GW_PID=$!; GW_PORT=$listen_port; GW_ADMIN=$admin_port
     # Up to 5 minutes: the warm-up's time budget, the first health check, a loaded machine.
@@ -135,26 +139,37 @@ java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.EngineAloneBench --pki "$WORK/pki" 
 cat "$WORK/engine.txt" >> "$RAW"
 fi
 
-# ---- warm figures: one gateway (default warm-up), per row PREWARM earlier handshakes of its kind, then MEASURE
+# ---- warm figures: one gateway (default warm-up), per row PREWARM earlier handshakes of its kind, then MEASURE;
+# with BASELINE_JAR the same first for the baseline jar (its own default warm-up), same run, same client
 if part warm; then
-log "warm gateway"
-start_gateway warm "$WARM_UP" 0 "$upstream_port" true
-raw "warm gateway started in ${GW_START_MS} ms: $(grep -o 'warm-up: .* ms' "$WORK/warm.err" | head -n 1)"
+warm_gateways=warm
+if [ -n "${BASELINE_JAR:-}" ]; then
+  cp "$BASELINE_JAR" "$WORK/baseline.jar"; warm_gateways="baseline warm"
+  raw "baseline label ${BASELINE_LABEL:-$BASELINE_JAR}"
+fi
 declare -A WARM
+for gw in $warm_gateways; do
+if [ "$gw" = baseline ]; then GW_JAR=$WORK/baseline.jar; gw_warm_up=default; prefix="baseline warm"
+else GW_JAR=$WORK/gm-tls-proxy.jar; gw_warm_up=$WARM_UP; prefix=warm; fi
+log "$prefix gateway"
+start_gateway "$gw" "$gw_warm_up" 0 "$upstream_port" true
+raw "$prefix gateway started in ${GW_START_MS} ms: $(grep -o 'warm-up: .* ms' "$WORK/$gw.err" | head -n 1)"
 for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
-  log "warm $row"
+  log "$prefix $row"
   # PREWARM handshakes of the row's own kind right before it: "warmed by ~3,000 earlier handshakes" for
   # every row, the resumed one included (a kind never served before still runs partly interpreted code).
   case $row in
     tlcp-resumed) hs tlcp-ecc "$PREWARM" --resume id >/dev/null; line=$(hs tlcp-ecc "$MEASURE" --resume id) ;;
     *) hs "$row" "$PREWARM" >/dev/null; line=$(hs "$row" "$MEASURE") ;;
   esac
-  raw "warm $row: $line"; WARM[$row]=$line
+  raw "$prefix $row: $line"; WARM[$row]=$line
 done
-log "warm tls13-ecdsa (openssl s_client)"
+log "$prefix tls13-ecdsa (openssl s_client)"
 openssl_hs 200 >/dev/null
-line=$(openssl_hs "$MEASURE"); raw "warm tls13-ecdsa-openssl: $line"; WARM[tls13-ecdsa]=$line
+line=$(openssl_hs "$MEASURE"); raw "$prefix tls13-ecdsa-openssl: $line"; WARM[tls13-ecdsa]=$line
 stop_gateway
+done
+GW_JAR=$WORK/gm-tls-proxy.jar
 fi
 
 # ---- cold figures: a fresh process per row, its first COLD handshakes; without and with the warm-up
@@ -375,6 +390,24 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
     echo "| ${LABEL[$row]} | $w | $(field event_loop_cpu_ms_per_handshake "$l") | ${j:-n/a} | $(field gc_cpu_ms_per_handshake "$l") | $(field other_threads_cpu_ms_per_handshake "$l") | $(minus "$w" "${j:-n/a}") | ≤ ${TARGET[$row]} |"
   done
   echo
+  if grep -q '^baseline warm ' "$RAW"; then
+    base_label=$(sed -n 's/^baseline label //p' "$RAW" | head -n 1)
+    echo "### This tree against a baseline jar, same run"
+    echo
+    echo "The warm rows above, measured the same way and first in the same run on the gateway jar of \`${base_label}\`"
+    echo "(with its own default warm-up): gateway process CPU and event-loop CPU per handshake (ms), and this tree's"
+    echo "figure as a fraction of the baseline's (below 1: cheaper)."
+    echo
+    echo "| per handshake | baseline process | baseline event loops | this tree process | this tree event loops | process ratio | event-loop ratio |"
+    echo "|---|---|---|---|---|---|---|"
+    for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm tls13-ecdsa-openssl; do
+      b=$(grep "^baseline warm $row: " "$RAW" | head -n 1 || true); t=$(grep "^warm $row: " "$RAW" | head -n 1 || true)
+      bp=$(cpu "$b"); tp=$(cpu "$t"); be=$(field event_loop_cpu_ms_per_handshake "$b"); te=$(field event_loop_cpu_ms_per_handshake "$t")
+      label=${LABEL[$row]:-TLS 1.3 ECDSA P-256, full, mTLS (openssl s_client)}
+      echo "| $label | $bp | ${be:-–} | $tp | ${te:-–} | $(ratio "$tp" "$bp") | $(ratio "${te:-n/a}" "${be:-n/a}") |"
+    done
+    echo
+  fi
   echo "**Why the gateway's ECC row can cost more than its ECDHE row** although the engine alone does less for ECC"
   echo "(one SM2 decryption instead of an ephemeral key and an SM2 key exchange): the ECC row is the first one measured"
   echo "after start-up, and HotSpot's optimising compiler — one C2 thread on this 2-core machine — is still compiling what"

@@ -11,6 +11,13 @@ cd "$root"
 
 # ---- the machine
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+# "steal total" CPU ticks of the machine since boot (/proc/stat): on a virtual machine, time the host gave the
+# CPUs to someone else while they had work — the load average does not show it, and CPU-time figures grow with it.
+cpu_ticks_steal() { awk '/^cpu / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit }' /proc/stat; }
+steal_share() { # "steal total" at the start -> the stolen share of CPU time since then
+  local s0 t0 s1 t1; read -r s0 t0 <<<"$1"; read -r s1 t1 < <(cpu_ticks_steal)
+  awk -v s="$((s1 - s0))" -v t="$((t1 - t0))" 'BEGIN { if (t > 0) printf "%.1f %%", 100 * s / t; else print "n/a" }'
+}
 cpu_model() { awk -F': *' '/model name/ { print $2; exit }' /proc/cpuinfo; }
 jdk_version() { java -version 2>&1 | head -n 2 | tr '\n' ' '; }
 machine_info() { # one line: cores, CPU, memory, kernel, JDK
@@ -37,10 +44,12 @@ wait_for_quiet() {
 result_header() {
   printf '# %s\n\n' "$1"
   printf 'Measured %s UTC with `%s` on %s.\n' "$(date -u '+%Y-%m-%d %H:%M')" "$bench_command" "$(machine_info)"
-  printf 'Load average (1/5/15 min) before: %s, after: %s.\n\n%s\n' "$load_before" "$(load_average)" "$2"
+  printf 'Load average (1/5/15 min) before: %s, after: %s. CPU time stolen by the host (virtual machine) during the run: %s.\n\n%s\n' \
+    "$load_before" "$(load_average)" "$(steal_share "$steal_before")" "$2"
 }
 bench_command="bench/$(basename "$0")${*:+ $*}"
 load_before="$(load_average)"
+steal_before="$(cpu_ticks_steal)"
 
 # ---- building: the reactor builds the modules a benchmark needs and those they depend on, so
 # nothing has to be installed into the local Maven repository first. SKIP_BUILD=1 skips it.
