@@ -135,17 +135,27 @@ public final class HeadlessChromium implements AutoCloseable {
 
     /**
      * Clicks an element that leads to another page (a link, a form's submit button) and waits until the
-     * page it was on is gone: chromedriver's click may return before a navigation it started.
+     * page it was on is gone: chromedriver's click may return before a navigation it started. The old page
+     * is gone when chromedriver says its root element is stale — or, asked while the new document replaces
+     * the old one, that the node "does not belong to the document" (an "unknown error", seen on a loaded
+     * machine); any other error while asking is retried until the 30 s are up.
      */
     public void clickAndWait(org.openqa.selenium.WebElement element) {
         org.openqa.selenium.WebElement page = driver.findElement(org.openqa.selenium.By.tagName("html"));
         element.click();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        org.openqa.selenium.WebDriverException last = null;
         while (System.nanoTime() < deadline) {
             try {
                 page.isEnabled();
             } catch (org.openqa.selenium.StaleElementReferenceException gone) {
                 return;
+            } catch (org.openqa.selenium.WebDriverException e) {
+                String message = String.valueOf(e.getMessage());
+                if (message.contains("does not belong to the document") || message.contains("No node with given id")) {
+                    return;
+                }
+                last = e;
             }
             try {
                 Thread.sleep(20);
@@ -154,6 +164,6 @@ public final class HeadlessChromium implements AutoCloseable {
                 throw new IllegalStateException("interrupted waiting for the next page", e);
             }
         }
-        throw new IllegalStateException("the click did not lead to another page within 30 s");
+        throw new IllegalStateException("the click did not lead to another page within 30 s", last);
     }
 }
