@@ -4,8 +4,8 @@
 # with the default warm-up of a baseline jar (BASE_JAR, e.g. one built from main) and with the default
 # warm-up of this tree's jar, next to the warm figures of one gateway after PREWARM earlier handshakes,
 # all in the same run. Per row: gateway CPU per handshake (utime + stime of the process) and its share
-# per thread kind (event loops, C2 and C1 compiler threads, the rest: GC, VM, main), from
-# /proc/<pid>/task/*/stat before and after the handshakes, so the JIT's CPU shows apart.
+# per thread group (event loops, JIT compiler threads, GC and VM, the rest), as LoadClient measures them
+# from /proc/<pid>/task/*/stat before and after the handshakes, so the JIT's CPU shows apart.
 #
 #   BASE_JAR=/path/to/main/gm-tls-proxy.jar bench/edge-cold.sh      (SKIP_BUILD=1: the jars as they are)
 #
@@ -67,30 +67,14 @@ start_gateway() {
 }
 stop_gateway() { kill "$GW_PID" 2>/dev/null || true; wait "$GW_PID" 2>/dev/null || true; }
 
-# CPU ticks (user + sys) per thread kind of the gateway: loops, c2, c1, other
-threads() {
-  local t
-  for t in /proc/"$GW_PID"/task/*; do   # a thread may end meanwhile: skipped
-    printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(sed 's/^.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
-  done | awk -F'\t' '{ k = $1 ~ /^multiThreadIoEv/ ? "loops" : $1 ~ /^C2 / ? "c2" : $1 ~ /^C1 / ? "c1" : "other"; s[k] += $2 }
-    END { printf "loops=%d c2=%d c1=%d other=%d\n", s["loops"], s["c2"], s["c1"], s["other"] }'
-}
 # hs PROTO COUNT [LoadClient options]: handshakes through the current gateway; prints the LoadClient
-# line and the CPU ms per handshake per thread kind
+# line (with --gateway-pid it gives the gateway's CPU per handshake in all and per thread group)
 hs() {
-  local proto=$1 count=$2 a b line n
+  local proto=$1 count=$2
   shift 2
-  a=$(threads)
-  line=$(java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.LoadClient handshake --port "$listen_port" --pki "$WORK/pki" \
+  java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.LoadClient handshake --port "$listen_port" --pki "$WORK/pki" \
       --proto "$proto" --count "$count" --concurrency "$CONCURRENCY" --gateway-pid "$GW_PID" --clk-tck "$CLK_TCK" \
-      --warmup-seconds 0 "$@" 2>>"$WORK/load-errors.log")
-  b=$(threads)
-  n=$(sed -n 's/.*handshakes=\([0-9]*\).*/\1/p' <<<"$line")
-  awk -v a="$a" -v b="$b" -v n="$n" -v hz="$CLK_TCK" -v line="$line" 'BEGIN {
-    split(a, x, /[ =]/); split(b, y, /[ =]/)
-    out = ""; total = 0
-    for (i = 2; i <= 8; i += 2) { ms = (y[i] - x[i]) * 1000 / hz / n; total += ms; out = out sprintf(" %s=%.2f", x[i - 1], ms) }
-    printf "%s | per thread kind (ms/handshake):%s total=%.2f\n", line, out, total }'
+      --warmup-seconds 0 "$@" 2>>"$WORK/load-errors.log"
 }
 row() { # ROW COUNT
   case $1 in

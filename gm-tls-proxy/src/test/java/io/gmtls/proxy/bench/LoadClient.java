@@ -440,7 +440,11 @@ public final class LoadClient {
     }
 
     private static long cpuTicks(String pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        return userPlusSystem(Files.readString(Path.of("/proc", pid, "stat")));
+    }
+
+    /** utime + stime of a process's or thread's {@code stat} line. */
+    private static long userPlusSystem(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields after "pid (comm) ": state is f[0]; utime = field 14 → f[11], stime = field 15 → f[12]
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -465,8 +469,7 @@ public final class LoadClient {
                     continue;
                 }
                 String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                long t = userPlusSystem(stat);
                 int group = comm.startsWith("multiThreadIoEv") ? 0
                         : comm.contains("CompilerThre") ? 1
                         : comm.equals("VM Thread") || comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? 2 : 3;

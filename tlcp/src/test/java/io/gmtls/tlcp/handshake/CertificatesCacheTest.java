@@ -19,6 +19,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Certificate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -174,17 +179,17 @@ class CertificatesCacheTest {
     int serialAt = 15; // 30 82 xx xx 30 82 xx xx a0 03 02 01 02 02 len | serial
     assertThat(original[13]).isEqualTo((byte) 0x02);
     int serialEnd = serialAt + original[14];
-    org.bouncycastle.asn1.x500.X500Name issuer =
-        org.bouncycastle.asn1.x509.Certificate.getInstance(original).getIssuer();
-    org.bouncycastle.asn1.x500.X500Name subject =
-        org.bouncycastle.asn1.x509.Certificate.getInstance(original).getSubject();
+    X500Name issuer =
+        Certificate.getInstance(original).getIssuer();
+    X500Name subject =
+        Certificate.getInstance(original).getSubject();
     int issuerHash = issuer.hashCode();
     int subjectHash = subject.hashCode();
     int threads = 4;
-    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads + 1);
-    java.util.concurrent.CyclicBarrier end = new java.util.concurrent.CyclicBarrier(threads + 1);
-    java.util.concurrent.atomic.AtomicInteger wrong = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicReference<byte[]> current = new java.util.concurrent.atomic.AtomicReference<>();
+    CyclicBarrier start = new CyclicBarrier(threads + 1);
+    CyclicBarrier end = new CyclicBarrier(threads + 1);
+    AtomicInteger wrong = new AtomicInteger();
+    AtomicReference<byte[]> current = new AtomicReference<>();
     List<Thread> workers = new ArrayList<>();
     int rounds = 3000;
     for (int t = 0; t < threads; t++) {
@@ -192,7 +197,7 @@ class CertificatesCacheTest {
         try {
           for (int r = 0; r < rounds; r++) {
             start.await();
-            org.bouncycastle.asn1.x509.Certificate c = Certificates.structure(current.get()).certificate();
+            Certificate c = Certificates.structure(current.get()).certificate();
             if (c.getIssuer().hashCode() != issuerHash || c.getSubject().hashCode() != subjectHash
                 || !c.getIssuer().equals(issuer)) {
               wrong.incrementAndGet();
