@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.gmtls.tboxsim.testing.Cli;
 
@@ -69,6 +70,30 @@ class CommandLineTest {
         assertThat(result.err().lines()).as(result.toString()).hasSize(1);
         assertThat(result.err()).contains(expected).startsWith("tbox-sim");
         assertThat(result.out()).isEmpty();
+    }
+
+    /**
+     * A token is 43 base64url characters and one in 64 begins with '-' (one began with "-h" in a CI run): it is the
+     * token, not an option cluster. The run reaches the token check after parsing, so the value was taken.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-hTWcZ30dgw_xX8j1vdrBqaN8vPhZWvgOPVahF4HujI",
+            "--Vx0dgw_xX8j1vdrBqaN8vPhZWvgOPVahF4HujIab"})
+    void aTokenBeginningWithADashIsTheTokenNotAnOption(String token) {
+        Cli.Result result = Cli.run("enroll", "-t", "plain", "--token", token, "-n", "2");
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).as(result.toString()).contains("a token belongs to one vehicle");
+    }
+
+    /** Taking values verbatim must not swallow the next option when the token was left out. */
+    @Test
+    void anOptionNameAfterTokenIsAMissingToken() {
+        Cli.Result result = Cli.run("enroll", "-t", "plain", "--token", "--out", "x", "--vin", "LGMDEV00000000001");
+
+        assertThat(result.exit()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).as(result.toString())
+                .contains("Expected parameter for option '--token' but found '--out'");
     }
 
     @Test

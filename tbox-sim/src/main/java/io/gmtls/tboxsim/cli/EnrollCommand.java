@@ -63,7 +63,7 @@ final class EnrollCommand implements Callable<Integer> {
                     + "Default: the only one there (none when tokens are given).")
     String model;
 
-    @Option(names = "--token", paramLabel = "TOKEN",
+    @Option(names = "--token", paramLabel = "TOKEN", parameterConsumer = VerbatimValue.class,
             description = "One-time enrollment token (for a single --vin); then no client certificate is presented "
                     + "unless --model is given (and TLCP offers only the ECC suites unless --suite says otherwise).")
     String token;
