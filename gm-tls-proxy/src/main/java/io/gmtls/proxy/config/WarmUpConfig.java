@@ -20,7 +20,8 @@ public record WarmUpConfig(boolean enabled, int handshakes, Duration maxTime) {
     /**
      * The default: 8,000 connections within 20 s — a quarter of them every kind served in turn (the
      * handshake code compiles within a few hundred of each), the rest resumed (the once-per-connection
-     * code needs thousands of connections to reach the optimising compiler; see {@code WarmUp.drive}).
+     * code needs thousands of connections to reach the optimising compiler; see {@code WarmUp.drive}),
+     * then connections one at a time while the JIT settles ({@code WarmUp.settle}) until 20 s are up.
      */
     public static final WarmUpConfig DEFAULT = new WarmUpConfig(true, 8_000, Duration.ofSeconds(20));
 

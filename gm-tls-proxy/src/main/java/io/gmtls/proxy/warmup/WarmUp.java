@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 
 import javax.net.ssl.SSLEngine;
 
@@ -54,8 +55,9 @@ import io.netty.handler.ssl.SslHandler;
  * are still closed, and is closed before they open; its connections' access lines are not written.
  *
  * <p>Runs until {@link WarmUpConfig#handshakes()} are done (or three quarters of {@link
- * WarmUpConfig#maxTime()} are used), then waits for the JIT compiler to settle (total compilation time
- * unchanged for {@value #QUIET_MILLIS} ms), all within {@code maxTime}, on the calling thread. A failure is logged and ends the warm-up: a cold
+ * WarmUpConfig#maxTime()} are used), then lets the JIT compiler settle with one connection at a time
+ * (until its total compilation time is unchanged for {@value #QUIET_MILLIS} ms; see {@link #settle}), all
+ * within {@code maxTime}, on the calling thread. A failure is logged and ends the warm-up: a cold
  * gateway still serves correctly.
  */
 public final class WarmUp {
@@ -66,7 +68,6 @@ public final class WarmUp {
     static final int IN_FLIGHT = 4;
     /** The JIT counts as settled when its total compilation time did not grow for this long. */
     static final long QUIET_MILLIS = 500;
-    private static final long POLL_MILLIS = 50;
 
     /**
      * What the warm-up did.
@@ -74,19 +75,20 @@ public final class WarmUp {
      * @param handshakes      connections completed (handshake, one byte relayed to the sink and back), in all
      * @param byKind          of these, per kind in the order they ran (e.g. {@code tlcp-ECC_SM4_GCM_SM3-full})
      * @param resumed         of these, TLCP connections that resumed a session
-     * @param upstreamHeaders PPv2 headers the sink read
+     * @param upstreamHeaders PPv2 headers the sink read (the settling connections' too)
      * @param millis          time taken, handshakes and settling
-     * @param settleMillis    of which waiting for the JIT to settle
+     * @param settleMillis    of which letting the JIT settle
+     * @param settleConnections connections run one at a time while the JIT settled (not in {@code handshakes})
      * @param settled         whether the JIT settled before the time budget was used up
      * @param failed          whether a connection failed or the warm-up listener could not be set up
      * @param completed       true when the count was reached without a failure
      */
     public record Result(int handshakes, Map<String, Integer> byKind, int resumed, int upstreamHeaders, long millis,
-            long settleMillis, boolean settled, boolean failed, boolean completed) {
+            long settleMillis, int settleConnections, boolean settled, boolean failed, boolean completed) {
 
         /** No warm-up ran (none asked for, or nothing to warm). */
         public static Result none() {
-            return new Result(0, Map.of(), 0, 0, 0, 0, false, false, true);
+            return new Result(0, Map.of(), 0, 0, 0, 0, 0, false, false, true);
         }
     }
 
@@ -122,12 +124,13 @@ public final class WarmUp {
             return Result.none();
         }
         Result result = run(served, settings.handshakes(), deadline, loops);
-        LOG.info("warm-up: {} handshakes in {} ms{}, JIT {} after {} ms more; {}, {} resumed, {} PPv2 headers at the sink",
+        LOG.info("warm-up: {} handshakes in {} ms{}, JIT {} after {} ms more ({} connections one at a time); {}, {} "
+                + "resumed, {} PPv2 headers at the sink",
                 result.handshakes(), result.millis() - result.settleMillis(),
                 result.completed() ? "" : (result.handshakes() < settings.handshakes() && !result.failed()
                         ? " (time budget " + settings.maxTime() + " used up)" : " (stopped by a failure)"),
-                result.settled() ? "settled" : "not settled", result.settleMillis(), result.byKind(), result.resumed(),
-                result.upstreamHeaders());
+                result.settled() ? "settled" : "not settled", result.settleMillis(), result.settleConnections(),
+                result.byKind(), result.resumed(), result.upstreamHeaders());
         return result;
     }
 
@@ -144,19 +147,28 @@ public final class WarmUp {
         AtomicInteger resumed = new AtomicInteger();
         int headers = 0;
         boolean failed;
+        boolean settled = false;
+        long settleStart = 0;
+        Map<String, Integer> settling = new LinkedHashMap<>();
         try (WarmUpListener listener = WarmUpListener.start(served, loops)) {
-            failed = !drive(listener, kinds(listener), count, connectionsUntil, byKind, resumed);
+            List<Kind> kinds = kinds(listener);
+            failed = !drive(listener, kinds, count, connectionsUntil, byKind, resumed);
+            settleStart = System.nanoTime();
+            if (!failed && !byKind.isEmpty()) {
+                int ran = byKind.values().stream().mapToInt(Integer::intValue).sum();
+                settled = settle(listener, kinds, ran, deadline, settling);
+            }
             headers = listener.sinkHeaders();
         } catch (Exception e) {
             LOG.warn("warm-up stopped: its listener could not be set up: {}", e.toString());
             failed = true;
         }
         int total = byKind.values().stream().mapToInt(Integer::intValue).sum();
-        long settleStart = System.nanoTime();
-        boolean settled = total > 0 && settle(deadline);
         long now = System.nanoTime();
+        long settleMillis = settleStart == 0 ? 0 : (now - settleStart) / 1_000_000;
+        int settleConnections = settling.values().stream().mapToInt(Integer::intValue).sum();
         return new Result(total, Collections.unmodifiableMap(byKind), resumed.get(), headers, (now - start) / 1_000_000,
-                (now - settleStart) / 1_000_000, settled, failed, !failed && total >= count);
+                settleMillis, settleConnections, settled, failed, !failed && total >= count);
     }
 
     /**
@@ -171,18 +183,32 @@ public final class WarmUp {
      */
     static boolean drive(WarmUpListener listener, List<Kind> kinds, int count, long deadline,
             Map<String, Integer> byKind, AtomicInteger resumed) throws InterruptedException {
-        Semaphore slots = new Semaphore(IN_FLIGHT);
-        AtomicReference<String> failure = new AtomicReference<>();
-        Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
         List<Kind> resuming = kinds.stream().filter(Kind::resumes).toList();
         List<Kind> bulk = resuming.isEmpty() ? kinds : resuming;
         int mixed = Math.max(count / 4, Math.min(count, kinds.size()));
-        for (int started = 0; started < count && failure.get() == null; started++) {
+        return drive(listener, IN_FLIGHT, started -> started >= count ? null
+                : started < mixed ? kinds.get(started % kinds.size()) : bulk.get(started % bulk.size()),
+                deadline, kinds, byKind, resumed);
+    }
+
+    /**
+     * Runs connections, {@code inFlight} at a time, of the kinds {@code next} names for the n-th connection
+     * until it names none or the deadline; adds them to {@code byKind}; false on the first failure (logged).
+     */
+    private static boolean drive(WarmUpListener listener, int inFlight, IntFunction<Kind> next, long deadline,
+            List<Kind> kinds, Map<String, Integer> byKind, AtomicInteger resumed) throws InterruptedException {
+        Semaphore slots = new Semaphore(inFlight);
+        AtomicReference<String> failure = new AtomicReference<>();
+        Map<String, AtomicInteger> done = new ConcurrentHashMap<>();
+        for (int started = 0; failure.get() == null; started++) {
+            Kind kind = next.apply(started);
+            if (kind == null) {
+                break;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
                 break;
             }
-            Kind kind = started < mixed ? kinds.get(started % kinds.size()) : bulk.get(started % bulk.size());
             listener.connect(kind, outcome -> {
                 if (outcome.error() != null) {
                     failure.compareAndSet(null, kind.name() + " failed: " + outcome.error());
@@ -196,11 +222,11 @@ public final class WarmUp {
             });
         }
         // Let the connections in flight end; what is still running at the deadline is closed with the listener.
-        slots.tryAcquire(IN_FLIGHT, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        slots.tryAcquire(inFlight, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         for (Kind kind : kinds) {
             AtomicInteger n = done.get(kind.name());
             if (n != null) {
-                byKind.put(kind.name(), n.get());
+                byKind.merge(kind.name(), n.get(), Integer::sum);
             }
         }
         if (failure.get() != null) {
@@ -211,34 +237,39 @@ public final class WarmUp {
     }
 
     /**
-     * Waits until the JIT compiler's total compilation time stops growing for {@value #QUIET_MILLIS}
-     * ms, or the deadline: compilations still queued when the listeners open take CPU from the first
-     * vehicles. True when it settled.
+     * Lets the JIT catch up, until its total compilation time stops growing for {@value #QUIET_MILLIS} ms
+     * or the deadline, while one connection at a time keeps running, every kind in turn: true when it
+     * settled. Why not wait idle: while the optimising compiler's queue is long, HotSpot raises the
+     * invocation counts a method needs before it is queued, and it checks them only when the method runs.
+     * An idle wait therefore looks settled at once, and the hundreds of per-connection methods whose counts
+     * passed the threshold during the busy part reach the compiler with the first vehicles (measured: ~10 s
+     * of C2 time after the listeners opened, 173 methods compiled for the first time). One connection in
+     * flight calls them again at little cost, so they are queued now, and the compiler has a core. At most
+     * {@code maxConnections} (as many as the warm-up proper ran): a JIT that goes on compiling at that
+     * pace does not hold a small warm-up for its whole time budget.
      */
-    static boolean settle(long deadline) {
+    static boolean settle(WarmUpListener listener, List<Kind> kinds, int maxConnections, long deadline,
+            Map<String, Integer> byKind) throws InterruptedException {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return false;
         }
-        long last = jit.getTotalCompilationTime();
-        long quietSince = System.nanoTime();
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        long[] last = {jit.getTotalCompilationTime()};
+        long[] quietSince = {System.nanoTime()};
+        boolean[] settled = {false};
+        boolean ok = drive(listener, 1, started -> {
             long now = System.nanoTime();
             long total = jit.getTotalCompilationTime();
-            if (total != last) {
-                last = total;
-                quietSince = now;
-            } else if (now - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
-                return true;
+            if (total != last[0]) {
+                last[0] = total;
+                quietSince[0] = now;
+            } else if (now - quietSince[0] >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
+                settled[0] = true;
+                return null;
             }
-        }
-        return false;
+            return started < maxConnections ? kinds.get(started % kinds.size()) : null;
+        }, deadline, kinds, byKind, new AtomicInteger());
+        return ok && settled[0];
     }
 
     /** The connection kinds the listeners serve, each with its client made from the throwaway PKI. */

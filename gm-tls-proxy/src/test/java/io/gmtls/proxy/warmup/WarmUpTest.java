@@ -63,6 +63,28 @@ class WarmUpTest {
         }
     }
 
+    /**
+     * The JIT settles while connections keep running (an idle wait would let the methods the warm-up made
+     * hot reach the compiler only with the first vehicles), one at a time, every kind in turn, and at most
+     * as many as asked: a JIT still busy does not hold a small warm-up for its whole budget.
+     */
+    @Test
+    void settlingRunsConnectionsOneAtATimeUpToItsBound() throws Exception {
+        try (WarmUpListener listener = WarmUpListener.start(tlcpOnly(), loops)) {
+            List<WarmUp.Kind> kinds = WarmUp.kinds(listener);
+            Map<String, Integer> byKind = new LinkedHashMap<>();
+            long start = System.nanoTime();
+            WarmUp.settle(listener, kinds, 6, deadline(), byKind);
+            int ran = byKind.values().stream().mapToInt(Integer::intValue).sum();
+            // A JVM that has just loaded the warm-up's classes is still compiling: all 6 run, 2 of each kind.
+            assertThat(ran).as(byKind.toString()).isEqualTo(6);
+            assertThat(byKind).containsOnlyKeys("tlcp-ECC_SM4_GCM_SM3-full", "tlcp-ECDHE_SM4_GCM_SM3-full",
+                    "tlcp-ECC_SM4_GCM_SM3-resumed-id").allSatisfy((kind, n) -> assertThat(n).isEqualTo(2));
+            assertThat(listener.sinkHeaders()).isEqualTo(6);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
     @Test
     void aFailingConnectionEndsTheWarmUpAndIsReportedNotThrown() throws Exception {
         try (WarmUpListener listener = WarmUpListener.start(tlcpOnly(), loops)) {
