@@ -148,16 +148,17 @@ public final class WarmUp {
         int headers = 0;
         boolean failed;
         boolean settled = false;
-        long settleStart = 0;
+        long settleMillis = 0;
         Map<String, Integer> settling = new LinkedHashMap<>();
         try (WarmUpListener listener = WarmUpListener.start(served, loops)) {
             List<Kind> kinds = kinds(listener);
             failed = !drive(listener, kinds, count, connectionsUntil, byKind, resumed);
-            settleStart = System.nanoTime();
+            long settleStart = System.nanoTime();
             if (!failed && !byKind.isEmpty()) {
                 int ran = byKind.values().stream().mapToInt(Integer::intValue).sum();
                 settled = settle(listener, kinds, ran, deadline, settling);
             }
+            settleMillis = (System.nanoTime() - settleStart) / 1_000_000;
             headers = listener.sinkHeaders();
         } catch (Exception e) {
             LOG.warn("warm-up stopped: its listener could not be set up: {}", e.toString());
@@ -165,7 +166,6 @@ public final class WarmUp {
         }
         int total = byKind.values().stream().mapToInt(Integer::intValue).sum();
         long now = System.nanoTime();
-        long settleMillis = settleStart == 0 ? 0 : (now - settleStart) / 1_000_000;
         int settleConnections = settling.values().stream().mapToInt(Integer::intValue).sum();
         return new Result(total, Collections.unmodifiableMap(byKind), resumed.get(), headers, (now - start) / 1_000_000,
                 settleMillis, settleConnections, settled, failed, !failed && total >= count);
@@ -254,22 +254,37 @@ public final class WarmUp {
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             return false;
         }
-        long[] last = {jit.getTotalCompilationTime()};
-        long[] quietSince = {System.nanoTime()};
-        boolean[] settled = {false};
-        boolean ok = drive(listener, 1, started -> {
-            long now = System.nanoTime();
-            long total = jit.getTotalCompilationTime();
-            if (total != last[0]) {
-                last[0] = total;
-                quietSince[0] = now;
-            } else if (now - quietSince[0] >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS)) {
-                settled[0] = true;
-                return null;
+        JitQuiet quiet = new JitQuiet(jit);
+        boolean ok = drive(listener, 1, started -> quiet.reached() || started >= maxConnections ? null
+                : kinds.get(started % kinds.size()), deadline, kinds, byKind, new AtomicInteger());
+        return ok && quiet.reached();
+    }
+
+    /** Whether the JIT's total compilation time has been unchanged for {@value #QUIET_MILLIS} ms (one thread). */
+    private static final class JitQuiet {
+        private final CompilationMXBean jit;
+        private long last;
+        private long quietSince = System.nanoTime();
+        private boolean reached;
+
+        JitQuiet(CompilationMXBean jit) {
+            this.jit = jit;
+            this.last = jit.getTotalCompilationTime();
+        }
+
+        boolean reached() {
+            if (!reached) {
+                long now = System.nanoTime();
+                long total = jit.getTotalCompilationTime();
+                if (total != last) {
+                    last = total;
+                    quietSince = now;
+                } else {
+                    reached = now - quietSince >= TimeUnit.MILLISECONDS.toNanos(QUIET_MILLIS);
+                }
             }
-            return started < maxConnections ? kinds.get(started % kinds.size()) : null;
-        }, deadline, kinds, byKind, new AtomicInteger());
-        return ok && settled[0];
+            return reached;
+        }
     }
 
     /** The connection kinds the listeners serve, each with its client made from the throwaway PKI. */

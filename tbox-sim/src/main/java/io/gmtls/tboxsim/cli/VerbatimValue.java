@@ -18,8 +18,7 @@ final class VerbatimValue implements IParameterConsumer {
 
     @Override
     public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
-        String name = argSpec.isOption() ? ((OptionSpec) argSpec).longestName()
-                : argSpec.paramLabel();
+        String name = argSpec.isOption() ? ((OptionSpec) argSpec).longestName() : argSpec.paramLabel();
         if (args.isEmpty()) {
             throw new ParameterException(commandSpec.commandLine(),
                     "Missing required parameter for option '" + name + "' (" + argSpec.paramLabel() + ")");
