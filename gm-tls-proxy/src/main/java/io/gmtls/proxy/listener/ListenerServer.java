@@ -1,6 +1,8 @@
 package io.gmtls.proxy.listener;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.gmtls.proxy.config.ListenerConfig;
@@ -15,10 +17,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutor;
 
 /**
  * One bound listener: accepts connections, applies its limits, and sets up each connection's
@@ -47,6 +51,7 @@ public final class ListenerServer {
     private final RateLimitedLog warnings;
     private volatile Generation generation;
     private volatile Channel serverChannel;
+    private volatile List<Channel> serverChannels = List.of();
 
     /**
      * @param config  the listener's configuration at start (address and port are fixed from here on)
@@ -86,30 +91,79 @@ public final class ListenerServer {
         this.generation = next;
     }
 
-    /** Binds the port; completes when listening. */
+    /**
+     * Binds the port; completes when listening.
+     *
+     * <p>On epoll every event loop accepts on a socket of its own (SO_REUSEPORT within this process, the
+     * kernel spreading connections over them): a connection is accepted, set up and served on one thread,
+     * where a separate acceptor thread would hand each one over to a worker (a task, a wake-up, a context
+     * switch: 10-20 % of a resumed handshake's event-loop CPU in bench/edge.sh). Unless the listener says
+     * {@code reuse-port: true}, the port is first bound alone, so a port another process listens on is
+     * still refused at start as before, not silently shared.
+     */
     public ChannelFuture bind(EventLoopGroup boss, EventLoopGroup workers, Transport transport) {
         if (generation == null) {
             throw new IllegalStateException("no generation installed");
         }
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(boss, workers)
+        if (bindConfig.reusePort() && transport != Transport.EPOLL) {
+            throw new IllegalStateException("listener " + name() + ": reuse-port needs the epoll transport");
+        }
+        if (transport == Transport.EPOLL) {
+            return bindPerLoop(workers, transport);
+        }
+        ChannelFuture future = bootstrap(transport).group(boss, workers).bind(bindConfig.bind());
+        // Recorded now, not in a listener: callers that await() the future may otherwise run before
+        // the listener did and see no address.
+        serverChannel = future.channel();
+        serverChannels = List.of(future.channel());
+        return future;
+    }
+
+    /** One SO_REUSEPORT socket per event loop, on the port the first one got; the first failure is returned. */
+    private ChannelFuture bindPerLoop(EventLoopGroup workers, Transport transport) {
+        InetSocketAddress address = bindConfig.bind();
+        List<Channel> bound = new ArrayList<>();
+        ChannelFuture last = null;
+        for (EventExecutor executor : workers) {
+            EventLoop loop = (EventLoop) executor;
+            ServerBootstrap bootstrap = bootstrap(transport).group(loop, loop)
+                    .option(EpollChannelOption.SO_REUSEPORT, true);
+            if (bound.isEmpty() && !bindConfig.reusePort() && address.getPort() != 0) {
+                // Alone first: SO_REUSEPORT would otherwise join a socket another process of this user
+                // listens on, where an exclusive bind fails with "address already in use".
+                last = bootstrap.option(EpollChannelOption.SO_REUSEPORT, false).bind(address)
+                        .awaitUninterruptibly();
+                if (!last.isSuccess()) {
+                    return last;
+                }
+                last.channel().close().awaitUninterruptibly();
+                bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            last = bootstrap.bind(address).awaitUninterruptibly();
+            if (!last.isSuccess()) {
+                bound.forEach(ch -> ch.close().awaitUninterruptibly());
+                return last;
+            }
+            bound.add(last.channel());
+            if (address.getPort() == 0) {
+                // Port 0: the others join the port the kernel gave the first.
+                address = new InetSocketAddress(address.getAddress(),
+                        ((InetSocketAddress) last.channel().localAddress()).getPort());
+            }
+        }
+        serverChannels = List.copyOf(bound);
+        serverChannel = bound.get(0);
+        return last;
+    }
+
+    private ServerBootstrap bootstrap(Transport transport) {
+        return new ServerBootstrap()
                 .channelFactory(transport.serverChannelFactory())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new Initializer());
-        if (bindConfig.reusePort()) {
-            if (transport != Transport.EPOLL) {
-                throw new IllegalStateException("listener " + name() + ": reuse-port needs the epoll transport");
-            }
-            bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-        }
-        ChannelFuture future = bootstrap.bind(bindConfig.bind());
-        // Recorded now, not in a listener: callers that await() the future may otherwise run before
-        // the listener did and see no address.
-        serverChannel = future.channel();
-        return future;
     }
 
     /** The bound address (the real port when the configuration said 0). */
@@ -118,16 +172,15 @@ public final class ListenerServer {
         return channel == null ? null : (InetSocketAddress) channel.localAddress();
     }
 
-    /** True while the port is open. */
+    /** True while the port is open (every acceptor socket of it). */
     public boolean accepting() {
-        Channel channel = serverChannel;
-        return channel != null && channel.isActive();
+        List<Channel> channels = serverChannels;
+        return !channels.isEmpty() && channels.stream().allMatch(Channel::isActive);
     }
 
     /** Closes the listening socket; live connections are not touched. */
     public void stopAccepting() {
-        Channel channel = serverChannel;
-        if (channel != null) {
+        for (Channel channel : serverChannels) {
             channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
