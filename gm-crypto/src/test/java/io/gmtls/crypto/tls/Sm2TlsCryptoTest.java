@@ -50,6 +50,18 @@ class Sm2TlsCryptoTest {
     private final KeyPair key = Sm2Keys.generate(random);
 
     @Test
+    void aContextInitialisedWithoutARandomGetsThePlatformsNotBouncyCastlesPredictionResistantDrbg() {
+        // SSLContext.init(km, tm, null) reaches create(null); BouncyCastle's own choice would be its
+        // "DEFAULT" DRBG, which reseeds from its entropy source on every request.
+        SecureRandom chosen = new Sm2TlsCryptoProvider().create((SecureRandom) null).getSecureRandom();
+
+        assertThat(chosen.getProvider()).isNotSameAs(BouncyCastle.PROVIDER);
+        assertThat(chosen.getAlgorithm()).isEqualTo(new SecureRandom().getAlgorithm());
+        SecureRandom given = new SecureRandom();
+        assertThat(new Sm2TlsCryptoProvider().create(given).getSecureRandom()).isSameAs(given);
+    }
+
+    @Test
     void ourSignatureVerifiesWithBouncyCastlesJcaSignerUnderTheSameIdOnly() throws Exception {
         byte[] signature = sign(key, TLS13_ID);
 
