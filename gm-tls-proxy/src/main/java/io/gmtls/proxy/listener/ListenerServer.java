@@ -50,7 +50,6 @@ public final class ListenerServer {
     private final GatewayMetrics.ListenerMeters meters;
     private final RateLimitedLog warnings;
     private volatile Generation generation;
-    private volatile Channel serverChannel;
     private volatile List<Channel> serverChannels = List.of();
 
     /**
@@ -114,7 +113,6 @@ public final class ListenerServer {
         ChannelFuture future = bootstrap(transport).group(boss, workers).bind(bindConfig.bind());
         // Recorded now, not in a listener: callers that await() the future may otherwise run before
         // the listener did and see no address.
-        serverChannel = future.channel();
         serverChannels = List.of(future.channel());
         return future;
     }
@@ -126,20 +124,17 @@ public final class ListenerServer {
         ChannelFuture last = null;
         for (EventExecutor executor : workers) {
             EventLoop loop = (EventLoop) executor;
-            ServerBootstrap bootstrap = bootstrap(transport).group(loop, loop)
-                    .option(EpollChannelOption.SO_REUSEPORT, true);
             if (bound.isEmpty() && !bindConfig.reusePort() && address.getPort() != 0) {
                 // Alone first: SO_REUSEPORT would otherwise join a socket another process of this user
                 // listens on, where an exclusive bind fails with "address already in use".
-                last = bootstrap.option(EpollChannelOption.SO_REUSEPORT, false).bind(address)
-                        .awaitUninterruptibly();
-                if (!last.isSuccess()) {
-                    return last;
+                ChannelFuture alone = bootstrap(transport).group(loop, loop).bind(address).awaitUninterruptibly();
+                if (!alone.isSuccess()) {
+                    return alone;
                 }
-                last.channel().close().awaitUninterruptibly();
-                bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+                alone.channel().close().awaitUninterruptibly();
             }
-            last = bootstrap.bind(address).awaitUninterruptibly();
+            last = bootstrap(transport).group(loop, loop).option(EpollChannelOption.SO_REUSEPORT, true)
+                    .bind(address).awaitUninterruptibly();
             if (!last.isSuccess()) {
                 bound.forEach(ch -> ch.close().awaitUninterruptibly());
                 return last;
@@ -152,7 +147,6 @@ public final class ListenerServer {
             }
         }
         serverChannels = List.copyOf(bound);
-        serverChannel = bound.get(0);
         return last;
     }
 
@@ -168,8 +162,8 @@ public final class ListenerServer {
 
     /** The bound address (the real port when the configuration said 0). */
     public InetSocketAddress localAddress() {
-        Channel channel = serverChannel;
-        return channel == null ? null : (InetSocketAddress) channel.localAddress();
+        List<Channel> channels = serverChannels;
+        return channels.isEmpty() ? null : (InetSocketAddress) channels.get(0).localAddress();
     }
 
     /** True while the port is open (every acceptor socket of it). */
