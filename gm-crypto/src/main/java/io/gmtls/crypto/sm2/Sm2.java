@@ -172,17 +172,20 @@ public final class Sm2 {
     }
   }
 
-  /** A private key d in [1, n-2] with its public point and (1 + d)^-1 mod n precomputed. */
+  /**
+   * A private key d in [1, n-2] with its public point; (1 + d)^-1 mod n, which only signing needs,
+   * is computed on the first signature and kept.
+   */
   public static final class Private {
     final BigInteger d;
     final long[] limbs;
-    final BigInteger dPlus1Inverse;
+    /** (1 + d)^-1 mod n once a signature needed it; a key used for key agreement only never pays it. */
+    private volatile BigInteger dPlus1Inverse;
     private final Public publicKey;
 
     private Private(BigInteger d) {
       this.d = d;
       this.limbs = Fp.limbs(d);
-      this.dPlus1Inverse = d.add(BigInteger.ONE).modInverse(N);
       Ec.Scratch s = new Ec.Scratch();
       Ec.Jac p = new Ec.Jac();
       Ec.mulBase(p, limbs, s);
@@ -209,6 +212,16 @@ public final class Sm2 {
     /** The matching public key. */
     public Public publicKey() {
       return publicKey;
+    }
+
+    BigInteger dPlus1Inverse() {
+      BigInteger inv = dPlus1Inverse;
+      if (inv == null) {
+        // Benign race: two threads may both compute the same value.
+        inv = d.add(BigInteger.ONE).modInverse(N);
+        dPlus1Inverse = inv;
+      }
+      return inv;
     }
 
     /** The scalar d (for encoding the key; never logged). */
@@ -299,7 +312,7 @@ public final class Sm2 {
     if (r.signum() == 0 || r.add(k).equals(N)) {
       return null;
     }
-    BigInteger sv = key.dPlus1Inverse.multiply(k.subtract(r.multiply(key.d))).mod(N);
+    BigInteger sv = key.dPlus1Inverse().multiply(k.subtract(r.multiply(key.d))).mod(N);
     if (sv.signum() == 0) {
       return null;
     }
@@ -515,6 +528,26 @@ public final class Sm2 {
     byte[] m = v.toByteArray();
     int n = Math.min(m.length, FIELD);
     System.arraycopy(m, m.length - n, out, off + FIELD - n, n);
+  }
+
+  /**
+   * Elliptic-curve Diffie-Hellman on sm2p256v1, as TLS 1.3 uses it with the curveSM2 group (RFC 8998
+   * clause 3.2.1, RFC 8446 clause 7.4.2): the x-coordinate of d·P, 32 bytes big-endian with leading
+   * zeros kept. Constant time in d ({@link Ec#mul}): d is this side's ephemeral secret, P whatever
+   * the peer sent ({@link Public#decode} has checked it is a point of the curve; the group has
+   * prime order, so d·P is never infinity for 0 &lt; d &lt; n).
+   */
+  public static byte[] agree(Private own, Public peer) {
+    Ec.Jac shared = new Ec.Jac();
+    Ec.mul(shared, peer.jacobian(), own.limbs, new Ec.Scratch());
+    long[] x = Fp.create();
+    long[] y = Fp.create();
+    Ec.toAffine(shared, x, y);
+    byte[] out = new byte[FIELD];
+    Fp.toBytes(x, out, 0);
+    Arrays.fill(x, 0);
+    Arrays.fill(y, 0);
+    return out;
   }
 
   /**

@@ -194,6 +194,28 @@ class Sm2Test {
   }
 
   @Test
+  void diffieHellmanAgreesBothWaysAndWithBouncyCastle() throws Exception {
+    int leadingZero = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+      Sm2.Private a = Sm2.Private.generate(random);
+      Sm2.Private b = Sm2.Private.generate(random);
+      byte[] ab = Sm2.agree(a, b.publicKey());
+      assertThat(ab).hasSize(32).isEqualTo(Sm2.agree(b, a.publicKey()));
+      ECPoint expected = BC.getCurve().decodePoint(b.publicKey().encoded()).multiply(a.scalar()).normalize();
+      // FE2OSP: fixed length, a leading zero byte kept (about one in 256 rounds has one).
+      assertThat(ab).isEqualTo(expected.getAffineXCoord().getEncoded());
+      leadingZero += ab[0] == 0 ? 1 : 0;
+    }
+    // The edges of the scalar range against a fixed peer point.
+    Sm2.Public peer = Sm2.Public.decode(HEX.parseHex(PUBLIC));
+    for (BigInteger d : new BigInteger[] {BigInteger.ONE, BigInteger.TWO, Sm2.N.subtract(BigInteger.TWO)}) {
+      ECPoint expected = BC.getCurve().decodePoint(HEX.parseHex(PUBLIC)).multiply(d).normalize();
+      assertThat(Sm2.agree(Sm2.Private.of(d), peer)).isEqualTo(expected.getAffineXCoord().getEncoded());
+    }
+    assertThat(leadingZero).isLessThan(ROUNDS / 16);
+  }
+
+  @Test
   void sumsThatHitInfinityOrDoubling() throws Exception {
     Sm2.Private q = Sm2.Private.of(BigInteger.valueOf(7));
     // u1·G + u2·(7G) with u1 = -7·u2: infinity.

@@ -13,6 +13,10 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -28,6 +32,7 @@ import org.bouncycastle.tls.crypto.Tls13Verifier;
 import org.bouncycastle.tls.crypto.TlsAgreement;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsECConfig;
+import org.bouncycastle.tls.crypto.TlsNonceGenerator;
 import org.bouncycastle.tls.crypto.TlsStreamSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
@@ -59,6 +64,39 @@ class Sm2TlsCryptoTest {
         assertThat(chosen.getAlgorithm()).isEqualTo(new SecureRandom().getAlgorithm());
         SecureRandom given = new SecureRandom();
         assertThat(new Sm2TlsCryptoProvider().create(given).getSecureRandom()).isSameAs(given);
+    }
+
+    @Test
+    void connectionsShareOneNonceGeneratorInsteadOfSeedingADrbgEach() {
+        // BouncyCastle's own createNonceGenerator instantiates a Hash_DRBG per connection, drawing a seed
+        // nonce and entropy from the nonce source each time; ours draws them once, for all connections.
+        AtomicInteger draws = new AtomicInteger();
+        SecureRandom counting = new SecureRandom() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void nextBytes(byte[] bytes) {
+                draws.incrementAndGet();
+                super.nextBytes(bytes);
+            }
+
+            @Override
+            public byte[] generateSeed(int numBytes) {
+                draws.incrementAndGet();
+                return super.generateSeed(numBytes);
+            }
+        };
+        Sm2TlsCrypto shared = new Sm2TlsCrypto(new ProviderJcaJceHelper(BouncyCastle.PROVIDER), null, random, counting);
+        int atStart = draws.get();
+        Set<String> seen = new HashSet<>();
+        for (int connection = 0; connection < 200; connection++) {
+            TlsNonceGenerator generator = shared.createNonceGenerator(new byte[] {(byte) connection});
+            byte[] random32 = generator.generateNonce(32);
+            assertThat(random32).hasSize(32);
+            assertThat(seen.add(HexFormat.of().formatHex(random32))).isTrue();
+            assertThat(generator.generateNonce(12)).hasSize(12);
+        }
+        assertThat(draws.get() - atStart).as("entropy drawn for 200 connections").isLessThan(10);
     }
 
     @Test
