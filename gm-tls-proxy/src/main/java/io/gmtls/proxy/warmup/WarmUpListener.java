@@ -1,6 +1,9 @@
 package io.gmtls.proxy.warmup;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -12,12 +15,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import org.slf4j.LoggerFactory;
 
+import io.gmtls.crypto.pem.Pem;
+import io.gmtls.proxy.config.CrlConfig;
 import io.gmtls.proxy.config.GatewayConfig;
 import io.gmtls.proxy.config.LimitsConfig;
 import io.gmtls.proxy.config.ListenerConfig;
+import io.gmtls.proxy.config.RevocationConfig;
 import io.gmtls.proxy.config.TlcpConfig;
 import io.gmtls.proxy.config.UpstreamGroupConfig;
 import io.gmtls.proxy.listener.ListenerServer;
@@ -64,8 +71,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * The warm-up's own listener, made by the same {@link ListenerServer} code as the configured ones and
  * bound to a free loopback port on the gateway's event loops, with everything else of its own: a
  * throwaway PKI and the TLCP and TLS 1.3 contexts made from it (session cache, ticket keys, trust), one
- * upstream group whose only server is the in-process {@link WarmUpSink}, a revocation service without
- * CRLs, a metrics registry nobody scrapes, connection ids {@code warm-up-…} and no access lines
+ * upstream group whose only server is the in-process {@link WarmUpSink}, a revocation service loading the
+ * throwaway CAs' CRLs (from a private temporary directory, removed on close) the way the configured ones
+ * are loaded, a metrics registry nobody scrapes, connection ids {@code warm-up-…} and no access lines
  * written. Its clients run on an event loop of their own. Closing it closes the port, every warm-up
  * connection still open, the sink and the clients' loop.
  */
@@ -137,6 +145,8 @@ final class WarmUpListener implements AutoCloseable {
     private final EventLoopGroup clients;
     private Tls13ServerContexts tlsContexts;
     private WarmUpSink sink;
+    /** The CRLs and their issuers as files, while the warm-up runs. */
+    private Path crlDirectory;
     private ListenerServer server;
     private InetSocketAddress address;
 
@@ -148,11 +158,44 @@ final class WarmUpListener implements AutoCloseable {
         this.clients = loops.transport().newGroup(1);
     }
 
+    /**
+     * Gives the warm-up's revocation service the throwaway CAs' CRLs, through the files a configuration
+     * names: a real gateway checks its vehicles against CRLs, and a warm-up without them would compile the
+     * lookup for "no CRL for this issuer" only, to be thrown away at the first vehicle.
+     */
+    private void loadCrls() throws Exception {
+        crlDirectory = Files.createTempDirectory("gmtls-warm-up-");
+        List<CrlConfig> crls = List.of(
+                crl("warm-up-sm2", pki.sm2Issuing, pki.sm2Crl),
+                crl("warm-up-ecdsa", pki.ecdsaIssuing, pki.ecdsaCrl));
+        RevocationConfig config = new RevocationConfig(Duration.ofHours(1), Duration.ofSeconds(5), crls);
+        revocation.apply(revocation.prepare(crlDirectory.resolve("warm-up.yaml"), config));
+    }
+
+    private CrlConfig crl(String name, X509Certificate issuer, byte[] crl) throws java.io.IOException {
+        Path issuerFile = Files.writeString(crlDirectory.resolve(name + "-issuer.pem"), Pem.certificate(issuer));
+        Path crlFile = Files.write(crlDirectory.resolve(name + ".crl"), crl);
+        return new CrlConfig(name, Optional.of(crlFile), Optional.empty(), issuerFile);
+    }
+
+    private void deleteCrls() throws java.io.IOException {
+        if (crlDirectory == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(crlDirectory)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.deleteIfExists(crlDirectory);
+    }
+
     /** Makes the contexts, starts the sink and binds the listener. */
     static WarmUpListener start(Served served, WarmUp.Loops loops) throws Exception {
         WarmUpListener listener = new WarmUpListener(served, loops);
         boolean started = false;
         try {
+            listener.loadCrls();
             listener.bind();
             started = true;
             return listener;
@@ -223,6 +266,16 @@ final class WarmUpListener implements AutoCloseable {
         return served;
     }
 
+    /** The warm-up's own revocation service (tests). */
+    RevocationService revocation() {
+        return revocation;
+    }
+
+    /** Where the CRLs lie while the warm-up runs (tests). */
+    Path crlDirectory() {
+        return crlDirectory;
+    }
+
     WarmUpPki pki() {
         return pki;
     }
@@ -276,6 +329,7 @@ final class WarmUpListener implements AutoCloseable {
         close(sink);
         close(() -> clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
         close(revocation);
+        close(this::deleteCrls);
     }
 
     private static void close(AutoCloseable closeable) {

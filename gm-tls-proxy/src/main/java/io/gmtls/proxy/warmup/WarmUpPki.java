@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -22,7 +24,9 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -35,14 +39,23 @@ import io.gmtls.crypto.tls.CertificateCredential;
  * A throwaway PKI for the warm-up, made in memory at start and dropped after it: an SM2 root and issuing
  * CA with server and client signing and encryption certificates, an ECDSA P-256 root and issuing CA
  * with a server and a client certificate — chains of the shape vehicles and gateways present (end
- * entity and issuing CA, anchored at a root), so path validation runs as it does for them. Nothing here
- * is trusted by the real listeners (their trust comes from the configuration only) and no key leaves
- * the process.
+ * entity and issuing CA, anchored at a root), so path validation runs as it does for them; and a CRL of
+ * each issuing CA revoking a few other serial numbers, so the revocation lookup runs as it does for a
+ * fleet. Names have a fleet's shape ({@code C} a PrintableString, {@code O}, {@code OU} and {@code CN}
+ * UTF8Strings): the DN formatting of the client identity then takes the paths real certificates take,
+ * and the code the warm-up compiles is not thrown away by the first vehicle. Nothing here is trusted by
+ * the real listeners (their trust comes from the configuration only) and no key leaves the process.
  */
 final class WarmUpPki {
 
     /** Host name in the server certificates (a reserved name, RFC 2606), checked by the warm-up clients. */
     static final String HOST = "warm-up.invalid";
+    /** The DN prefix of every warm-up certificate. */
+    private static final String ORG = "C=CN, O=gmtls gateway warm-up, ";
+    /** The warm-up vehicle's subject: a fleet certificate's shape. */
+    static final String CLIENT_SUBJECT = ORG + "OU=T-Box, CN=WARMUP0000000001";
+    /** Serial numbers each warm-up CRL revokes: more than two, as a fleet's CRL does. */
+    static final int REVOKED_PER_CRL = 3;
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,32 +69,42 @@ final class WarmUpPki {
     final X509Certificate ecdsaCa;
     final CertificateCredential ecdsaServer;
     final CertificateCredential ecdsaClient;
+    /** The SM2 issuing CA (issuer of the leaves and of {@link #sm2Crl}). */
+    final X509Certificate sm2Issuing;
+    /** The ECDSA issuing CA (issuer of the leaves and of {@link #ecdsaCrl}). */
+    final X509Certificate ecdsaIssuing;
+    /** The SM2 issuing CA's CRL (DER), none of the warm-up's certificates on it. */
+    final byte[] sm2Crl;
+    /** The ECDSA issuing CA's CRL (DER), none of the warm-up's certificates on it. */
+    final byte[] ecdsaCrl;
 
     private WarmUpPki() throws GeneralSecurityException {
         KeyPair sm2RootKeys = keys("sm2p256v1");
-        sm2Ca = ca(sm2RootKeys, "SM3withSM2", "CN=gateway warm-up SM2 root CA");
+        sm2Ca = ca(sm2RootKeys, "SM3withSM2", ORG + "CN=gateway warm-up SM2 root CA");
         KeyPair sm2CaKeys = keys("sm2p256v1");
-        X509Certificate sm2Issuing = issuing(sm2Ca, sm2RootKeys.getPrivate(), sm2CaKeys, "SM3withSM2",
-                "CN=gateway warm-up SM2 issuing CA");
-        sm2ServerSign = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=" + HOST,
+        sm2Issuing = issuing(sm2Ca, sm2RootKeys.getPrivate(), sm2CaKeys, "SM3withSM2",
+                ORG + "CN=gateway warm-up SM2 issuing CA");
+        sm2ServerSign = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", ORG + "CN=" + HOST,
                 KeyUsage.digitalSignature, KeyPurposeId.id_kp_serverAuth, true);
-        sm2ServerEnc = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=" + HOST,
+        sm2ServerEnc = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", ORG + "CN=" + HOST,
                 KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.dataEncipherment,
                 KeyPurposeId.id_kp_serverAuth, true);
-        sm2ClientSign = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=WARMUP0000000001",
+        sm2ClientSign = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", CLIENT_SUBJECT,
                 KeyUsage.digitalSignature, KeyPurposeId.id_kp_clientAuth, false);
-        sm2ClientEnc = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", "CN=WARMUP0000000001",
+        sm2ClientEnc = leaf(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2", "sm2p256v1", CLIENT_SUBJECT,
                 KeyUsage.keyEncipherment | KeyUsage.keyAgreement | KeyUsage.dataEncipherment,
                 KeyPurposeId.id_kp_clientAuth, false);
         KeyPair ecdsaRootKeys = keys("secp256r1");
-        ecdsaCa = ca(ecdsaRootKeys, "SHA256withECDSA", "CN=gateway warm-up ECDSA root CA");
+        ecdsaCa = ca(ecdsaRootKeys, "SHA256withECDSA", ORG + "CN=gateway warm-up ECDSA root CA");
         KeyPair ecdsaCaKeys = keys("secp256r1");
-        X509Certificate ecdsaIssuing = issuing(ecdsaCa, ecdsaRootKeys.getPrivate(), ecdsaCaKeys, "SHA256withECDSA",
-                "CN=gateway warm-up ECDSA issuing CA");
-        ecdsaServer = leaf(ecdsaIssuing, ecdsaCaKeys.getPrivate(), "SHA256withECDSA", "secp256r1", "CN=" + HOST,
+        ecdsaIssuing = issuing(ecdsaCa, ecdsaRootKeys.getPrivate(), ecdsaCaKeys, "SHA256withECDSA",
+                ORG + "CN=gateway warm-up ECDSA issuing CA");
+        ecdsaServer = leaf(ecdsaIssuing, ecdsaCaKeys.getPrivate(), "SHA256withECDSA", "secp256r1", ORG + "CN=" + HOST,
                 KeyUsage.digitalSignature, KeyPurposeId.id_kp_serverAuth, true);
         ecdsaClient = leaf(ecdsaIssuing, ecdsaCaKeys.getPrivate(), "SHA256withECDSA", "secp256r1",
-                "CN=WARMUP0000000001", KeyUsage.digitalSignature, KeyPurposeId.id_kp_clientAuth, false);
+                CLIENT_SUBJECT, KeyUsage.digitalSignature, KeyPurposeId.id_kp_clientAuth, false);
+        sm2Crl = crl(sm2Issuing, sm2CaKeys.getPrivate(), "SM3withSM2");
+        ecdsaCrl = crl(ecdsaIssuing, ecdsaCaKeys.getPrivate(), "SHA256withECDSA");
     }
 
     /** A fresh throwaway PKI. */
@@ -138,6 +161,28 @@ final class WarmUpPki {
             throw new GeneralSecurityException(e);
         }
         return CertificateCredential.of(keys.getPrivate(), sign(builder, caKey, algorithm), ca);
+    }
+
+    /**
+     * A CRL of {@code issuer} revoking {@value #REVOKED_PER_CRL} random serial numbers (the warm-up's own
+     * certificates stay good: their serials are random 64-bit numbers, these 80-bit ones), valid for a day.
+     */
+    private static byte[] crl(X509Certificate issuer, PrivateKey key, String algorithm)
+            throws GeneralSecurityException {
+        Instant now = Instant.now();
+        X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(issuer, Date.from(now.minus(Duration.ofMinutes(5))));
+        builder.setNextUpdate(Date.from(now.plus(Duration.ofDays(1))));
+        for (int i = 0; i < REVOKED_PER_CRL; i++) {
+            builder.addCRLEntry(new BigInteger(80, RANDOM).setBit(79), Date.from(now.minus(Duration.ofMinutes(1))),
+                    CRLReason.keyCompromise);
+        }
+        try {
+            builder.addExtension(Extension.cRLNumber, false, new ASN1Integer(1));
+            return builder.build(new JcaContentSignerBuilder(algorithm).setProvider(BouncyCastle.PROVIDER).build(key))
+                    .getEncoded();
+        } catch (OperatorCreationException | java.io.IOException e) {
+            throw new GeneralSecurityException(e);
+        }
     }
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key) {

@@ -2,6 +2,11 @@ package io.gmtls.proxy.warmup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,14 +14,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.DERUTF8String;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.gmtls.crypto.tls.CertificateCredential;
 import io.gmtls.proxy.config.GatewayConfig;
 import io.gmtls.proxy.config.LimitsConfig;
 import io.gmtls.proxy.config.UpstreamGroupConfig;
 import io.gmtls.proxy.listener.Transport;
+import io.gmtls.proxy.revocation.RevocationService;
 import io.gmtls.proxyprotocol.HeaderOptions;
+import io.gmtls.tlcp.RevocationStatus;
 import io.gmtls.tlcp.TlcpCipherSuite;
 import io.gmtls.tlcp.TlcpContext;
 import io.netty.handler.ssl.SslHandler;
@@ -61,6 +73,41 @@ class WarmUpTest {
             assertThat(listener.sinkHeaders()).as("each connection's PPv2 header at the sink").isEqualTo(12);
             assertThat(listener.address().getAddress().isLoopbackAddress()).isTrue();
         }
+    }
+
+    /**
+     * The warm-up's vehicles go through a CRL lookup as a fleet's do (CRLs of the throwaway CAs, loaded from
+     * files like configured ones, removed with the listener), with a fleet's DN shape (C a PrintableString).
+     */
+    @Test
+    void theWarmUpLooksItsVehiclesUpInCrlsOfItsOwnCasAndRemovesTheFilesAfterwards() throws Exception {
+        Path directory;
+        try (WarmUpListener listener = WarmUpListener.start(tlcpOnly(), loops)) {
+            WarmUpPki pki = listener.pki();
+            RevocationService revocation = listener.revocation();
+            directory = listener.crlDirectory();
+            assertThat(directory).isDirectory();
+            for (byte[] der : List.of(pki.sm2Crl, pki.ecdsaCrl)) {
+                X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
+                        .generateCRL(new ByteArrayInputStream(der));
+                assertThat(crl.getRevokedCertificates()).hasSize(WarmUpPki.REVOKED_PER_CRL);
+                for (X509CRLEntry entry : crl.getRevokedCertificates()) {
+                    assertThat(revocation.status(crl.getIssuerX500Principal(), entry.getSerialNumber()))
+                            .isEqualTo(RevocationStatus.REVOKED);
+                }
+            }
+            for (CertificateCredential vehicle : List.of(pki.sm2ClientSign, pki.sm2ClientEnc, pki.ecdsaClient)) {
+                assertThat(revocation.status(vehicle.chain())).isEqualTo(RevocationStatus.GOOD);
+                X500Name subject = X500Name.getInstance(vehicle.certificate().getSubjectX500Principal().getEncoded());
+                assertThat(subject.getRDNs(BCStyle.C)[0].getFirst().getValue()).isInstanceOf(DERPrintableString.class);
+                assertThat(subject.getRDNs(BCStyle.CN)[0].getFirst().getValue()).isInstanceOf(DERUTF8String.class);
+            }
+            // The warm-up's connections still pass (their certificates are not on the CRLs).
+            Map<String, Integer> byKind = new LinkedHashMap<>();
+            assertThat(WarmUp.drive(listener, WarmUp.kinds(listener), 4, deadline(), byKind, new AtomicInteger()))
+                    .isTrue();
+        }
+        assertThat(directory).doesNotExist();
     }
 
     /**
