@@ -5,11 +5,13 @@
 # ~3,000 earlier handshakes) and cold (the first 200 handshakes of a fresh process, without and with
 # the start-up warm-up), next to the engines alone in the same run; then the storm scenario: tbox-sim
 # connects N vehicles through the gateway to a private Mosquitto, all of them reconnect at once with
-# resumption while new vehicles keep arriving beyond the full-handshake budget.
+# resumption while new vehicles keep arriving beyond the full-handshake budget; last, SM4-GCM record
+# throughput on one core (JMH: the engine's cipher sealing and opening 16 KiB records, BouncyCastle's
+# GCMBlockCipher as the same run's baseline).
 #
 #   bench/edge.sh            (SKIP_BUILD=1 to use the jars and test classes as they are)
 #   REPORT_ONLY=1 bench/edge.sh   writes the report again from bench/work/edge (e.g. of an interrupted run)
-#   PARTS="storm" bench/edge.sh   runs only these parts (engine warm cold storm), keeping the others' records
+#   PARTS="storm" bench/edge.sh   runs only these parts (engine warm cold storm records), keeping the others' records
 #   BASELINE_JAR=old/gm-tls-proxy.jar BASELINE_LABEL=a996191 bench/edge.sh   the warm rows also for that jar (its own
 #                                 default warm-up), first, in the same run: the report gets this tree / baseline ratios
 #
@@ -23,9 +25,10 @@ set -euo pipefail
 log_tag=edge
 . "$(dirname "$0")/lib.sh"             # changes to the repository root
 WORK=bench/work/edge
-PARTS=${PARTS:-"engine warm cold storm"}
+ALL_PARTS="engine warm cold storm records"
+PARTS=${PARTS:-$ALL_PARTS}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
-if [ -z "${REPORT_ONLY:-}" ] && [ "$PARTS" = "engine warm cold storm" ]; then rm -rf "$WORK"; fi
+if [ -z "${REPORT_ONLY:-}" ] && [ "$PARTS" = "$ALL_PARTS" ]; then rm -rf "$WORK"; fi
 mkdir -p "$WORK"
 MEASURE=${MEASURE:-1000}
 PREWARM=${PREWARM:-3000}
@@ -59,6 +62,7 @@ part engine && sed -i '/^kind=/d' "$RAW"
 part warm && sed -i '/^warm /d; /^baseline warm /d; /^baseline label /d' "$RAW"
 part cold && sed -i '/^cold /d' "$RAW"
 part storm && sed -i '/^storm/d' "$RAW"
+part records && sed -i '/^records /d' "$RAW"
 raw() { echo "$*" | tee -a "$RAW" >&2; }
 
 # Ports are picked at random among free ones; another job on the machine may take one first: retried.
@@ -308,9 +312,18 @@ printf 'probe_rate=%s\nramp=%s\nwave_at=%s\nrefused=%s\nrefused0=%s\nfull0=%s\nw
     "$STORM_BUDGET" "$STORM_N" "$new_rate" "$new_seconds" "$budget_log" \
     "$(date -u '+%H:%M') UTC, before $storm_load_before, after $(load_average)" > "$WORK/storm.env"
 fi
+# ---- SM4-GCM records on one core: JMH (tlcp/bench, built by bench/pom.xml), ops/s of 16 KiB records
+if part records; then
+log "SM4-GCM records (JMH)"
+[ -n "${SKIP_BUILD:-}" ] || mvn -B -q -f bench/pom.xml package -DskipTests >&2 || die "the JMH benchmarks did not build"
+java -jar tlcp/bench/target/tlcp-benchmarks.jar 'Sm4GcmBench' ${RECORDS_JMH:--f 1 -wi 2 -w 2s -i 4 -r 3s} \
+    > "$WORK/records.txt" 2>&1 || die "the SM4-GCM benchmark failed (see $WORK/records.txt)"
+awk '$1 ~ /^Sm4GcmBench\./ && $2 == "thrpt" { sub(/^Sm4GcmBench\./, "", $1); printf "records %s ops_per_s=%s error=%s\n", $1, $4, $6 }' \
+    "$WORK/records.txt" | while read -r l; do raw "$l"; done
+fi
 # Seconds of measurement, summed over the invocations of PARTS runs.
 before=0
-[ "$PARTS" = "engine warm cold storm" ] || before=$(cat "$WORK/elapsed" 2>/dev/null || echo 0)
+[ "$PARTS" = "$ALL_PARTS" ] || before=$(cat "$WORK/elapsed" 2>/dev/null || echo 0)
 echo "$(( $(date +%s) - T0 + before ))" > "$WORK/elapsed"
 fi   # measurements
 
@@ -512,6 +525,27 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
       k = $0; label = ""; split("kind protocol suite result", names, " ")
       for (i = 1; i <= 4; i++) { v = "n/a"; if (match(k, names[i] "=\"[^\"]*\"")) v = substr(k, RSTART + length(names[i]) + 2, RLENGTH - length(names[i]) - 3); label = label " | " v }
       printf "%s | %.0f |\n", label, $NF }' "$WORK/storm-metrics.txt" | sed 's/^ //' | sort
+  echo
+  echo "## SM4-GCM records, one core"
+  echo
+  echo "JMH \`Sm4GcmBench\` (tlcp/bench; ${RECORDS_JMH:--f 1 -wi 2 -w 2s -i 4 -r 3s}), same run: 16 KiB records, one direction at a"
+  echo "time — the form of \`openssl speed -evp sm4-gcm\`'s 16384-byte column the issue quotes for Tongsuo. The engine's"
+  echo "cipher is the default \`TlcpCrypto\`'s SM4-GCM as a connection uses it (key fixed, a nonce per record); the"
+  echo "baseline is BouncyCastle's \`GCMBlockCipher\` with its default multiplier (4 KiB of tables per key, which the"
+  echo "engine does not keep: memory per connection). MB/s = records/s × 16,384 / 10^6."
+  echo
+  echo "| 16 KiB records | seal MB/s | open MB/s |"
+  echo "|---|---|---|"
+  mbs() { awk -v v="$(field ops_per_s "$(grep "^records $1 " "$RAW" | head -n 1)")" 'BEGIN { if (v !~ /^[0-9.]+$/) print "n/a"; else printf "%.1f", v * 16384 / 1e6 }'; }
+  echo "| engine (\`CompactSm4Gcm\`) | **$(mbs engineSeal)** | **$(mbs engineOpen)** |"
+  echo "| BouncyCastle \`GCMBlockCipher\`, 4 KiB tables | $(mbs bouncyCastleSeal) | $(mbs bouncyCastleOpen) |"
+  echo "| engine / BouncyCastle | $(ratio "$(mbs engineSeal)" "$(mbs bouncyCastleSeal)") | $(ratio "$(mbs engineOpen)" "$(mbs bouncyCastleOpen)") |"
+  echo "| issue: Tongsuo 8.4 (its machine) | 156 | – |"
+  echo
+  echo "The engine's SM4 runs two CTR blocks per loop (two independent round chains the processor overlaps) and"
+  echo "XORs the key stream a word at a time; GHASH takes two blocks per step, (s ⊕ X1)·H² ⊕ X2·H, with Shoup 4-bit"
+  echo "tables of H and H² built per record (2 × 256 B, dropped after it: nothing more is kept per connection)."
+  echo "Tongsuo's figure was measured on another machine; the ratio to BouncyCastle is this run's."
   echo
   echo "## Raw"
   echo

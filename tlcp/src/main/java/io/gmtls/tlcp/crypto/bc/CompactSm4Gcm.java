@@ -1,6 +1,9 @@
 package io.gmtls.tlcp.crypto.bc;
 
 import io.gmtls.tlcp.crypto.Sm4Gcm;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
@@ -26,6 +29,8 @@ final class CompactSm4Gcm implements Sm4Gcm {
 
   private static final int BLOCK = Sm4Block.BLOCK;
   private static final int NONCE = 12;
+  /** Big-endian long access to byte arrays: one load per half block. */
+  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private final Sm4Block sm4;
   private final long h0;
@@ -80,13 +85,20 @@ final class CompactSm4Gcm implements Sm4Gcm {
     int n0 = Sm4Block.be(nonce, 0);
     int n1 = Sm4Block.be(nonce, 4);
     int n2 = Sm4Block.be(nonce, 8);
-    byte[] stream = new byte[BLOCK];
     int ctr = 1;
-    for (int done = 0; done < length; done += BLOCK) {
+    int done = 0;
+    for (; done + 2 * BLOCK <= length; done += 2 * BLOCK) {
+      sm4.encryptXor2(n0, n1, n2, ctr + 1, ctr + 2, buf, offset + done);
+      ctr += 2;
+    }
+    for (; done + BLOCK <= length; done += BLOCK) {
       ctr++;
-      sm4.encrypt(n0, n1, n2, ctr, stream, 0);
-      int n = Math.min(BLOCK, length - done);
-      for (int i = 0; i < n; i++) {
+      sm4.encryptXor(n0, n1, n2, ctr, buf, offset + done);
+    }
+    if (done < length) {
+      byte[] stream = new byte[BLOCK];
+      sm4.encrypt(n0, n1, n2, ctr + 1, stream, 0);
+      for (int i = 0; done + i < length; i++) {
         buf[offset + done + i] ^= stream[i];
       }
     }
@@ -97,10 +109,17 @@ final class CompactSm4Gcm implements Sm4Gcm {
       int outOffset) {
     long[] s = new long[2];
     long[] table = table(h0, h1);
+    // H^2 for two blocks per step (see ghash): s = H·H with H's own table.
+    s[0] = h0;
+    s[1] = h1;
+    multiply(s, table);
+    long[] table2 = table(s[0], s[1]);
+    s[0] = 0;
+    s[1] = 0;
     byte[] block = new byte[BLOCK];
     int aadLength = aad == null ? 0 : aad.length;
-    ghash(s, table, block, aad, 0, aadLength);
-    ghash(s, table, block, c, offset, length);
+    ghash(s, table, table2, block, aad, 0, aadLength);
+    ghash(s, table, table2, block, c, offset, length);
     s[0] ^= (long) aadLength * 8;
     s[1] ^= (long) length * 8;
     multiply(s, table);
@@ -109,13 +128,24 @@ final class CompactSm4Gcm implements Sm4Gcm {
     Pack.longToBigEndian(Pack.bigEndianToLong(block, 8) ^ s[1], out, outOffset + 8);
   }
 
-  /** Absorbs {@code length} bytes (the last block zero-padded) into the GHASH state {@code s}. */
-  private static void ghash(long[] s, long[] table, byte[] block, byte[] data, int offset,
-      int length) {
+  /**
+   * Absorbs {@code length} bytes (the last block zero-padded) into the GHASH state {@code s}, two
+   * blocks per step where it can: ((s ⊕ X1)·H ⊕ X2)·H = (s ⊕ X1)·H² ⊕ X2·H, two independent
+   * multiplications the processor overlaps ({@code table2} is H²'s table).
+   */
+  private static void ghash(long[] s, long[] table, long[] table2, byte[] block, byte[] data,
+      int offset, int length) {
     int done = 0;
+    for (; done + 2 * BLOCK <= length; done += 2 * BLOCK) {
+      long a0 = s[0] ^ (long) LONG_BE.get(data, offset + done);
+      long a1 = s[1] ^ (long) LONG_BE.get(data, offset + done + 8);
+      long b0 = (long) LONG_BE.get(data, offset + done + 16);
+      long b1 = (long) LONG_BE.get(data, offset + done + 24);
+      multiplyAdd2(s, a0, a1, table2, b0, b1, table);
+    }
     for (; done + BLOCK <= length; done += BLOCK) {
-      s[0] ^= Pack.bigEndianToLong(data, offset + done);
-      s[1] ^= Pack.bigEndianToLong(data, offset + done + 8);
+      s[0] ^= (long) LONG_BE.get(data, offset + done);
+      s[1] ^= (long) LONG_BE.get(data, offset + done + 8);
       multiply(s, table);
     }
     if (done < length) {
@@ -169,6 +199,40 @@ final class CompactSm4Gcm implements Sm4Gcm {
       }
     }
     return t;
+  }
+
+  /**
+   * s = a · T_a ⊕ b · T_b (the values whose tables are {@code ta} and {@code tb}): {@link #multiply}'s
+   * Horner steps for both products interleaved, the sum taken at the end (multiplication by a fixed
+   * value is linear, so the two accumulators reduce independently).
+   */
+  private static void multiplyAdd2(long[] s, long a0, long a1, long[] ta, long b0, long b1, long[] tb) {
+    long y0 = 0;
+    long y1 = 0;
+    long z0 = 0;
+    long z1 = 0;
+    for (int shift = 0; shift < 64; shift += 4) {
+      int n = (int) (a1 >>> shift) & 15;
+      int m = (int) y1 & 15;
+      y1 = ((y1 >>> 4) | (y0 << 60)) ^ ta[2 * n + 1];
+      y0 = (y0 >>> 4) ^ REDUCE4[m] ^ ta[2 * n];
+      int nb = (int) (b1 >>> shift) & 15;
+      int mb = (int) z1 & 15;
+      z1 = ((z1 >>> 4) | (z0 << 60)) ^ tb[2 * nb + 1];
+      z0 = (z0 >>> 4) ^ REDUCE4[mb] ^ tb[2 * nb];
+    }
+    for (int shift = 0; shift < 64; shift += 4) {
+      int n = (int) (a0 >>> shift) & 15;
+      int m = (int) y1 & 15;
+      y1 = ((y1 >>> 4) | (y0 << 60)) ^ ta[2 * n + 1];
+      y0 = (y0 >>> 4) ^ REDUCE4[m] ^ ta[2 * n];
+      int nb = (int) (b0 >>> shift) & 15;
+      int mb = (int) z1 & 15;
+      z1 = ((z1 >>> 4) | (z0 << 60)) ^ tb[2 * nb + 1];
+      z0 = (z0 >>> 4) ^ REDUCE4[mb] ^ tb[2 * nb];
+    }
+    s[0] = y0 ^ z0;
+    s[1] = y1 ^ z1;
   }
 
   /**
