@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -37,6 +38,7 @@ import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.TlsNonceGenerator;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.TlsStreamSigner;
+import org.bouncycastle.tls.crypto.impl.TlsAEADCipherImpl;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
@@ -171,6 +173,19 @@ final class Sm2TlsCrypto extends JcaTlsCrypto {
             return new Sm2Tls13Verifier(verifyingKey(publicKey), spec.getID());
         }
         return super.createTls13Verifier(algorithmName, parameter, publicKey);
+    }
+
+    /**
+     * TLS_SM4_GCM_SM3's records on {@link Sm4GcmTlsCipher} (the TLCP engine's SM4-GCM: key schedule once per
+     * traffic key, nothing through the JCA per record); any other AEAD is the superclass's.
+     */
+    @Override
+    protected TlsAEADCipherImpl createAEADCipher(String cipherName, String algorithm, int keySize,
+            boolean isEncrypting) throws GeneralSecurityException {
+        if ("SM4/GCM/NoPadding".equals(cipherName) && keySize == 16) {
+            return new Sm4GcmTlsCipher(isEncrypting);
+        }
+        return super.createAEADCipher(cipherName, algorithm, keySize, isEncrypting);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.gmtls.tlcp.crypto.bc;
 
+import io.gmtls.crypto.sm4.CompactSm4Gcm;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.Sm2EphemeralKey;
 import io.gmtls.tlcp.crypto.Sm2PrivateKey;
@@ -16,6 +17,7 @@ import java.security.InvalidKeyException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -363,7 +365,18 @@ public final class BcTlcpCrypto implements TlcpCrypto {
   @Override
   public Sm4Gcm sm4Gcm(byte[] key, boolean encrypt) {
     // Two per connection for its whole life: the compact form keeps only round keys and H.
-    return new CompactSm4Gcm(key);
+    CompactSm4Gcm gcm = new CompactSm4Gcm(key);
+    return new Sm4Gcm() {
+      @Override
+      public int seal(byte[] nonce, byte[] aad, byte[] buf, int offset, int length) {
+        return gcm.seal(nonce, aad, buf, offset, length);
+      }
+
+      @Override
+      public int open(byte[] nonce, byte[] aad, byte[] buf, int offset, int length) throws AEADBadTagException {
+        return gcm.open(nonce, aad, buf, offset, length);
+      }
+    };
   }
 
   /** Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA), GB/T 32918.2 clause 5.5. */

@@ -1,4 +1,4 @@
-package io.gmtls.tlcp.crypto.bc;
+package io.gmtls.crypto.sm4;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

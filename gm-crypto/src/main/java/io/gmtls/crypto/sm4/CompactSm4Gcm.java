@@ -1,6 +1,5 @@
-package io.gmtls.tlcp.crypto.bc;
+package io.gmtls.crypto.sm4;
 
-import io.gmtls.tlcp.crypto.Sm4Gcm;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -23,9 +22,13 @@ import org.bouncycastle.util.Pack;
  * {@code gcm_gmult_4bit}, the table lookups are indexed by hash state: a cache-timing observer on
  * the same core could in principle learn which 64-byte line of the table each step touched.
  * Cross-checked against {@code GCMBlockCipher} in tests. Not thread-safe (one direction of one
- * connection).
+ * connection). The record cipher of TLCP's SM4-GCM suites ({@code tlcp}) and of TLS 1.3's
+ * TLS_SM4_GCM_SM3 ({@code io.gmtls.crypto.tls.Sm2TlsCrypto}).
  */
-final class CompactSm4Gcm implements Sm4Gcm {
+public final class CompactSm4Gcm {
+
+  /** Tag length in bytes. */
+  public static final int TAG = 16;
 
   private static final int BLOCK = Sm4Block.BLOCK;
   private static final int NONCE = 12;
@@ -36,7 +39,8 @@ final class CompactSm4Gcm implements Sm4Gcm {
   private final long h0;
   private final long h1;
 
-  CompactSm4Gcm(byte[] key) {
+  /** A cipher for the 16-byte {@code key} (the caller keeps and wipes its copy). */
+  public CompactSm4Gcm(byte[] key) {
     sm4 = new Sm4Block(key);
     byte[] zero = new byte[BLOCK];
     sm4.encrypt(zero, 0, zero, 0);
@@ -44,7 +48,13 @@ final class CompactSm4Gcm implements Sm4Gcm {
     h1 = Pack.bigEndianToLong(zero, 8);
   }
 
-  @Override
+  /**
+   * Encrypts {@code length} bytes of {@code buf} at {@code offset} in place and appends the tag (so
+   * {@code buf} needs {@link #TAG} bytes of room after them); {@code nonce} is 12 bytes, {@code aad}
+   * may be null.
+   *
+   * @return ciphertext length including the tag
+   */
   public int seal(byte[] nonce, byte[] aad, byte[] buf, int offset, int length) {
     checkNonce(nonce);
     ctr(nonce, buf, offset, length);
@@ -52,7 +62,13 @@ final class CompactSm4Gcm implements Sm4Gcm {
     return length + TAG;
   }
 
-  @Override
+  /**
+   * Checks the tag of {@code length} bytes (ciphertext and tag) of {@code buf} at {@code offset}
+   * and, only if it matches, decrypts them in place.
+   *
+   * @return plaintext length
+   * @throws AEADBadTagException if the input is shorter than a tag or the tag does not match
+   */
   public int open(byte[] nonce, byte[] aad, byte[] buf, int offset, int length)
       throws AEADBadTagException {
     if (length < TAG) {
