@@ -125,15 +125,19 @@ public final class CompactSm4Gcm {
       int outOffset) {
     long[] s = new long[2];
     long[] table = table(h0, h1);
-    // H^2 for two blocks per step (see ghash): s = H·H with H's own table.
-    s[0] = h0;
-    s[1] = h1;
-    multiply(s, table);
-    long[] table2 = table(s[0], s[1]);
-    s[0] = 0;
-    s[1] = 0;
-    byte[] block = new byte[BLOCK];
     int aadLength = aad == null ? 0 : aad.length;
+    // H^2 for two blocks per step (see ghash), s = H·H with H's own table; only when some input has
+    // two full blocks: a record of a few bytes (a Finished, an MQTT PINGREQ) would pay for it in vain.
+    long[] table2 = null;
+    if (length >= 2 * BLOCK || aadLength >= 2 * BLOCK) {
+      s[0] = h0;
+      s[1] = h1;
+      multiply(s, table);
+      table2 = table(s[0], s[1]);
+      s[0] = 0;
+      s[1] = 0;
+    }
+    byte[] block = new byte[BLOCK];
     ghash(s, table, table2, block, aad, 0, aadLength);
     ghash(s, table, table2, block, c, offset, length);
     s[0] ^= (long) aadLength * 8;
@@ -147,12 +151,13 @@ public final class CompactSm4Gcm {
   /**
    * Absorbs {@code length} bytes (the last block zero-padded) into the GHASH state {@code s}, two
    * blocks per step where it can: ((s ⊕ X1)·H ⊕ X2)·H = (s ⊕ X1)·H² ⊕ X2·H, two independent
-   * multiplications the processor overlaps ({@code table2} is H²'s table).
+   * multiplications the processor overlaps ({@code table2} is H²'s table; null when no input has
+   * two full blocks).
    */
   private static void ghash(long[] s, long[] table, long[] table2, byte[] block, byte[] data,
       int offset, int length) {
     int done = 0;
-    for (; done + 2 * BLOCK <= length; done += 2 * BLOCK) {
+    for (; table2 != null && done + 2 * BLOCK <= length; done += 2 * BLOCK) {
       long a0 = s[0] ^ (long) LONG_BE.get(data, offset + done);
       long a1 = s[1] ^ (long) LONG_BE.get(data, offset + done + 8);
       long b0 = (long) LONG_BE.get(data, offset + done + 16);
