@@ -107,15 +107,15 @@ public final class CompactSm4Gcm {
       sm4.encryptXor2(n0, n1, n2, ctr + 1, ctr + 2, buf, offset + done);
       ctr += 2;
     }
-    for (; done + BLOCK <= length; done += BLOCK) {
-      ctr++;
-      sm4.encryptXor(n0, n1, n2, ctr, buf, offset + done);
-    }
+    // The last full block (an odd count) and a partial one: through a block of key stream.
     if (done < length) {
       byte[] stream = new byte[BLOCK];
-      sm4.encrypt(n0, n1, n2, ctr + 1, stream, 0);
-      for (int i = 0; done + i < length; i++) {
-        buf[offset + done + i] ^= stream[i];
+      for (; done < length; done += BLOCK) {
+        ctr++;
+        sm4.encrypt(n0, n1, n2, ctr, stream, 0);
+        for (int i = 0; i < BLOCK && done + i < length; i++) {
+          buf[offset + done + i] ^= stream[i];
+        }
       }
     }
   }
@@ -232,25 +232,20 @@ public final class CompactSm4Gcm {
     long y1 = 0;
     long z0 = 0;
     long z1 = 0;
-    for (int shift = 0; shift < 64; shift += 4) {
-      int n = (int) (a1 >>> shift) & 15;
-      int m = (int) y1 & 15;
-      y1 = ((y1 >>> 4) | (y0 << 60)) ^ ta[2 * n + 1];
-      y0 = (y0 >>> 4) ^ REDUCE4[m] ^ ta[2 * n];
-      int nb = (int) (b1 >>> shift) & 15;
-      int mb = (int) z1 & 15;
-      z1 = ((z1 >>> 4) | (z0 << 60)) ^ tb[2 * nb + 1];
-      z0 = (z0 >>> 4) ^ REDUCE4[mb] ^ tb[2 * nb];
-    }
-    for (int shift = 0; shift < 64; shift += 4) {
-      int n = (int) (a0 >>> shift) & 15;
-      int m = (int) y1 & 15;
-      y1 = ((y1 >>> 4) | (y0 << 60)) ^ ta[2 * n + 1];
-      y0 = (y0 >>> 4) ^ REDUCE4[m] ^ ta[2 * n];
-      int nb = (int) (b0 >>> shift) & 15;
-      int mb = (int) z1 & 15;
-      z1 = ((z1 >>> 4) | (z0 << 60)) ^ tb[2 * nb + 1];
-      z0 = (z0 >>> 4) ^ REDUCE4[mb] ^ tb[2 * nb];
+    // The high powers first: the low word's nibbles, then the high word's (see multiply).
+    for (int half = 1; half >= 0; half--) {
+      long va = half == 1 ? a1 : a0;
+      long vb = half == 1 ? b1 : b0;
+      for (int shift = 0; shift < 64; shift += 4) {
+        int n = (int) (va >>> shift) & 15;
+        int m = (int) y1 & 15;
+        y1 = ((y1 >>> 4) | (y0 << 60)) ^ ta[2 * n + 1];
+        y0 = (y0 >>> 4) ^ REDUCE4[m] ^ ta[2 * n];
+        int nb = (int) (vb >>> shift) & 15;
+        int mb = (int) z1 & 15;
+        z1 = ((z1 >>> 4) | (z0 << 60)) ^ tb[2 * nb + 1];
+        z0 = (z0 >>> 4) ^ REDUCE4[mb] ^ tb[2 * nb];
+      }
     }
     s[0] = y0 ^ z0;
     s[1] = y1 ^ z1;

@@ -96,27 +96,9 @@ final class Sm4Block {
   }
 
   /**
-   * Encrypts the block of the four big-endian words {@code x0..x3} and XORs it into the 16 bytes of
-   * {@code buf} at {@code off}, a word at a time (CTR mode's key stream, without a block in between).
-   */
-  void encryptXor(int x0, int x1, int x2, int x3, byte[] buf, int off) {
-    int[] k = rk;
-    for (int i = 0; i < 32; i += 4) {
-      x0 ^= t(x1 ^ x2 ^ x3 ^ k[i]);
-      x1 ^= t(x2 ^ x3 ^ x0 ^ k[i + 1]);
-      x2 ^= t(x3 ^ x0 ^ x1 ^ k[i + 2]);
-      x3 ^= t(x0 ^ x1 ^ x2 ^ k[i + 3]);
-    }
-    INT_BE.set(buf, off, (int) INT_BE.get(buf, off) ^ x3);
-    INT_BE.set(buf, off + 4, (int) INT_BE.get(buf, off + 4) ^ x2);
-    INT_BE.set(buf, off + 8, (int) INT_BE.get(buf, off + 8) ^ x1);
-    INT_BE.set(buf, off + 12, (int) INT_BE.get(buf, off + 12) ^ x0);
-  }
-
-  /**
-   * {@link #encryptXor} for two blocks at once — counters {@code a3} and {@code b3} after the same
-   * three words, XORed into {@code buf} at {@code off} and {@code off + 16}: the two round chains are
-   * independent, so the processor overlaps them (CTR's blocks need no order).
+   * Encrypts two blocks — the words {@code x0..x2} followed by {@code a3}, and by {@code b3} (CTR's
+   * counters) — and XORs them into the 32 bytes of {@code buf} at {@code off}, a word at a time: the
+   * two round chains are independent, so the processor overlaps them (CTR's blocks need no order).
    */
   void encryptXor2(int x0, int x1, int x2, int a3, int b3, byte[] buf, int off) {
     int[] k = rk;
@@ -140,14 +122,16 @@ final class Sm4Block {
       a3 ^= t(a0 ^ a1 ^ a2 ^ k3);
       b3 ^= t(b0 ^ b1 ^ b2 ^ k3);
     }
-    INT_BE.set(buf, off, (int) INT_BE.get(buf, off) ^ a3);
-    INT_BE.set(buf, off + 4, (int) INT_BE.get(buf, off + 4) ^ a2);
-    INT_BE.set(buf, off + 8, (int) INT_BE.get(buf, off + 8) ^ a1);
-    INT_BE.set(buf, off + 12, (int) INT_BE.get(buf, off + 12) ^ a0);
-    INT_BE.set(buf, off + 16, (int) INT_BE.get(buf, off + 16) ^ b3);
-    INT_BE.set(buf, off + 20, (int) INT_BE.get(buf, off + 20) ^ b2);
-    INT_BE.set(buf, off + 24, (int) INT_BE.get(buf, off + 24) ^ b1);
-    INT_BE.set(buf, off + 28, (int) INT_BE.get(buf, off + 28) ^ b0);
+    xor(buf, off, a3, a2, a1, a0);
+    xor(buf, off + BLOCK, b3, b2, b1, b0);
+  }
+
+  /** XORs the block of big-endian words {@code w0..w3} into {@code buf} at {@code off}. */
+  private static void xor(byte[] buf, int off, int w0, int w1, int w2, int w3) {
+    INT_BE.set(buf, off, (int) INT_BE.get(buf, off) ^ w0);
+    INT_BE.set(buf, off + 4, (int) INT_BE.get(buf, off + 4) ^ w1);
+    INT_BE.set(buf, off + 8, (int) INT_BE.get(buf, off + 8) ^ w2);
+    INT_BE.set(buf, off + 12, (int) INT_BE.get(buf, off + 12) ^ w3);
   }
 
   /** Encrypts the block at {@code in[inOff]} into {@code out[outOff]} (which may be the same). */
