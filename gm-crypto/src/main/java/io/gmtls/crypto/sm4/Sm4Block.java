@@ -20,7 +20,7 @@ final class Sm4Block {
   static final int BLOCK = 16;
 
   /** Big-endian int access to byte arrays (one load or store, bounds-checked, instead of four bytes). */
-  static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   private static final int[] SBOX = {
       0xd6, 0x90, 0xe9, 0xfe, 0xcc, 0xe1, 0x3d, 0xb7, 0x16, 0xb6, 0x14, 0xc2, 0x28, 0xfb, 0x2c, 0x05,

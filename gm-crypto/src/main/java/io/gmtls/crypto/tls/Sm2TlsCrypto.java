@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.PrivateKey;
@@ -70,7 +71,7 @@ final class Sm2TlsCrypto extends JcaTlsCrypto {
     private static final ECPoint G = Sm2Keys.CURVE.getG().normalize();
     private static final int FIELD_BYTES = 32;
     private static final byte[] NONCE_PERSONALIZATION =
-            "gmtls Sm2TlsCrypto nonces".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            "gmtls Sm2TlsCrypto nonces".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<PrivateKey, Sm2.Private> signingKeys = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Sm2.Public> verifyingKeys = new LinkedHashMap<>(64, 0.75f, true) {

@@ -1,11 +1,12 @@
 package io.gmtls.proxy.warmup;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
-import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -172,13 +173,13 @@ final class WarmUpListener implements AutoCloseable {
         revocation.apply(revocation.prepare(crlDirectory.resolve("warm-up.yaml"), config));
     }
 
-    private CrlConfig crl(String name, X509Certificate issuer, byte[] crl) throws java.io.IOException {
+    private CrlConfig crl(String name, X509Certificate issuer, byte[] crl) throws IOException {
         Path issuerFile = Files.writeString(crlDirectory.resolve(name + "-issuer.pem"), Pem.certificate(issuer));
         Path crlFile = Files.write(crlDirectory.resolve(name + ".crl"), crl);
         return new CrlConfig(name, Optional.of(crlFile), Optional.empty(), issuerFile);
     }
 
-    private void deleteCrls() throws java.io.IOException {
+    private void deleteCrls() throws IOException {
         if (crlDirectory == null) {
             return;
         }
