@@ -34,8 +34,8 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * table reads follow the key's digits; ours is a constant-time fixed window.
  *
  * <p>Key handles keep what every use needs: the public key its Z value and (from the first
- * verification on) its table of odd multiples, the private key its public point and
- * (1 + d)^-1 mod n.
+ * verification on) its table of odd multiples, the private key its public point and (from the
+ * first signature on) (1 + d)^-1 mod n.
  */
 public final class FastTlcpCrypto implements TlcpCrypto {
 
