@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,16 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.slf4j.LoggerFactory;
-
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.gmtls.certsdev.DevPki;
 import io.gmtls.certsdev.DevPkiGenerator;
 import io.gmtls.certsdev.DevPkiOptions;
-import io.gmtls.proxy.relay.AccessLog;
 import io.gmtls.tboxsim.mqtt.MqttSubscriber;
 import io.gmtls.tboxsim.testing.Cli;
 import io.gmtls.tboxsim.testing.TestGateway;
@@ -129,6 +124,11 @@ class LoadThroughGatewayIT {
         assertThat(run.summary.at("/connections/fullHandshakes").asLong()).isEqualTo(VEHICLES);
         // Every cell change reused the vehicle's TLCP context: the engine resumed the cached session.
         assertThat(run.summary.at("/connections/resumedHandshakes").asLong()).isEqualTo(reconnects);
+        // What a failed run prints: the gateway's line for each of these connections (other tests' ECC lines
+        // may be kept too), with its close reason.
+        int connections = (int) (VEHICLES + reconnects);
+        assertThat(awaitAccessLines(l -> l.contains("suite=ECC-SM2-SM4-GCM-SM3"), connections))
+                .hasSizeGreaterThanOrEqualTo(connections).allMatch(l -> l.contains(" close="));
     }
 
     /**
@@ -164,35 +164,18 @@ class LoadThroughGatewayIT {
 
     @Test
     void tlcpEcdheCbcWithMqtt5FromSeveralSourceAddresses() throws Exception {
-        Logger access = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);
-        ListAppender<ILoggingEvent> lines = new ListAppender<>();
-        lines.start();
-        access.setLevel(Level.INFO);
-        access.setAdditive(false);
-        access.addAppender(lines);
-        try {
-            Run run = connect(VEHICLES * 3, "-t", "tlcp", "--suite", "ECDHE-SM2-SM4-CBC-SM3", "--pki",
-                    pkiDir.toString(), "--port", port(), "-n", String.valueOf(VEHICLES), "--messages", "3",
-                    "--publish-rate", "10", "--ramp", "200", "--mqtt", "5", "--bind", "127.0.0.2,127.0.0.3");
-            run.assertAllDelivered(VEHICLES, VEHICLES * 3);
-            assertThat(run.summary.at("/cipherSuites/0").asString()).isEqualTo("ECDHE_SM4_CBC_SM3");
-            assertThat(run.summary.at("/connections/fullHandshakes").asLong()).isEqualTo(VEHICLES);
-            // The gateway logs each connection as it closes: half came from each source address. Its event
-            // loops append under the appender's lock (AppenderBase.doAppend), so read under that lock.
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            List<ILoggingEvent> seen = snapshot(lines);
-            while (seen.size() < VEHICLES && System.nanoTime() - deadline < 0) {
-                Thread.sleep(20);
-                seen = snapshot(lines);
-            }
-            List<String> text = seen.stream().map(ILoggingEvent::getFormattedMessage).toList();
-            assertThat(text.stream().filter(l -> l.contains("client=127.0.0.2:"))).hasSize(VEHICLES / 2);
-            assertThat(text.stream().filter(l -> l.contains("client=127.0.0.3:"))).hasSize(VEHICLES / 2);
-        } finally {
-            access.detachAppender(lines);
-            access.setLevel(null);
-            access.setAdditive(true);
-        }
+        Run run = connect(VEHICLES * 3, "-t", "tlcp", "--suite", "ECDHE-SM2-SM4-CBC-SM3", "--pki",
+                pkiDir.toString(), "--port", port(), "-n", String.valueOf(VEHICLES), "--messages", "3",
+                "--publish-rate", "10", "--ramp", "200", "--mqtt", "5", "--bind", "127.0.0.2,127.0.0.3");
+        run.assertAllDelivered(VEHICLES, VEHICLES * 3);
+        assertThat(run.summary.at("/cipherSuites/0").asString()).isEqualTo("ECDHE_SM4_CBC_SM3");
+        assertThat(run.summary.at("/connections/fullHandshakes").asLong()).isEqualTo(VEHICLES);
+        // The gateway logs each connection as it closes (no other test binds these addresses): half came from
+        // each source address.
+        List<String> lines = awaitAccessLines(l -> l.contains("client=127.0.0.2:") || l.contains("client=127.0.0.3:"),
+                VEHICLES);
+        assertThat(lines.stream().filter(l -> l.contains("client=127.0.0.2:"))).hasSize(VEHICLES / 2);
+        assertThat(lines.stream().filter(l -> l.contains("client=127.0.0.3:"))).hasSize(VEHICLES / 2);
     }
 
     @Test
@@ -279,10 +262,18 @@ class LoadThroughGatewayIT {
         return String.valueOf(gateway.port());
     }
 
-    private static List<ILoggingEvent> snapshot(ListAppender<ILoggingEvent> appender) {
-        synchronized (appender) {
-            return List.copyOf(appender.list);
+    /**
+     * The gateway's access lines that match, once there are {@code count} of them or after 10 s: a line is
+     * written when the gateway has seen its connection close, which may be just after tbox-sim has ended.
+     */
+    private static List<String> awaitAccessLines(Predicate<String> match, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        List<String> lines = gateway.recentAccessLines().stream().filter(match).toList();
+        while (lines.size() < count && System.nanoTime() - deadline < 0) {
+            Thread.sleep(20);
+            lines = gateway.recentAccessLines().stream().filter(match).toList();
         }
+        return lines;
     }
 
     /** A connect run with a subscriber on the broker counting what arrives on its topics. */
@@ -309,13 +300,16 @@ class LoadThroughGatewayIT {
     private record Run(Cli.Result cli, JsonNode summary, long received, List<String> topics) {
 
         void assertAllDelivered(long connections, long messages) {
-            assertThat(cli.exit()).as(cli.toString()).isZero();
-            assertThat(summary).as(cli.toString()).isNotNull();
-            assertThat(summary.at("/errorTotal").asLong()).as(cli.toString()).isZero();
-            assertThat(summary.at("/connections/established").asLong()).isEqualTo(connections);
-            assertThat(summary.at("/connections/attempted").asLong()).isEqualTo(connections);
-            assertThat(summary.at("/connections/failed").asLong()).isZero();
-            assertThat(summary.at("/connections/aborted").asLong()).isZero();
+            // A connection lost on the way names its cause in the gateway's access lines (close=…).
+            Supplier<String> why = () -> cli + "\ngateway access lines (the last ones kept, oldest first):\n"
+                    + String.join("\n", gateway.recentAccessLines());
+            assertThat(cli.exit()).as(why).isZero();
+            assertThat(summary).as(why).isNotNull();
+            assertThat(summary.at("/errorTotal").asLong()).as(why).isZero();
+            assertThat(summary.at("/connections/established").asLong()).as(why).isEqualTo(connections);
+            assertThat(summary.at("/connections/attempted").asLong()).as(why).isEqualTo(connections);
+            assertThat(summary.at("/connections/failed").asLong()).as(why).isZero();
+            assertThat(summary.at("/connections/aborted").asLong()).as(why).isZero();
             assertThat(summary.at("/messages/published").asLong()).isEqualTo(messages);
             assertThat(summary.at("/messages/acked").asLong()).isEqualTo(messages);
             assertThat(summary.at("/messages/unacked").asLong()).isZero();
