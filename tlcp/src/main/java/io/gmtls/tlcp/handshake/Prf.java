@@ -3,6 +3,7 @@ package io.gmtls.tlcp.handshake;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The TLCP pseudo-random function (GB/T 38636-2020 clause 6.5.2): the TLS 1.2 {@code P_hash}
@@ -19,7 +20,10 @@ final class Prf {
   private Prf() {
   }
 
-  /** {@code length} bytes of {@code PRF(secret, label, seed1 + seed2)}. */
+  /**
+   * {@code length} bytes of {@code PRF(secret, label, seed1 + seed2)}: 2·⌈length / 32⌉ HMACs
+   * (A(i+1) only when a block i+1 is wanted: verify_data takes two, a key block of 40 bytes four).
+   */
   static byte[] compute(TlcpCrypto crypto, byte[] secret, String label, byte[] seed1,
       byte[] seed2, int length) {
     byte[] labelBytes = label.getBytes(StandardCharsets.US_ASCII);
@@ -30,16 +34,22 @@ final class Prf {
     mac.update(seed2);
     byte[] a = mac.doFinal();
     byte[] block = new byte[HmacSm3.LENGTH];
-    for (int pos = 0; pos < length; pos += block.length) {
+    for (int pos = 0; ; ) {
       mac.update(a);
       mac.update(labelBytes);
       mac.update(seed1);
       mac.update(seed2);
       mac.doFinal(block, 0);
       System.arraycopy(block, 0, out, pos, Math.min(block.length, length - pos));
+      pos += block.length;
+      if (pos >= length) {
+        break;
+      }
       mac.update(a);
       a = mac.doFinal();
     }
+    // Output bytes beyond length (key material) are not left lying in the heap.
+    Arrays.fill(block, (byte) 0);
     return out;
   }
 }

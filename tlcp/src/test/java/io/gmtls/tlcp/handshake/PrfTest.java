@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The TLCP PRF of the key schedule, against P_SM3 written out by hand. */
@@ -34,5 +37,50 @@ class PrfTest {
     System.arraycopy(b2, 0, expected, 32, 8);
     assertThat(Prf.compute(CRYPTO, secret, "label", "se".getBytes(StandardCharsets.US_ASCII),
         "ed".getBytes(StandardCharsets.US_ASCII), 40)).isEqualTo(expected);
+  }
+
+  @Test
+  void noHmacBeyondTheLastBlockWanted() {
+    // verify_data (12 bytes): A(1) and one block; a 40-byte key block: A(1), A(2) and two blocks. The
+    // PRF used to compute one A more than it needed on every call (a third of verify_data's HMACs).
+    AtomicInteger macs = new AtomicInteger();
+    TlcpCrypto counting = countingHmacs(macs);
+    byte[] secret = new byte[48];
+    byte[] seed = new byte[32];
+    assertThat(Prf.compute(counting, secret, "client finished", seed, new byte[0], 12))
+        .isEqualTo(Prf.compute(CRYPTO, secret, "client finished", seed, new byte[0], 12));
+    assertThat(macs.getAndSet(0)).isEqualTo(2);
+    Prf.compute(counting, secret, "key expansion", seed, seed, 40);
+    assertThat(macs.getAndSet(0)).isEqualTo(4);
+    Prf.compute(counting, secret, "master secret", seed, seed, 64);
+    assertThat(macs.get()).isEqualTo(4);
+  }
+
+  /** BcTlcpCrypto whose HMACs count their doFinal calls. */
+  private static TlcpCrypto countingHmacs(AtomicInteger macs) {
+    return (TlcpCrypto) Proxy.newProxyInstance(PrfTest.class.getClassLoader(), new Class<?>[] {TlcpCrypto.class},
+        (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(CRYPTO, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (!(result instanceof HmacSm3 mac)) {
+            return result;
+          }
+          return new HmacSm3() {
+            @Override
+            public void update(byte[] data, int offset, int length) {
+              mac.update(data, offset, length);
+            }
+
+            @Override
+            public void doFinal(byte[] out, int offset) {
+              macs.incrementAndGet();
+              mac.doFinal(out, offset);
+            }
+          };
+        });
   }
 }
