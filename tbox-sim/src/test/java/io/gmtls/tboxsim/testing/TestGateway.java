@@ -93,7 +93,8 @@ public final class TestGateway implements AutoCloseable {
     }
 
     /** The access logger routed into a ring buffer while a test gateway runs; its settings restored after. */
-    private record AccessCapture(Logger logger, Level level, boolean additive, CyclicBufferAppender<ILoggingEvent> buffer) {
+    private record AccessCapture(Logger logger, Level level, boolean additive,
+            CyclicBufferAppender<ILoggingEvent> buffer) {
 
         static AccessCapture attach() {
             Logger logger = (Logger) LoggerFactory.getLogger(AccessLog.LOGGER);

@@ -41,8 +41,9 @@ class PrfTest {
 
   @Test
   void noHmacBeyondTheLastBlockWanted() {
-    // verify_data (12 bytes): A(1) and one block; a 40-byte key block: A(1), A(2) and two blocks. The
-    // PRF used to compute one A more than it needed on every call (a third of verify_data's HMACs).
+    // verify_data (12 bytes): A(1) and one block; a 40-byte key block: A(1), A(2) and two blocks.
+    // The PRF used to compute one A more than it needed on every call (a third of verify_data's
+    // HMACs).
     AtomicInteger macs = new AtomicInteger();
     TlcpCrypto counting = countingHmacs(macs);
     byte[] secret = new byte[48];
@@ -58,8 +59,8 @@ class PrfTest {
 
   /** BcTlcpCrypto whose HMACs count their doFinal calls. */
   private static TlcpCrypto countingHmacs(AtomicInteger macs) {
-    return (TlcpCrypto) Proxy.newProxyInstance(PrfTest.class.getClassLoader(), new Class<?>[] {TlcpCrypto.class},
-        (proxy, method, args) -> {
+    return (TlcpCrypto) Proxy.newProxyInstance(PrfTest.class.getClassLoader(),
+        new Class<?>[] {TlcpCrypto.class}, (proxy, method, args) -> {
           Object result;
           try {
             result = method.invoke(CRYPTO, args);
