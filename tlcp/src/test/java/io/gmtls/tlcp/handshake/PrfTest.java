@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,31 +59,32 @@ class PrfTest {
     assertThat(macs.get()).isEqualTo(4);
   }
 
-  /** BcTlcpCrypto whose HMACs count their doFinal calls. */
+  /** BcTlcpCrypto whose HMACs count their doFinal calls (either form: each forwards once). */
   private static TlcpCrypto countingHmacs(AtomicInteger macs) {
-    return (TlcpCrypto) Proxy.newProxyInstance(PrfTest.class.getClassLoader(),
-        new Class<?>[] {TlcpCrypto.class}, (proxy, method, args) -> {
-          Object result;
-          try {
-            result = method.invoke(CRYPTO, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-          if (!(result instanceof HmacSm3 mac)) {
-            return result;
-          }
-          return new HmacSm3() {
-            @Override
-            public void update(byte[] data, int offset, int length) {
-              mac.update(data, offset, length);
-            }
+    return proxy(TlcpCrypto.class, (proxy, method, args) -> {
+      Object result = forward(CRYPTO, method, args);
+      if (!(result instanceof HmacSm3 mac)) {
+        return result;
+      }
+      return proxy(HmacSm3.class, (hmac, call, callArgs) -> {
+        if (call.getName().equals("doFinal")) {
+          macs.incrementAndGet();
+        }
+        return forward(mac, call, callArgs);
+      });
+    });
+  }
 
-            @Override
-            public void doFinal(byte[] out, int offset) {
-              macs.incrementAndGet();
-              mac.doFinal(out, offset);
-            }
-          };
-        });
+  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+    return type.cast(Proxy.newProxyInstance(PrfTest.class.getClassLoader(), new Class<?>[] {type},
+        handler));
+  }
+
+  private static Object forward(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }
