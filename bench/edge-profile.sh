@@ -39,10 +39,10 @@ PIDS+=($!)
 # loaded machine.
 awk '/<event name="jdk.ExecutionSample">/ { inside = 1 } inside && /name="period"/ { sub(/>[^<]*</, ">1 ms<"); inside = 0 } { print }' \
     "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" > "$WORK/sampling.jfc"
-# A recording with these settings from the first instant (kept 30 s, never read): the first recording
-# that enables events in a running JVM instruments their classes, and HotSpot then throws away the
-# compiled code that depends on them, so a recording started by jcmd after the warm-up profiled a JVM
-# recompiling most of its hot code (measured: JIT CPU per TLS 1.3 SM handshake 0.7 -> 5-7 ms, gateway
+# A recording with these settings from the first instant (kept 30 s, never read): after the first
+# recording started by jcmd in a running JVM, the warm gateway recompiled much of its hot code (most
+# likely: enabling the events retransforms classes that compiled code depends on), so the profile was of
+# a JVM recompiling (measured: JIT CPU per TLS 1.3 SM handshake 0.7 -> 5-7 ms, gateway
 # CPU 2.7 -> 9-10 ms for the next 30 s). With this one running, the per-kind recordings below enable
 # nothing new and the gateway's figures stay what they were (2.6 -> 2.3-2.4 ms in the same test).
 "$JAVA" -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:MaxDirectMemorySize=512m -XX:+UseSerialGC \
