@@ -338,11 +338,6 @@ final class Fp {
     mul(r, acc, a);
   }
 
-  /** r = a^-1 for a public value (variable time). */
-  static void invVar(long[] r, long[] a) {
-    fromBigInteger(r, toBigInteger(a).modInverse(P));
-  }
-
   /** Montgomery form of the big-endian 32 bytes at {@code off}; -1 if the value is &lt; p, else 0. */
   static long fromBytes(long[] r, byte[] in, int off) {
     long[] w = new long[4];
