@@ -237,10 +237,15 @@ public final class TlcpSession implements SSLSession {
     return peerPort;
   }
 
-  /** The largest TLCP record: header plus 2^14 + 2048. */
+  /**
+   * The largest record this engine writes ({@link ContentType#MAX_WRITTEN_RECORD}: header plus
+   * 2^14 + 64): room enough for {@code wrap}. A peer's record may be larger (up to header plus
+   * 2^14 + 2048, which {@code unwrap} accepts): a reader sizing its network buffer should use
+   * {@link ContentType#MAX_RECORD}.
+   */
   @Override
   public int getPacketBufferSize() {
-    return ContentType.MAX_RECORD;
+    return ContentType.MAX_WRITTEN_RECORD;
   }
 
   /** The largest plaintext of one record, 2^14. */

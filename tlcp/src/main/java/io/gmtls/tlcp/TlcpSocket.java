@@ -1,5 +1,6 @@
 package io.gmtls.tlcp;
 
+import io.gmtls.tlcp.record.ContentType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,7 +57,8 @@ final class TlcpSocket extends SSLSocket {
     this.transport = Objects.requireNonNull(transport);
     this.autoClose = autoClose;
     SSLSession s = engine.getSession();
-    this.netIn = ByteBuffer.allocate(s.getPacketBufferSize());
+    // A peer's record may be larger than the largest this engine writes (getPacketBufferSize).
+    this.netIn = ByteBuffer.allocate(ContentType.MAX_RECORD);
     this.netIn.flip();
     this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
     this.appIn.flip();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.certsdev.Vehicle;
 import io.gmtls.tlcp.message.ClientHello;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -14,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.junit.jupiter.api.Test;
@@ -226,10 +229,37 @@ class EngineHandshakeTest {
     assertThatThrownBy(() -> pair.server.engine.beginHandshake()).hasMessageContaining("renegotiation");
   }
 
+  /**
+   * The packet buffer size is the largest record the engine writes (2^14 + 64 and the header),
+   * below Netty's largest pooled size class (16,896 bytes; at 2^14 + 2048 every wrap of the
+   * gateway took a new 18 KB array) — and room enough: a full 2^14-byte write, in every suite,
+   * goes into a buffer of exactly that size as one record, which the peer reads back.
+   */
+  @ParameterizedTest
+  @EnumSource(TlcpCipherSuite.class)
+  void aFullRecordFitsThePacketBufferSize(TlcpCipherSuite suite) throws Exception {
+    TlcpContext client = TestPki.client(TestPki.PKI.vehicles().get(0)).cipherSuites(List.of(suite)).build();
+    EnginePair pair = EnginePair.of(client, SERVER).handshake();
+    int packet = pair.client.engine.getSession().getPacketBufferSize();
+    assertThat(packet).isEqualTo(5 + 16384 + 64).isLessThanOrEqualTo(16896);
+    byte[] data = new byte[16384];
+    new Random(16).nextBytes(data);
+    ByteBuffer out = ByteBuffer.allocate(packet);
+    SSLEngineResult r = pair.client.engine.wrap(ByteBuffer.wrap(data), out);
+    assertThat(r.getStatus()).isEqualTo(SSLEngineResult.Status.OK);
+    assertThat(r.bytesConsumed()).isEqualTo(16384);
+    out.flip();
+    ByteBuffer app = ByteBuffer.allocate(pair.server.engine.getSession().getApplicationBufferSize());
+    r = pair.server.engine.unwrap(out, app);
+    assertThat(r.getStatus()).isEqualTo(SSLEngineResult.Status.OK);
+    assertThat(out.hasRemaining()).isFalse();
+    assertThat(Arrays.copyOf(app.array(), app.position())).isEqualTo(data);
+  }
+
   @Test
   void bufferSizesFollowTheSession() {
     var engine = SERVER.newServerEngine();
-    assertThat(engine.getSession().getPacketBufferSize()).isEqualTo(5 + 16384 + 2048);
+    assertThat(engine.getSession().getPacketBufferSize()).isEqualTo(5 + 16384 + 64);
     assertThat(engine.getSession().getApplicationBufferSize()).isEqualTo(16384);
     assertThat(engine.getHandshakeStatus()).isEqualTo(HandshakeStatus.NOT_HANDSHAKING);
     assertThat(engine.getSupportedProtocols()).containsExactly("TLCPv1.1");

@@ -18,6 +18,15 @@ public final class ContentType {
   public static final int MAX_CIPHERTEXT = MAX_PLAINTEXT + 2048;
   /** Largest record on the wire this engine accepts. */
   public static final int MAX_RECORD = HEADER + MAX_CIPHERTEXT;
+  /**
+   * Largest record this engine writes: 2^14 bytes sealed with SM4-CBC (16-byte IV, 32-byte
+   * HMAC, 1 to 16 bytes of padding: 2^14 + 64), the larger of its two protections (GCM adds 24).
+   * It is what the session reports as its packet buffer size: Netty's SslHandler allocates a
+   * buffer of that size for every wrap, and at 2^14 + 2048 + 5 (the largest record a peer may
+   * send) that was above its pooled allocator's largest size class (16,896 bytes), so every
+   * handshake flight and every record written took a new, zeroed 18 KB array.
+   */
+  public static final int MAX_WRITTEN_RECORD = HEADER + MAX_PLAINTEXT + 64;
 
   private ContentType() {
   }
