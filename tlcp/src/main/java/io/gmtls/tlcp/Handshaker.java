@@ -1,5 +1,6 @@
 package io.gmtls.tlcp;
 
+import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.handshake.CertificatePathValidator;
 import io.gmtls.tlcp.handshake.Certificates;
@@ -31,6 +32,13 @@ abstract class Handshaker {
   byte[] serverRandom;
   TlcpCipherSuite suite;
   byte[] masterSecret;
+  /**
+   * HMAC-SM3 keyed with {@link #masterSecret} (and the array it was keyed with), shared by the
+   * key block's and both Finished messages' PRFs: one HMAC key set-up per handshake instead of
+   * three. Dropped with the handshaker when the handshake ends.
+   */
+  private HmacSm3 masterMac;
+  private byte[] masterMacKey;
   KeySchedule.Protections protections;
   /** The raw messages before the peer's CertificateVerify, when the transcript keeps them. */
   byte[] messagesBeforeCertificateVerify;
@@ -94,19 +102,28 @@ abstract class Handshaker {
   }
 
   void keysFromMaster() {
-    protections = KeySchedule.protections(crypto, suite, masterSecret, clientRandom, serverRandom);
+    protections = KeySchedule.protections(crypto, suite, masterMac(), clientRandom, serverRandom);
+  }
+
+  /** {@link #masterMac}, keyed again whenever {@link #masterSecret} is another array. */
+  private HmacSm3 masterMac() {
+    if (masterMac == null || masterMacKey != masterSecret) {
+      masterMac = crypto.hmacSm3(masterSecret);
+      masterMacKey = masterSecret;
+    }
+    return masterMac;
   }
 
   /** Sends ChangeCipherSpec and our Finished over the transcript so far. */
   void sendChangeCipherSpecAndFinished(boolean client) {
     engine.changeWriteCipher(client ? protections.clientWrite() : protections.serverWrite());
-    send(new Finished(KeySchedule.verifyData(crypto, masterSecret, client, transcript.hash())));
+    send(new Finished(KeySchedule.verifyData(masterMac(), client, transcript.hash())));
   }
 
   /** Checks the peer's Finished (decrypt_error on mismatch, GB/T 38636 6.4.5.10). */
   void checkFinished(byte[] body, byte[] hashBefore, boolean fromClient) throws TlcpAlertException {
     Finished f = Finished.parse(body);
-    byte[] expected = KeySchedule.verifyData(crypto, masterSecret, fromClient, hashBefore);
+    byte[] expected = KeySchedule.verifyData(masterMac(), fromClient, hashBefore);
     if (!MessageDigest.isEqual(expected, f.verifyData())) {
       throw new TlcpAlertException(Alert.DECRYPT_ERROR, "Finished verify_data does not match");
     }

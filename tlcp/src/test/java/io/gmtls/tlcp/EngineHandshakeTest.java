@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gmtls.certsdev.Vehicle;
+import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.message.ClientHello;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -101,6 +103,37 @@ class EngineHandshakeTest {
     assertThat(s.getCipherSuite()).startsWith("ECC_");
     assertThat(s.signingCertificate()).isEqualTo(v.sign().certificate());
     assertThat(s.encryptionCertificate()).isNull();
+  }
+
+  /**
+   * The master secret keys HMAC-SM3 once per handshake, full or resumed, for the key block's and
+   * both Finished messages' PRFs (they each keyed it anew: three key set-ups, 4 and 3 keyings).
+   */
+  @Test
+  void theMasterSecretKeysOneHmacPerHandshake() throws Exception {
+    AtomicInteger keyings = new AtomicInteger();
+    TlcpCrypto real = io.gmtls.tlcp.crypto.fast.TlcpCryptos.createDefault();
+    TlcpCrypto counting = (TlcpCrypto) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {TlcpCrypto.class}, (proxy, method, args) -> {
+          if (method.getName().equals("hmacSm3") && ((byte[]) args[0]).length == 48) {
+            keyings.incrementAndGet();
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+    TlcpContext server = TestPki.server().clientAuth(ClientAuth.REQUIRED).crypto(counting)
+        .cipherSuites(List.of(TlcpCipherSuite.ECC_SM4_GCM_SM3)).build();
+    TlcpContext client = TestPki.client().build();
+    EnginePair full = EnginePair.of(client, server).handshake();
+    assertThat(full.server.error).isNull();
+    // the pre-master secret (48 bytes as well) for the master secret's PRF, then the master secret
+    assertThat(keyings.getAndSet(0)).isEqualTo(2);
+    EnginePair resumed = EnginePair.of(client, server).handshake();
+    assertThat(((TlcpSession) resumed.server.engine.getSession()).resumed()).isTrue();
+    assertThat(keyings.get()).isEqualTo(1);
   }
 
   @Test

@@ -131,6 +131,6 @@ final class RecordedSession {
 
   static KeySchedule.Protections keys(TlcpCipherSuite suite, byte[] master, byte[] clientRandom,
       byte[] serverRandom) {
-    return KeySchedule.protections(CRYPTO, suite, master, clientRandom, serverRandom);
+    return KeySchedule.protections(CRYPTO, suite, CRYPTO.hmacSm3(master), clientRandom, serverRandom);
   }
 }

@@ -1,6 +1,7 @@
 package io.gmtls.tlcp.handshake;
 
 import io.gmtls.tlcp.TlcpCipherSuite;
+import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.record.CbcProtection;
 import io.gmtls.tlcp.record.GcmProtection;
@@ -36,14 +37,18 @@ public final class KeySchedule {
         MASTER_SECRET_LENGTH);
   }
 
-  /** Derives the key block and builds both directions' protections. */
+  /**
+   * Derives the key block and builds both directions' protections.
+   *
+   * @param masterMac HMAC-SM3 keyed with the master secret, not in the middle of a message
+   */
   public static Protections protections(TlcpCrypto crypto, TlcpCipherSuite suite,
-      byte[] masterSecret, byte[] clientRandom, byte[] serverRandom) {
+      HmacSm3 masterMac, byte[] clientRandom, byte[] serverRandom) {
     boolean cbc = suite.cipher() == TlcpCipherSuite.BulkCipher.SM4_CBC;
     int macLength = cbc ? 32 : 0;
     int keyLength = 16;
     int ivLength = cbc ? 16 : 4;
-    byte[] block = Prf.compute(crypto, masterSecret, "key expansion", serverRandom, clientRandom,
+    byte[] block = Prf.compute(masterMac, "key expansion", serverRandom, clientRandom,
         2 * (macLength + keyLength + ivLength));
     int p = 0;
     byte[] clientMac = Arrays.copyOfRange(block, p, p += macLength);
@@ -133,7 +138,15 @@ public final class KeySchedule {
   /** verify_data = PRF(master_secret, label, SM3(handshake_messages))[0..11]. */
   public static byte[] verifyData(TlcpCrypto crypto, byte[] masterSecret, boolean client,
       byte[] handshakeHash) {
-    return Prf.compute(crypto, masterSecret, client ? "client finished" : "server finished",
+    return verifyData(crypto.hmacSm3(masterSecret), client, handshakeHash);
+  }
+
+  /**
+   * {@link #verifyData(TlcpCrypto, byte[], boolean, byte[])} with HMAC-SM3 already keyed with the
+   * master secret (not in the middle of a message): a handshake keys it once for all its PRFs.
+   */
+  public static byte[] verifyData(HmacSm3 masterMac, boolean client, byte[] handshakeHash) {
+    return Prf.compute(masterMac, client ? "client finished" : "server finished",
         handshakeHash, new byte[0], 12);
   }
 }

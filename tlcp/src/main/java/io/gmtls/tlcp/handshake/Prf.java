@@ -26,8 +26,15 @@ final class Prf {
    */
   static byte[] compute(TlcpCrypto crypto, byte[] secret, String label, byte[] seed1,
       byte[] seed2, int length) {
+    return compute(crypto.hmacSm3(secret), label, seed1, seed2, length);
+  }
+
+  /**
+   * The same with HMAC-SM3 already keyed with the secret, not in the middle of a message (and
+   * left so): the PRFs of one secret can share one keyed MAC.
+   */
+  static byte[] compute(HmacSm3 mac, String label, byte[] seed1, byte[] seed2, int length) {
     byte[] labelBytes = label.getBytes(StandardCharsets.US_ASCII);
-    HmacSm3 mac = crypto.hmacSm3(secret);
     byte[] out = new byte[length];
     mac.update(labelBytes);
     mac.update(seed1);
