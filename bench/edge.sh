@@ -13,9 +13,11 @@
 #   REPORT_ONLY=1 bench/edge.sh   writes the report again from bench/work/edge (e.g. of an interrupted run)
 #   PARTS="storm" bench/edge.sh   runs only these parts (engine warm cold storm records), keeping the others' records
 #   BASELINE_JAR=old/gm-tls-proxy.jar BASELINE_LABEL=a996191 bench/edge.sh   the warm rows also for that jar (its own
-#                                 default warm-up), first, in the same run: the report gets this tree / baseline ratios
+#                                 default warm-up), a second gateway measured alternately with this tree's, figure by
+#                                 figure, in the same run: the report gets this tree / baseline ratios
 #
 # Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes of the same kind before each warm figure, 3000),
+#      WARM_ROUNDS (warm figures per row and gateway, alternating with the baseline's; the median is reported: 3),
 #      COLD (200), CONCURRENCY (4, the issue's 4 parallel loops), STORM_N (2000), STORM_BUDGET (full
 #      handshakes/s during the storm; auto: half of what the machine serves, probed first), STORM_NEW_RATE
 #      (2 × budget), STORM_NEW_SECONDS (10), STORM_RAMP, ENGINE_SECONDS (3 per kind), WARM_UP (the
@@ -32,6 +34,7 @@ if [ -z "${REPORT_ONLY:-}" ] && [ "$PARTS" = "$ALL_PARTS" ]; then rm -rf "$WORK"
 mkdir -p "$WORK"
 MEASURE=${MEASURE:-1000}
 PREWARM=${PREWARM:-3000}
+WARM_ROUNDS=${WARM_ROUNDS:-3}
 COLD=${COLD:-200}
 CONCURRENCY=${CONCURRENCY:-4}
 STORM_N=${STORM_N:-2000}
@@ -143,36 +146,60 @@ java -Xmx512m -cp "$CP" io.gmtls.proxy.bench.EngineAloneBench --pki "$WORK/pki" 
 cat "$WORK/engine.txt" >> "$RAW"
 fi
 
-# ---- warm figures: one gateway (default warm-up), per row PREWARM earlier handshakes of its kind, then MEASURE;
-# with BASELINE_JAR the same first for the baseline jar (its own default warm-up), same run, same client
+# ---- warm figures: one gateway (default warm-up), per row PREWARM earlier handshakes of its kind, then WARM_ROUNDS
+# figures of MEASURE handshakes, the median reported. With BASELINE_JAR a second gateway of that jar (its own default
+# warm-up) runs beside it and the two are measured alternately, figure by figure: this machine's speed drifts by
+# ±20 % within minutes, so a baseline measured before or after the tree measured a drift as often as a change.
 if part warm; then
 warm_gateways=warm
 if [ -n "${BASELINE_JAR:-}" ]; then
   cp "$BASELINE_JAR" "$WORK/baseline.jar"; warm_gateways="baseline warm"
   raw "baseline label ${BASELINE_LABEL:-$BASELINE_JAR}"
 fi
-declare -A WARM
+declare -A WARM GW_PIDS GW_PORTS
+prefix_of() { if [ "$1" = baseline ]; then echo "baseline warm"; else echo warm; fi; }
+use_gateway() { GW_PID=${GW_PIDS[$1]}; GW_PORT=${GW_PORTS[$1]}; prefix=$(prefix_of "$1"); }
+# median_line FILE: of LoadClient lines, the one with the median gateway CPU per handshake
+median_line() {
+  awk '{ v = $0; sub(/.*gateway_cpu_ms_per_handshake=/, "", v); sub(/ .*/, "", v); print v "\t" $0 }' "$1" |
+    sort -n | awk -F'\t' '{ l[NR] = $2 } END { print l[int((NR + 1) / 2)] }'
+}
 for gw in $warm_gateways; do
-if [ "$gw" = baseline ]; then GW_JAR=$WORK/baseline.jar; gw_warm_up=default; prefix="baseline warm"
-else GW_JAR=$WORK/gm-tls-proxy.jar; gw_warm_up=$WARM_UP; prefix=warm; fi
-log "$prefix gateway"
-start_gateway "$gw" "$gw_warm_up" 0 "$upstream_port" true
-raw "$prefix gateway started in ${GW_START_MS} ms: $(grep -o 'warm-up: .* ms' "$WORK/$gw.err" | head -n 1)"
-for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm; do
-  log "$prefix $row"
+  if [ "$gw" = baseline ]; then GW_JAR=$WORK/baseline.jar; gw_warm_up=default
+  else GW_JAR=$WORK/gm-tls-proxy.jar; gw_warm_up=$WARM_UP; fi
+  log "$(prefix_of "$gw") gateway"
+  start_gateway "$gw" "$gw_warm_up" 0 "$upstream_port" true
+  GW_PIDS[$gw]=$GW_PID; GW_PORTS[$gw]=$GW_PORT
+  raw "$(prefix_of "$gw") gateway started in ${GW_START_MS} ms: $(grep -o 'warm-up: .* ms' "$WORK/$gw.err" | head -n 1)"
+done
+for row in tlcp-ecc tlcp-ecdhe tlcp-resumed tls13-sm tls13-ecdsa-openssl; do
   # PREWARM handshakes of the row's own kind right before it: "warmed by ~3,000 earlier handshakes" for
   # every row, the resumed one included (a kind never served before still runs partly interpreted code).
-  case $row in
-    tlcp-resumed) hs tlcp-ecc "$PREWARM" --resume id >/dev/null; line=$(hs tlcp-ecc "$MEASURE" --resume id) ;;
-    *) hs "$row" "$PREWARM" >/dev/null; line=$(hs "$row" "$MEASURE") ;;
-  esac
-  raw "$prefix $row: $line"; WARM[$row]=$line
+  for gw in $warm_gateways; do
+    use_gateway "$gw"; log "$prefix $row: prewarm"; : > "$WORK/$gw-$row.lines"
+    case $row in
+      tlcp-resumed) hs tlcp-ecc "$PREWARM" --resume id >/dev/null ;;
+      tls13-ecdsa-openssl) openssl_hs 200 >/dev/null ;;
+      *) hs "$row" "$PREWARM" >/dev/null ;;
+    esac
+  done
+  for round in $(seq 1 "$WARM_ROUNDS"); do
+    for gw in $warm_gateways; do
+      use_gateway "$gw"; log "$prefix $row: round $round"
+      case $row in
+        tlcp-resumed) line=$(hs tlcp-ecc "$MEASURE" --resume id) ;;
+        tls13-ecdsa-openssl) line=$(openssl_hs "$MEASURE") ;;
+        *) line=$(hs "$row" "$MEASURE") ;;
+      esac
+      raw "$prefix $row round $round: $line"; echo "$line" >> "$WORK/$gw-$row.lines"
+    done
+  done
+  for gw in $warm_gateways; do
+    use_gateway "$gw"; line=$(median_line "$WORK/$gw-$row.lines"); raw "$prefix $row: $line"
+    [ "$gw" = warm ] && WARM[$row]=$line
+  done
 done
-log "$prefix tls13-ecdsa (openssl s_client)"
-openssl_hs 200 >/dev/null
-line=$(openssl_hs "$MEASURE"); raw "$prefix tls13-ecdsa-openssl: $line"; WARM[tls13-ecdsa]=$line
-stop_gateway
-done
+for gw in $warm_gateways; do use_gateway "$gw"; stop_gateway; done
 GW_JAR=$WORK/gm-tls-proxy.jar
 fi
 
@@ -407,9 +434,11 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
     base_label=$(sed -n 's/^baseline label //p' "$RAW" | head -n 1)
     echo "### This tree against a baseline jar, same run"
     echo
-    echo "The warm rows above, measured the same way and first in the same run on the gateway jar of \`${base_label}\`"
-    echo "(with its own default warm-up): gateway process CPU and event-loop CPU per handshake (ms), and this tree's"
-    echo "figure as a fraction of the baseline's (below 1: cheaper)."
+    echo "The warm rows above, measured the same way in the same run on a second gateway, the jar of \`${base_label}\`"
+    echo "(with its own default warm-up), running beside this tree's: the two were measured alternately, figure by figure"
+    echo "(${WARM_ROUNDS:-3} figures of ${MEASURE} handshakes each per row, the median shown), so that the machine's drift in"
+    echo "speed falls on both alike. Gateway process CPU and event-loop CPU per handshake (ms), and this tree's figure as"
+    echo "a fraction of the baseline's (below 1: cheaper)."
     echo
     echo "| per handshake | baseline process | baseline event loops | this tree process | this tree event loops | process ratio | event-loop ratio |"
     echo "|---|---|---|---|---|---|---|"
