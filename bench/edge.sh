@@ -17,7 +17,7 @@
 #                                 figure, in the same run: the report gets this tree / baseline ratios
 #
 # Env: MEASURE (handshakes per warm figure, 1000), PREWARM (handshakes of the same kind before each warm figure, 3000),
-#      WARM_ROUNDS (warm figures per row and gateway, alternating with the baseline's; the median is reported: 3),
+#      WARM_ROUNDS (warm figures per row and gateway, alternating with the baseline's; the median is reported: 5),
 #      COLD (200), CONCURRENCY (4, the 4 parallel loops), STORM_N (2000), STORM_BUDGET (full
 #      handshakes/s during the storm; auto: half of what the machine serves, probed first), STORM_NEW_RATE
 #      (2 × budget), STORM_NEW_SECONDS (10), STORM_RAMP, ENGINE_SECONDS (3 per kind), WARM_UP (the
@@ -34,7 +34,7 @@ if [ -z "${REPORT_ONLY:-}" ] && [ "$PARTS" = "$ALL_PARTS" ]; then rm -rf "$WORK"
 mkdir -p "$WORK"
 MEASURE=${MEASURE:-1000}
 PREWARM=${PREWARM:-3000}
-WARM_ROUNDS=${WARM_ROUNDS:-3}
+WARM_ROUNDS=${WARM_ROUNDS:-5}
 COLD=${COLD:-200}
 CONCURRENCY=${CONCURRENCY:-4}
 STORM_N=${STORM_N:-2000}
@@ -436,7 +436,7 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
     echo
     echo "The warm rows above, measured the same way in the same run on a second gateway, the jar of \`${base_label}\`"
     echo "(with its own default warm-up), running beside this tree's: the two were measured alternately, figure by figure"
-    echo "(${WARM_ROUNDS:-3} figures of ${MEASURE} handshakes each per row, the median shown), so that the machine's drift in"
+    echo "(${WARM_ROUNDS:-5} figures of ${MEASURE} handshakes each per row, the median shown), so that the machine's drift in"
     echo "speed falls on both alike. Gateway process CPU and event-loop CPU per handshake (ms), and this tree's figure as"
     echo "a fraction of the baseline's (below 1: cheaper)."
     echo

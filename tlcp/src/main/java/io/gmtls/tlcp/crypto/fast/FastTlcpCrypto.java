@@ -28,8 +28,9 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
  * user ID); cross-checked against it in {@code FastTlcpCryptoTest}.
  *
  * <p>Ours signs, verifies, generates keys and runs the key exchange (1.1–1.5× BouncyCastle's speed,
- * bench/results/sm2.md) and decrypts. Decryption is ours although BouncyCastle's is ~12 % faster
- * (130 against 146 µs on a warm JVM): the scalar is the server's long-term encryption key and C1 is
+ * bench/results/sm2.md) and decrypts. Decryption is ours although BouncyCastle's is ~8 % faster
+ * (159 against 173 µs, {@code Sm2CpuCompare}, 2026-12-08; it was 12 % before the field values were
+ * kept loosely reduced): the scalar is the server's long-term encryption key and C1 is
  * whatever a client sends, and BouncyCastle multiplies with a variable-time wNAF whose additions and
  * table reads follow the key's digits; ours is a constant-time fixed window.
  *
