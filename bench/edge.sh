@@ -465,6 +465,13 @@ Client, upstream and gateway share the machine's $(nproc) cores. Whole run: ${el
   echo "methods between the 3,000th and the 7,000th), so that row's JIT and event-loop columns vary by ±20 % between runs."
   echo "What a fleet pays in steady state is the \"process less JIT\" column."
   echo
+  echo "**The TLS 1.3 SM row is a single vehicle's, and that flatters it.** LoadClient presents one certificate (as the"
+  echo "issue's \`s_client\` loops did), and the gateway's TLS 1.3 crypto keeps the public keys it verified with (an LRU of"
+  echo "1,024, \`Sm2TlsCrypto\`), building a key's fixed-window table after its 8th verification: this row's vehicle"
+  echo "CertificateVerify is checked with that table (~60 µs) where a fleet's vehicle, each arriving with its own key,"
+  echo "costs a fresh-key verification (~160 µs, \`bench/results/sm2.md\`): about 0.1 ms more per handshake than this row."
+  echo "The TLCP rows do not have this bias: the TLCP engine decodes the vehicle's key afresh in every full handshake."
+  echo
   echo "Cores for 16,700 handshakes/s = 16,700 × warm CPU per handshake (full: the ECC or ECDHE row; resumed:"
   echo "the resumed row). Errors (all rows): $(grep -E '^(warm|cold) ' "$RAW" | grep -o 'errors=[0-9]*' | awk -F= '{ s += $2 } END { print s + 0 }')."
   echo "CPU time per handshake depends less on other load than rates do, but not nothing: cache and core"
