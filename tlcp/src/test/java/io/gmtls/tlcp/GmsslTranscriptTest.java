@@ -127,13 +127,15 @@ class GmsslTranscriptTest {
 
     Finished clientFinished = Finished.parse(TongsuoTranscriptTest.handshakeBody(fromClient.get(0), HandshakeType.FINISHED));
     assertThat(clientFinished.verifyData())
-        .isEqualTo(KeySchedule.verifyData(CRYPTO, master, true, RecordedSession.hash(order)));
+        .isEqualTo(KeySchedule.verifyData(CRYPTO.hmacSm3(master), true,
+            RecordedSession.hash(order)));
     List<Message> serverFinishedOrder = new ArrayList<>(order);
     serverFinishedOrder.add(new Message(HandshakeType.FINISHED, fromClient.get(0).fragment(),
         clientFinished.body(), true));
     Finished serverFinished = Finished.parse(TongsuoTranscriptTest.handshakeBody(fromServer.get(0), HandshakeType.FINISHED));
     assertThat(serverFinished.verifyData()).isEqualTo(
-        KeySchedule.verifyData(CRYPTO, master, false, RecordedSession.hash(serverFinishedOrder)));
+        KeySchedule.verifyData(CRYPTO.hmacSm3(master), false,
+            RecordedSession.hash(serverFinishedOrder)));
 
     assertThat(fromClient.get(1).type()).isEqualTo(ContentType.APPLICATION_DATA);
     assertThat(new String(fromClient.get(1).fragment(), StandardCharsets.UTF_8)).isEqualTo(CLIENT_TEXT);

@@ -87,12 +87,14 @@ class ResumptionTranscriptTest {
     Finished serverFinished = Finished.parse(
         TongsuoTranscriptTest.handshakeBody(fromServer.get(0), HandshakeType.FINISHED));
     assertThat(serverFinished.verifyData())
-        .isEqualTo(KeySchedule.verifyData(crypto, master, false, RecordedSession.hash(order)));
+        .isEqualTo(KeySchedule.verifyData(crypto.hmacSm3(master), false,
+            RecordedSession.hash(order)));
     order.add(new Message(HandshakeType.FINISHED, fromServer.get(0).fragment(), serverFinished.body(), false));
     Finished clientFinished = Finished.parse(
         TongsuoTranscriptTest.handshakeBody(fromClient.get(0), HandshakeType.FINISHED));
     assertThat(clientFinished.verifyData())
-        .isEqualTo(KeySchedule.verifyData(crypto, master, true, RecordedSession.hash(order)));
+        .isEqualTo(KeySchedule.verifyData(crypto.hmacSm3(master), true,
+            RecordedSession.hash(order)));
 
     StringBuilder text = new StringBuilder();
     for (Record r : fromClient) {

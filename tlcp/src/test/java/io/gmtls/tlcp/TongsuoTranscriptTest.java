@@ -126,7 +126,7 @@ class TongsuoTranscriptTest {
     Finished clientFinished = Finished.parse(handshakeBody(fromClient.get(0), HandshakeType.FINISHED));
     byte[] clientFinishedHash = RecordedSession.hash(order);
     assertThat(clientFinished.verifyData())
-        .isEqualTo(KeySchedule.verifyData(CRYPTO, master, true, clientFinishedHash));
+        .isEqualTo(KeySchedule.verifyData(CRYPTO.hmacSm3(master), true, clientFinishedHash));
 
     List<Message> serverFinishedOrder = new ArrayList<>(order);
     serverFinishedOrder.add(new Message(HandshakeType.FINISHED, fromClient.get(0).fragment(),
@@ -140,7 +140,8 @@ class TongsuoTranscriptTest {
     }
     Finished serverFinished = Finished.parse(handshakeBody(fromServer.get(0), HandshakeType.FINISHED));
     assertThat(serverFinished.verifyData()).isEqualTo(
-        KeySchedule.verifyData(CRYPTO, master, false, RecordedSession.hash(serverFinishedOrder)));
+        KeySchedule.verifyData(CRYPTO.hmacSm3(master), false,
+            RecordedSession.hash(serverFinishedOrder)));
 
     assertThat(applicationText(fromClient)).isEqualTo(clientText);
     // The resumption recordings' servers sent a second line the JSON does not list.

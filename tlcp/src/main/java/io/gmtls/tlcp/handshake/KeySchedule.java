@@ -135,15 +135,10 @@ public final class KeySchedule {
     }
   }
 
-  /** verify_data = PRF(master_secret, label, SM3(handshake_messages))[0..11]. */
-  public static byte[] verifyData(TlcpCrypto crypto, byte[] masterSecret, boolean client,
-      byte[] handshakeHash) {
-    return verifyData(crypto.hmacSm3(masterSecret), client, handshakeHash);
-  }
-
   /**
-   * {@link #verifyData(TlcpCrypto, byte[], boolean, byte[])} with HMAC-SM3 already keyed with the
-   * master secret (not in the middle of a message): a handshake keys it once for all its PRFs.
+   * verify_data = PRF(master_secret, label, SM3(handshake_messages))[0..11], with HMAC-SM3 keyed
+   * with the master secret (not in the middle of a message): a handshake keys it once for all its
+   * PRFs.
    */
   public static byte[] verifyData(HmacSm3 masterMac, boolean client, byte[] handshakeHash) {
     return Prf.compute(masterMac, client ? "client finished" : "server finished",

@@ -2,13 +2,10 @@ package io.gmtls.tlcp.handshake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gmtls.tlcp.crypto.Forwarding;
 import io.gmtls.tlcp.crypto.HmacSm3;
 import io.gmtls.tlcp.crypto.TlcpCrypto;
 import io.gmtls.tlcp.crypto.bc.BcTlcpCrypto;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -61,30 +58,13 @@ class PrfTest {
 
   /** BcTlcpCrypto whose HMACs count their doFinal calls (either form: each forwards once). */
   private static TlcpCrypto countingHmacs(AtomicInteger macs) {
-    return proxy(TlcpCrypto.class, (proxy, method, args) -> {
-      Object result = forward(CRYPTO, method, args);
-      if (!(result instanceof HmacSm3 mac)) {
-        return result;
+    Forwarding.Observer countDoFinal = (call, args, result) -> {
+      if (call.getName().equals("doFinal")) {
+        macs.incrementAndGet();
       }
-      return proxy(HmacSm3.class, (hmac, call, callArgs) -> {
-        if (call.getName().equals("doFinal")) {
-          macs.incrementAndGet();
-        }
-        return forward(mac, call, callArgs);
-      });
-    });
-  }
-
-  private static <T> T proxy(Class<T> type, InvocationHandler handler) {
-    return type.cast(Proxy.newProxyInstance(PrfTest.class.getClassLoader(), new Class<?>[] {type},
-        handler));
-  }
-
-  private static Object forward(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
+      return result;
+    };
+    return Forwarding.to(TlcpCrypto.class, CRYPTO, (method, args, result) ->
+        result instanceof HmacSm3 mac ? Forwarding.to(HmacSm3.class, mac, countDoFinal) : result);
   }
 }
