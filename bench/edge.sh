@@ -352,7 +352,10 @@ fi
 before=0
 [ "$PARTS" = "$ALL_PARTS" ] || before=$(cat "$WORK/elapsed" 2>/dev/null || echo 0)
 echo "$(( $(date +%s) - T0 + before ))" > "$WORK/elapsed"
+measurement_facts > "$WORK/measured.env"
 fi   # measurements
+# A report written again (REPORT_ONLY=1) states when and under what load the run measured, not its own.
+[ -n "${REPORT_ONLY:-}" ] && [ -f "$WORK/measured.env" ] && . "$WORK/measured.env"
 
 # ---- the report
 # Numbers or n/a: a row an interrupted run did not reach shows n/a.

@@ -40,12 +40,18 @@ wait_for_quiet() {
 
 # result_header TITLE DESCRIPTION: the opening of a results file: the title, when, with which
 # command and on which machine it was measured, the load average before ($load_before) and now,
-# then what was measured and how.
+# then what was measured and how. A report written again from an earlier run's records sets
+# MEASURED_AT, LOAD_AFTER and STEAL_TEXT (and load_before) to that run's (measurement_facts).
 result_header() {
   printf '# %s\n\n' "$1"
-  printf 'Measured %s UTC with `%s` on %s.\n' "$(date -u '+%Y-%m-%d %H:%M')" "$bench_command" "$(machine_info)"
+  printf 'Measured %s UTC with `%s` on %s.\n' "${MEASURED_AT:-$(date -u '+%Y-%m-%d %H:%M')}" "$bench_command" "$(machine_info)"
   printf 'Load average (1/5/15 min) before: %s, after: %s. CPU time stolen by the host (virtual machine) during the run: %s.\n\n%s\n' \
-    "$load_before" "$(load_average)" "$(steal_share "$steal_before")" "$2"
+    "$load_before" "${LOAD_AFTER:-$(load_average)}" "${STEAL_TEXT:-$(steal_share "$steal_before")}" "$2"
+}
+# measurement_facts: what result_header says of the measurement just ended, as lines to source later
+measurement_facts() {
+  printf 'MEASURED_AT=%q\nload_before=%q\nLOAD_AFTER=%q\nSTEAL_TEXT=%q\n' \
+    "$(date -u '+%Y-%m-%d %H:%M')" "$load_before" "$(load_average)" "$(steal_share "$steal_before")"
 }
 bench_command="bench/$(basename "$0")${*:+ $*}"
 load_before="$(load_average)"
